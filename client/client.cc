@@ -1,0 +1,164 @@
+#include "storyline/client.h"
+
+#include <chrono>
+#include <utility>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace storyline {
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+Client::Client(Options options) : options_(std::move(options)) {
+  std::shared_ptr<grpc::ChannelCredentials> creds =
+      options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
+  channel_ = grpc::CreateCustomChannel(options_.target, creds, options_.channel_args);
+  story_ = v1::StoryService::NewStub(channel_);
+  ingest_ = v1::IngestService::NewStub(channel_);
+}
+
+void Client::PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
+                            absl::Duration fallback) const {
+  const absl::Duration d = call.deadline.value_or(fallback);
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + d));
+}
+
+absl::StatusOr<v1::SearchResponse> Client::Search(const v1::SearchRequest& request,
+                                                  const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::SearchResponse response;
+  grpc::Status s = story_->Search(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::Article> Client::GetArticle(absl::string_view id, const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::GetArticleRequest request;
+  request.set_id(std::string(id));
+  v1::Article response;
+  grpc::Status s = story_->GetArticle(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::SimilarStoriesResponse> Client::SimilarStories(
+    const v1::SimilarStoriesRequest& request, const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::SimilarStoriesResponse response;
+  grpc::Status s = story_->SimilarStories(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::RecommendResponse> Client::Recommend(const v1::RecommendRequest& request,
+                                                        const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::RecommendResponse response;
+  grpc::Status s = story_->Recommend(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::TopicClustersResponse> Client::TopicClusters(
+    const v1::TopicClustersRequest& request, const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::TopicClustersResponse response;
+  grpc::Status s = story_->TopicClusters(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::IndexStats> Client::GetIndexStats(const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::IndexStats response;
+  grpc::Status s = story_->GetIndexStats(&ctx, v1::GetIndexStatsRequest(), &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::IndexArticlesResponse> Client::IndexArticles(const ArticleSource& next,
+                                                                const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.ingest_deadline);
+  v1::IndexArticlesResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::Article>> writer =
+      ingest_->IndexArticles(&ctx, &response);
+  v1::Article article;
+  while (true) {
+    article.Clear();
+    if (!next(&article)) break;
+    // Write() fails only when the stream is broken; Finish() says why.
+    if (!writer->Write(article)) break;
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::StatusOr<v1::DeleteArticlesResponse> Client::DeleteArticles(
+    const v1::DeleteArticlesRequest& request, const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  v1::DeleteArticlesResponse response;
+  grpc::Status s = ingest_->DeleteArticles(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  return response;
+}
+
+absl::Status Client::CheckHealth(absl::string_view service, const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.default_deadline);
+  auto stub = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(std::string(service));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status s = stub->Check(&ctx, request, &response);
+  if (!s.ok()) return FromGrpcStatus(s);
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(absl::StrCat(
+        "server reports ",
+        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()),
+        service.empty() ? std::string() : absl::StrCat(" for ", service)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Article> ParseArticleJson(absl::string_view line) {
+  v1::Article article;
+  google::protobuf::util::JsonParseOptions opts;
+  opts.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(line.data(), line.size()), &article, opts);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a valid Article JSON object: ", status.message().as_string()));
+  }
+  return article;
+}
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = pretty;
+  opts.preserve_proto_field_names = true;
+  google::protobuf::util::MessageToJsonString(message, &out, opts).IgnoreError();
+  return out;
+}
+
+}  // namespace storyline

@@ -1,0 +1,138 @@
+// storyline::Client: the C++ client library for a Storyline server.
+//
+//   storyline::Client client({.target = "localhost:50051"});
+//   storyline::v1::SearchRequest req;
+//   req.set_query("interest rates");
+//   absl::StatusOr<storyline::v1::SearchResponse> resp = client.Search(req);
+//
+// Every method returns absl::Status / absl::StatusOr with the server's
+// canonical code and message (INVALID_ARGUMENT names the field to fix,
+// NOT_FOUND for unknown ids, DEADLINE_EXCEEDED when the deadline passes,
+// UNAVAILABLE when the server cannot be reached).
+//
+// Thread-safety: a Client is thread-safe. It holds one channel and one stub
+// per service; share one Client across threads rather than making many.
+#ifndef STORYLINE_CLIENT_H_
+#define STORYLINE_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "storyline/v1/article.pb.h"
+#include "storyline/v1/story_service.grpc.pb.h"
+#include "storyline/v1/story_service.pb.h"
+
+namespace storyline {
+
+class Client {
+ public:
+  struct Options {
+    // gRPC target, e.g. "localhost:50051" or "dns:///storyline.internal:443".
+    std::string target = "localhost:50051";
+    // Deadline applied to every call that does not pass its own. Ingest
+    // streams use `ingest_deadline` instead, since they can run for minutes.
+    absl::Duration default_deadline = absl::Seconds(10);
+    absl::Duration ingest_deadline = absl::Hours(1);
+    // Channel credentials; insecure (plaintext) when null. Use
+    // grpc::SslCredentials(...) for TLS.
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    // Extra channel arguments (message size limits, keepalive, ...).
+    grpc::ChannelArguments channel_args;
+  };
+
+  // Per-call overrides.
+  struct CallOptions {
+    // Overrides Options::default_deadline for this call.
+    std::optional<absl::Duration> deadline;
+  };
+
+  // Creates the channel. Connecting is lazy: an unreachable server shows up
+  // as UNAVAILABLE on the first call.
+  explicit Client(Options options);
+
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // --- StoryService ---
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
+                                            const CallOptions& call = {});
+  // NOT_FOUND if no article has `id`.
+  absl::StatusOr<v1::Article> GetArticle(absl::string_view id, const CallOptions& call = {});
+  absl::StatusOr<v1::SimilarStoriesResponse> SimilarStories(
+      const v1::SimilarStoriesRequest& request, const CallOptions& call = {});
+  absl::StatusOr<v1::RecommendResponse> Recommend(const v1::RecommendRequest& request,
+                                                  const CallOptions& call = {});
+  absl::StatusOr<v1::TopicClustersResponse> TopicClusters(
+      const v1::TopicClustersRequest& request, const CallOptions& call = {});
+  absl::StatusOr<v1::IndexStats> GetIndexStats(const CallOptions& call = {});
+
+  // --- IngestService ---
+  // Produces the next article into `*article` and returns true, or returns
+  // false at the end of the input.
+  using ArticleSource = std::function<bool(v1::Article* article)>;
+
+  // Streams every article `next` produces to the server. Articles the
+  // server rejects are listed in the response's `errors` (by position in the
+  // stream); the call itself fails only if the stream does (unreachable
+  // server, deadline, ...). An OK response means the accepted articles are
+  // committed and durable.
+  absl::StatusOr<v1::IndexArticlesResponse> IndexArticles(const ArticleSource& next,
+                                                           const CallOptions& call = {});
+
+  // Convenience overload for any range of v1::Article.
+  template <typename Range>
+  absl::StatusOr<v1::IndexArticlesResponse> IndexArticles(const Range& articles,
+                                                          const CallOptions& call = {}) {
+    auto it = std::begin(articles);
+    const auto end = std::end(articles);
+    return IndexArticles(
+        ArticleSource([&](v1::Article* out) {
+          if (it == end) return false;
+          *out = *it;
+          ++it;
+          return true;
+        }),
+        call);
+  }
+
+  absl::StatusOr<v1::DeleteArticlesResponse> DeleteArticles(
+      const v1::DeleteArticlesRequest& request, const CallOptions& call = {});
+
+  // --- grpc.health.v1.Health ---
+  // OK if the server reports SERVING for `service` ("" = the whole server),
+  // UNAVAILABLE if it reports anything else, or the RPC's error.
+  absl::Status CheckHealth(absl::string_view service = "", const CallOptions& call = {});
+
+  const Options& options() const { return options_; }
+
+ private:
+  void PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
+                      absl::Duration fallback) const;
+
+  Options options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::StoryService::Stub> story_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+};
+
+// Maps a grpc::Status to the absl::Status with the same code and message.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// Parses one JSONL line (proto3 JSON mapping of v1::Article). Unknown
+// fields are rejected so typos are caught. kInvalidArgument on bad input.
+absl::StatusOr<v1::Article> ParseArticleJson(absl::string_view line);
+
+// Renders a message with the proto3 JSON mapping (for --json output).
+std::string ToJson(const google::protobuf::Message& message, bool pretty = false);
+
+}  // namespace storyline
+
+#endif  // STORYLINE_CLIENT_H_

@@ -1,0 +1,125 @@
+#include "index/article_indexer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "index/schema.h"
+#include "index/xapian_status.h"
+
+namespace storyline::index {
+namespace {
+
+using storyline::v1::Article;
+
+absl::Status CheckLength(absl::string_view field, absl::string_view value,
+                         size_t limit) {
+  if (value.size() > limit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", value.size(), " bytes; at most ", limit,
+                     " are allowed"));
+  }
+  return absl::OkStatus();
+}
+
+// True for the words the spelling dictionary should learn: unprefixed terms
+// (lower-case first byte) that are not numbers.
+bool IsSpellingWord(const std::string& term) {
+  if (term.size() < 3 || term.size() > 40) return false;
+  const unsigned char c = term[0];
+  if (c >= 'A' && c <= 'Z') return false;  // prefixed term
+  if (c >= '0' && c <= '9') return false;
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidateArticle(const Article& article) {
+  if (article.id().empty()) {
+    return absl::InvalidArgumentError("id is empty; every article needs an id of 1 to 256 bytes");
+  }
+  if (article.id().size() > kMaxIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "id is ", article.id().size(), " bytes; ids must be 1 to ", kMaxIdBytes, " bytes"));
+  }
+  if (article.title().empty() && article.body().empty()) {
+    return absl::InvalidArgumentError("article has neither title nor body; give it some text to index");
+  }
+  if (absl::Status s = CheckLength("title", article.title(), kMaxTitleBytes); !s.ok()) return s;
+  if (absl::Status s = CheckLength("body", article.body(), kMaxBodyBytes); !s.ok()) return s;
+  if (absl::Status s = CheckLength("url", article.url(), kMaxUrlBytes); !s.ok()) return s;
+  if (absl::Status s = CheckLength("topic", article.topic(), kMaxFieldBytes); !s.ok()) return s;
+  if (absl::Status s = CheckLength("source", article.source(), kMaxFieldBytes); !s.ok()) return s;
+  if (article.tags_size() > static_cast<int>(kMaxTags)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "article has ", article.tags_size(), " tags; at most ", kMaxTags, " are allowed"));
+  }
+  for (const std::string& tag : article.tags()) {
+    if (absl::Status s = CheckLength("tag", tag, kMaxFieldBytes); !s.ok()) return s;
+  }
+  if (article.has_publish_time()) {
+    const auto& t = article.publish_time();
+    // Timestamp's documented range: 0001-01-01 .. 9999-12-31.
+    if (t.seconds() < -62135596800LL || t.seconds() > 253402300799LL ||
+        t.nanos() < 0 || t.nanos() > 999999999) {
+      return absl::InvalidArgumentError(
+          "publish_time is out of range; use an RFC 3339 time between years 1 and 9999");
+    }
+  }
+  return absl::OkStatus();
+}
+
+ArticleIndexer::ArticleIndexer() : stemmer_("english") {
+  termgen_.set_stemmer(stemmer_);
+  termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
+    const Article& article, SpellingCounts* spelling) {
+  if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
+  try {
+    PreparedArticle out;
+    out.id = article.id();
+    out.id_term = IdTerm(article.id());
+    Xapian::Document& doc = out.document;
+    termgen_.set_document(doc);
+    // Title: once prefixed (for title:) and weighted into the free-text
+    // terms; then the body, after a position gap so phrases do not span.
+    termgen_.index_text(article.title(), 1, kPrefixTitle);
+    termgen_.increase_termpos();
+    termgen_.index_text(article.title(), kTitleWeight);
+    termgen_.increase_termpos();
+    termgen_.index_text(article.body());
+
+    doc.add_boolean_term(out.id_term);
+    if (!article.topic().empty()) {
+      doc.add_boolean_term(TopicTerm(article.topic()));
+      doc.add_value(kSlotTopic, article.topic());
+    }
+    if (!article.source().empty()) {
+      doc.add_boolean_term(SourceTerm(article.source()));
+      doc.add_value(kSlotSource, article.source());
+    }
+    for (const std::string& tag : article.tags()) {
+      if (!tag.empty()) doc.add_boolean_term(TagTerm(tag));
+    }
+    if (article.has_publish_time()) {
+      const double seconds =
+          static_cast<double>(article.publish_time().seconds()) +
+          article.publish_time().nanos() / 1e9;
+      doc.add_value(kSlotPublishTime, Xapian::sortable_serialise(seconds));
+    }
+    doc.set_data(article.SerializeAsString());
+
+    if (spelling != nullptr) {
+      for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        std::string term = *it;
+        if (IsSpellingWord(term)) (*spelling)[term] += 1;
+      }
+    }
+    return out;
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, absl::StrCat("indexing article ", article.id()));
+  }
+}
+
+}  // namespace storyline::index

@@ -1,0 +1,111 @@
+#include "index/page_token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstring>
+#include <utility>
+
+#include "absl/time/clock.h"
+
+#include "absl/strings/escaping.h"
+
+namespace storyline::index {
+namespace {
+
+constexpr uint8_t kVersion = 1;
+constexpr size_t kPayloadBytes = 1 + 8 + 8 + 8;  // version, fp, offset, time
+constexpr size_t kMacBytes = 16;
+
+void PutU64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+PageTokenCodec::PageTokenCodec(std::string key, absl::Duration ttl)
+    : key_(std::move(key)), ttl_(ttl) {}
+
+std::string PageTokenCodec::RandomKey() {
+  std::string key(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), key.size()) != 1) {
+    // Fall back to a time-based key; tokens stay tamper-evident per process.
+    const uint64_t t = absl::ToUnixNanos(absl::Now());
+    std::memcpy(key.data(), &t, sizeof(t));
+  }
+  return key;
+}
+
+std::string PageTokenCodec::Mac(absl::string_view payload) const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac,
+       &mac_len);
+  return std::string(reinterpret_cast<const char*>(mac), kMacBytes);
+}
+
+std::string PageTokenCodec::Encode(uint64_t fingerprint, int64_t offset,
+                                   absl::Time now) const {
+  std::string raw;
+  raw.reserve(kPayloadBytes + kMacBytes);
+  raw.push_back(static_cast<char>(kVersion));
+  PutU64(&raw, fingerprint);
+  PutU64(&raw, static_cast<uint64_t>(offset));
+  PutU64(&raw, static_cast<uint64_t>(absl::ToUnixSeconds(now)));
+  raw += Mac(raw);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token,
+                                               uint64_t fingerprint,
+                                               absl::Time now) const {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) ||
+      raw.size() != kPayloadBytes + kMacBytes ||
+      static_cast<uint8_t>(raw[0]) != kVersion) {
+    return absl::InvalidArgumentError(
+        "page_token is not a token this server issued; pass next_page_token from "
+        "the previous response unchanged, or leave page_token empty for the first page");
+  }
+  const std::string expected = Mac(absl::string_view(raw).substr(0, kPayloadBytes));
+  if (CRYPTO_memcmp(expected.data(), raw.data() + kPayloadBytes, kMacBytes) != 0) {
+    return absl::InvalidArgumentError(
+        "page_token failed its integrity check (edited, forged, or issued before a "
+        "server restart); start again from the first page");
+  }
+  if (GetU64(raw.data() + 1) != fingerprint) {
+    return absl::InvalidArgumentError(
+        "page_token belongs to a different query, filter, order or facet set; "
+        "send the same request as the first page, changing only page_token");
+  }
+  const auto offset = static_cast<int64_t>(GetU64(raw.data() + 9));
+  const absl::Time issued =
+      absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + 17)));
+  if (now - issued > ttl_) {
+    return absl::InvalidArgumentError(
+        "page_token has expired; start again from the first page");
+  }
+  return offset;
+}
+
+uint64_t Fingerprint(absl::string_view canonical) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
+  uint64_t v;
+  std::memcpy(&v, digest, sizeof(v));
+  return v;
+}
+
+}  // namespace storyline::index

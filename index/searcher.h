@@ -1,0 +1,124 @@
+// Searcher: one thread's read view of an index. It owns a Xapian::Database,
+// a QueryParser and a stemmer, reopens the database before each request so
+// new commits show up promptly, and retries once on DatabaseModifiedError.
+//
+// Thread-safety: not thread-safe (Xapian objects use plain refcounts). Give
+// each thread its own Searcher; SearcherPool does exactly that.
+#ifndef STORYLINE_INDEX_SEARCHER_H_
+#define STORYLINE_INDEX_SEARCHER_H_
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "storyline/v1/article.pb.h"
+
+namespace storyline::index {
+
+enum class SortOrder { kRelevance, kNewest };
+
+// What to search for. The server validates requests before building one of
+// these; the searcher clamps anything still out of range.
+struct SearchParams {
+  // Xapian query syntax; falls back to plain words when it does not parse.
+  // Empty matches every article.
+  std::string query;
+  // Any of these topics / sources (case-insensitive); empty = no restriction.
+  std::vector<std::string> topics;
+  std::vector<std::string> sources;
+  // Inclusive publish-time window; unset = open-ended.
+  std::optional<absl::Time> published_after;
+  std::optional<absl::Time> published_before;
+  // First result (0-based) and page length.
+  int64_t offset = 0;
+  int page_size = 10;
+  SortOrder order = SortOrder::kRelevance;
+  // Facet fields to count: "topic", "source".
+  std::vector<std::string> facets;
+  // Keep article bodies in the hits (default: cleared to save bandwidth).
+  bool include_body = false;
+  // The search fails with kDeadlineExceeded rather than answer after this.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct SearchHit {
+  storyline::v1::Article article;
+  double score = 0;
+  std::string snippet;  // body extract, query terms in <em>...</em>
+};
+
+struct FacetCount {
+  std::string value;
+  int64_t count = 0;
+};
+
+struct Facet {
+  std::string field;
+  std::vector<FacetCount> values;  // by descending count
+};
+
+struct SearchResults {
+  std::vector<SearchHit> hits;
+  int64_t total_estimate = 0;
+  bool has_more = false;        // another page exists after this one
+  std::vector<Facet> facets;    // in the order requested
+  std::string corrected_query;  // empty unless a spelling fix was found
+};
+
+struct IndexStatsData {
+  int64_t article_count = 0;
+  uint64_t revision = 0;
+  int64_t disk_bytes = 0;
+  std::optional<absl::Time> last_commit_time;
+};
+
+// A stable fingerprint of everything in `params` that defines the result
+// list (not offset, page_size, include_body or deadline). Page tokens carry
+// it so a token cannot be replayed against a different query.
+uint64_t SearchFingerprint(const SearchParams& params);
+
+// Returns true if `field` is a facet field Search() understands.
+bool IsFacetField(absl::string_view field);
+
+class Searcher {
+ public:
+  // Opens the index in `dir` read-only. Fails with kNotFound if there is no
+  // index there yet.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir);
+
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Runs a search. Fails with kDeadlineExceeded if `params.deadline` passes
+  // first, kInvalidArgument if the query cannot be searched at all.
+  absl::StatusOr<SearchResults> Search(const SearchParams& params);
+
+  // The stored article with `id`, body included. kNotFound if unknown.
+  absl::StatusOr<storyline::v1::Article> Get(absl::string_view id);
+
+  // Article count, revision, size on disk and last commit time.
+  absl::StatusOr<IndexStatsData> Stats();
+
+ private:
+  explicit Searcher(std::string dir, Xapian::Database db);
+
+  absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
+  Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
+
+  const std::string dir_;
+  Xapian::Database db_;
+  Xapian::Stem stemmer_;
+  Xapian::QueryParser parser_;
+};
+
+}  // namespace storyline::index
+
+#endif  // STORYLINE_INDEX_SEARCHER_H_

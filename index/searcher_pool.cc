@@ -1,0 +1,64 @@
+#include "index/searcher_pool.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace storyline::index {
+
+SearcherPool::SearcherPool(SearcherPoolOptions options) : options_(std::move(options)) {
+  int n = options_.threads;
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  workers_.reserve(n);
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+SearcherPool::~SearcherPool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (std::thread& t : workers_) t.join();
+}
+
+absl::Status SearcherPool::Submit(Job job) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("server is shutting down");
+  if (queue_.size() >= options_.max_queue) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "server is overloaded: ", queue_.size(), " requests already waiting; retry with backoff"));
+  }
+  queue_.push_back(std::move(job));
+  return absl::OkStatus();
+}
+
+void SearcherPool::WorkerLoop() {
+  std::unique_ptr<Searcher> searcher;
+  absl::Status open_error;
+  for (;;) {
+    Job job;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SearcherPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return p->stopping_ || !p->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (searcher == nullptr) {
+      auto opened = Searcher::Open(options_.index_dir);
+      if (opened.ok()) {
+        searcher = std::move(opened).value();
+      } else {
+        job(opened.status());
+        continue;
+      }
+    }
+    job(searcher.get());
+  }
+}
+
+}  // namespace storyline::index

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Storyline needs to build, test and run.
+# This is the one package list: README.md, .ci/run and the Dockerfile all call it.
+#
+#   scripts/install-deps.sh          build + test dependencies (default)
+#   scripts/install-deps.sh runtime  only the shared libraries the binaries need
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  libgrpc++-dev libgrpc-dev protobuf-compiler-grpc
+  libprotobuf-dev protobuf-compiler
+  libabsl-dev
+  libxapian-dev xapian-tools
+  libssl-dev
+  libcli11-dev libspdlog-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # Reflection test: a client we did not write (Python grpcio + Debian's protos).
+  python3 python3-grpcio python3-protobuf grpc-proto
+)
+
+RUNTIME_PACKAGES=(
+  libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
+  libspdlog1.10 libssl3 ca-certificates
+)
+
+if [[ "${1:-build}" == "runtime" ]]; then
+  PACKAGES=("${RUNTIME_PACKAGES[@]}")
+else
+  PACKAGES=("${BUILD_PACKAGES[@]}")
+fi
+
+SUDO=""
+if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+
+# Skip apt entirely when everything is already there (fast repeated runs).
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
