@@ -107,19 +107,48 @@ Searcher::Searcher(std::string dir, Xapian::Database db)
   parser_.add_boolean_prefix("tag", kPrefixTag);
 }
 
+bool Searcher::AllWordsIndexed(const std::string& text) {
+  // Lower-cased ASCII-alphanumeric runs (and any UTF-8 bytes) as words.
+  std::string word;
+  auto known = [&]() {
+    if (word.empty()) return true;
+    const bool ok = db_.term_exists(word);
+    word.clear();
+    return ok;
+  };
+  for (const char c : text) {
+    const unsigned char u = c;
+    if (u >= 0x80 || std::isalnum(u)) {
+      word.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!known()) {
+      return false;
+    }
+  }
+  return known();
+}
+
 Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* corrected) {
+  Xapian::Query query;
+  bool parsed = false;
   try {
-    Xapian::Query q = parser_.parse_query(text, kParseFlags);
-    *corrected = parser_.get_corrected_query_string();
-    return q;
+    query = parser_.parse_query(text, kParseFlags);
+    parsed = true;
   } catch (const Xapian::QueryParserError&) {
     // A search box, not a compiler: fall through to plain words.
   }
-  try {
-    Xapian::Query q = parser_.parse_query(text, kPlainFlags);
+  if (!parsed) {
+    try {
+      query = parser_.parse_query(text, kPlainFlags);
+      parsed = true;
+    } catch (const Xapian::QueryParserError&) {
+    }
+  }
+  if (parsed) {
     *corrected = parser_.get_corrected_query_string();
-    return q;
-  } catch (const Xapian::QueryParserError&) {
+    // Xapian suggests from the spelling table even for words the index
+    // holds; never "correct" a query whose every word is a known term.
+    if (!corrected->empty() && AllWordsIndexed(text)) corrected->clear();
+    return query;
   }
   // Last resort: keep only letters, digits and spaces.
   std::string words = text;

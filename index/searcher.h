@@ -112,6 +112,8 @@ class Searcher {
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
+  // True if every word of `text` is an (unprefixed) term in the index.
+  bool AllWordsIndexed(const std::string& text);
 
   const std::string dir_;
   Xapian::Database db_;

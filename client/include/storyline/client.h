@@ -32,27 +32,30 @@
 
 namespace storyline {
 
+struct ClientOptions {
+  // gRPC target, e.g. "localhost:50051" or "dns:///storyline.internal:443".
+  std::string target = "localhost:50051";
+  // Deadline applied to every call that does not pass its own. Ingest
+  // streams use `ingest_deadline` instead, since they can run for minutes.
+  absl::Duration default_deadline = absl::Seconds(10);
+  absl::Duration ingest_deadline = absl::Hours(1);
+  // Channel credentials; insecure (plaintext) when null. Use
+  // grpc::SslCredentials(...) for TLS.
+  std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr;
+  // Extra channel arguments (message size limits, keepalive, ...).
+  grpc::ChannelArguments channel_args = {};
+};
+
+// Per-call overrides.
+struct CallOptions {
+  // Overrides Options::default_deadline for this call.
+  std::optional<absl::Duration> deadline = std::nullopt;
+};
+
 class Client {
  public:
-  struct Options {
-    // gRPC target, e.g. "localhost:50051" or "dns:///storyline.internal:443".
-    std::string target = "localhost:50051";
-    // Deadline applied to every call that does not pass its own. Ingest
-    // streams use `ingest_deadline` instead, since they can run for minutes.
-    absl::Duration default_deadline = absl::Seconds(10);
-    absl::Duration ingest_deadline = absl::Hours(1);
-    // Channel credentials; insecure (plaintext) when null. Use
-    // grpc::SslCredentials(...) for TLS.
-    std::shared_ptr<grpc::ChannelCredentials> credentials;
-    // Extra channel arguments (message size limits, keepalive, ...).
-    grpc::ChannelArguments channel_args;
-  };
-
-  // Per-call overrides.
-  struct CallOptions {
-    // Overrides Options::default_deadline for this call.
-    std::optional<absl::Duration> deadline;
-  };
+  using Options = ClientOptions;
+  using CallOptions = storyline::CallOptions;
 
   // Creates the channel. Connecting is lazy: an unreachable server shows up
   // as UNAVAILABLE on the first call.

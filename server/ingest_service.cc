@@ -1,0 +1,183 @@
+#include "server/ingest_service.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "index/article_indexer.h"
+#include "index/schema.h"
+#include "server/grpc_status.h"
+#include "server/proto_convert.h"
+#include "server/raw_codec.h"
+#include "server/rpc_log.h"
+
+namespace storyline::server {
+namespace {
+
+constexpr int kMaxDeleteIds = 10000;
+
+// Result of one stream, filled by the reactor thread (rejections) and the
+// writer thread (upserts).
+struct StreamResult {
+  absl::Mutex mu;
+  v1::IndexArticlesResponse response ABSL_GUARDED_BY(mu);
+
+  void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
+    absl::MutexLock lock(&mu);
+    v1::IndexError* e = response.add_errors();
+    e->set_position(position);
+    e->set_id(std::string(id.substr(0, index::kMaxIdBytes)));
+    e->set_reason(std::string(reason));
+  }
+};
+
+class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  IndexArticlesReactor(grpc::ByteBuffer* response, index::WritePipeline* pipeline)
+      : response_buf_(response), pipeline_(pipeline), result_(std::make_shared<StreamResult>()) {
+    StartRead(&buf_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // End of stream (or the client went away): commit what was accepted.
+      QueueCommit();
+      return;
+    }
+    const int64_t position = position_++;
+    Handle(position);
+    StartRead(&buf_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Handle(int64_t position) {
+    // One indexer per gRPC thread: TermGenerator and Stem are not
+    // thread-safe, and building one per article would be wasteful.
+    thread_local index::ArticleIndexer indexer;
+    if (absl::Status s = ParseMessage(buf_, &article_); !s.ok()) {
+      result_->Reject(position, "", s.message());
+      return;
+    }
+    absl::StatusOr<index::PreparedArticle> prepared = indexer.Prepare(article_, &spelling_);
+    if (!prepared.ok()) {
+      result_->Reject(position, article_.id(), prepared.status().message());
+      return;
+    }
+    auto doc = std::make_shared<index::PreparedArticle>(std::move(*prepared));
+    pipeline_->Submit([doc, position, result = result_](index::IndexWriter& writer) {
+      absl::StatusOr<bool> replaced = writer.Upsert(*doc);
+      if (!replaced.ok()) {
+        result->Reject(position, doc->id, replaced.status().message());
+        return;
+      }
+      absl::MutexLock lock(&result->mu);
+      if (*replaced) {
+        result->response.set_updated_count(result->response.updated_count() + 1);
+      } else {
+        result->response.set_indexed_count(result->response.indexed_count() + 1);
+      }
+    });
+  }
+
+  void QueueCommit() {
+    auto spelling = std::make_shared<index::SpellingCounts>(std::move(spelling_));
+    pipeline_->Submit([this, spelling, result = result_](index::IndexWriter& writer) {
+      absl::Status status = writer.AddSpelling(*spelling);
+      absl::StatusOr<uint64_t> revision =
+          status.ok() ? writer.Commit() : absl::StatusOr<uint64_t>(status);
+      if (!revision.ok()) {
+        status = revision.status();
+      } else {
+        absl::MutexLock lock(&result->mu);
+        result->response.set_revision(*revision);
+        status = SerializeMessage(result->response, response_buf_);
+      }
+      timer_.Log(status);
+      Finish(ToGrpcStatus(status));
+    });
+  }
+
+  grpc::ByteBuffer buf_;
+  grpc::ByteBuffer* response_buf_;
+  index::WritePipeline* pipeline_;
+  std::shared_ptr<StreamResult> result_;
+  v1::Article article_;
+  index::SpellingCounts spelling_;
+  int64_t position_ = 0;
+  RpcTimer timer_{"IndexArticles"};
+};
+
+}  // namespace
+
+IngestService::IngestService(index::WritePipeline* pipeline) : pipeline_(pipeline) {}
+
+grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
+    grpc::CallbackServerContext*, grpc::ByteBuffer* response) {
+  return new IndexArticlesReactor(response, pipeline_);
+}
+
+grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  RpcTimer timer("DeleteArticles");
+  auto finish = [reactor, timer](const absl::Status& s) {
+    timer.Log(s);
+    reactor->Finish(ToGrpcStatus(s));
+  };
+  auto req = std::make_shared<v1::DeleteArticlesRequest>();
+  absl::Status status = ParseMessage(*request, req.get());
+  if (status.ok() && req->ids_size() == 0) {
+    status = absl::InvalidArgumentError("ids is empty; list the article ids to delete");
+  }
+  if (status.ok() && req->ids_size() > kMaxDeleteIds) {
+    status = absl::InvalidArgumentError(absl::StrCat(
+        "ids lists ", req->ids_size(), " ids; at most ", kMaxDeleteIds, " per call"));
+  }
+  for (int i = 0; status.ok() && i < req->ids_size(); ++i) {
+    status = ValidateId(req->ids(i), absl::StrCat("ids[", i, "]"));
+  }
+  if (!status.ok()) {
+    finish(status);
+    return reactor;
+  }
+  pipeline_->Submit([req, response, finish](index::IndexWriter& writer) {
+    v1::DeleteArticlesResponse reply;
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& id : req->ids()) {
+      if (!seen.insert(id).second) continue;
+      absl::StatusOr<bool> deleted = writer.Delete(id);
+      if (!deleted.ok()) {
+        finish(deleted.status());
+        return;
+      }
+      if (*deleted) {
+        reply.set_deleted_count(reply.deleted_count() + 1);
+      } else {
+        reply.add_not_found_ids(id);
+      }
+    }
+    if (reply.deleted_count() == 0) {
+      finish(absl::NotFoundError(absl::StrCat(
+          "none of the ids exist: ", absl::StrJoin(reply.not_found_ids(), ", "))));
+      return;
+    }
+    absl::StatusOr<uint64_t> revision = writer.Commit();
+    if (!revision.ok()) {
+      finish(revision.status());
+      return;
+    }
+    reply.set_revision(*revision);
+    finish(SerializeMessage(reply, response));
+  });
+  return reactor;
+}
+
+}  // namespace storyline::server

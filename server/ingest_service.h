@@ -1,0 +1,41 @@
+// IngestService: the write-side RPCs.
+//
+// IndexArticles is a client-streaming reactor. For each message it parses
+// and validates the article and builds its Xapian document on the gRPC
+// thread (with a thread-local ArticleIndexer), then queues the upsert on the
+// WritePipeline and immediately reads the next message, so term generation
+// and the single writer overlap. When the stream ends it queues a commit;
+// the writer thread commits, then finishes the call, so an OK reply means
+// the accepted articles are durable.
+//
+// Thread-safety: shared by all gRPC threads; holds only a pointer to the
+// thread-safe WritePipeline.
+#ifndef STORYLINE_SERVER_INGEST_SERVICE_H_
+#define STORYLINE_SERVER_INGEST_SERVICE_H_
+
+#include "index/write_pipeline.h"
+#include "storyline/v1/story_service.grpc.pb.h"
+
+namespace storyline::server {
+
+using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
+    v1::IngestService::WithRawCallbackMethod_DeleteArticles<v1::IngestService::Service>>;
+
+class IngestService final : public RawIngestService {
+ public:
+  // `pipeline` is not owned and must outlive the server.
+  explicit IngestService(index::WritePipeline* pipeline);
+
+  grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* DeleteArticles(grpc::CallbackServerContext* ctx,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+
+ private:
+  index::WritePipeline* pipeline_;
+};
+
+}  // namespace storyline::server
+
+#endif  // STORYLINE_SERVER_INGEST_SERVICE_H_

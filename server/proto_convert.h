@@ -1,0 +1,40 @@
+// Converts and validates between the public protos and the index library's
+// option/result structs. Validation errors are kInvalidArgument and name the
+// request field, e.g. "page_size must be between 0 and 100; got 500".
+//
+// Thread-safety: free functions over their arguments; safe from any thread.
+#ifndef STORYLINE_SERVER_PROTO_CONVERT_H_
+#define STORYLINE_SERVER_PROTO_CONVERT_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "index/page_token.h"
+#include "index/searcher.h"
+#include "storyline/v1/story_service.pb.h"
+
+namespace storyline::server {
+
+// Validates `request` and turns it into search parameters, decoding its
+// page token with `tokens`. `deadline` is copied into the parameters.
+absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
+                                                   const index::PageTokenCodec& tokens,
+                                                   absl::Time now, absl::Time deadline);
+
+// Moves `results` into a response, minting the next page token if there is
+// a next page.
+void ToSearchResponse(index::SearchResults results, const index::SearchParams& params,
+                      const index::PageTokenCodec& tokens, absl::Time now,
+                      v1::SearchResponse* response);
+
+// Validates an article id as a lookup key ("id" names the field).
+absl::Status ValidateId(absl::string_view id, absl::string_view field = "id");
+
+// Validates the time window of a Filter.
+absl::Status ValidateFilter(const v1::Filter& filter);
+
+void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out);
+
+}  // namespace storyline::server
+
+#endif  // STORYLINE_SERVER_PROTO_CONVERT_H_

@@ -1,0 +1,169 @@
+// storyline-server: serves StoryService and IngestService over gRPC, with
+// health checking and server reflection.
+//
+//   storyline-server --index_dir=/var/lib/storyline --listen=0.0.0.0:50051
+//
+// SIGTERM/SIGINT start a graceful shutdown: the server stops accepting
+// calls, in-flight calls get --shutdown_grace to finish, then the search
+// workers and the writer drain.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "grpc/health/v1/health.pb.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "index/index_writer.h"
+#include "index/page_token.h"
+#include "index/searcher_pool.h"
+#include "index/write_pipeline.h"
+#include "server/ingest_service.h"
+#include "server/seed_loader.h"
+#include "server/story_service.h"
+
+ABSL_FLAG(std::string, listen, "localhost:50051",
+          "Address to listen on, host:port. Port 0 picks a free port (see --port_file).");
+ABSL_FLAG(std::string, index_dir, "storyline-index",
+          "Directory of the Xapian index; created if missing.");
+ABSL_FLAG(std::string, seed_jsonl, "",
+          "If the index is empty at start-up, index this JSONL file of articles first.");
+ABSL_FLAG(int, search_threads, 0, "Search worker threads; 0 = one per core.");
+ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the bound port number to this file once serving.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(std::string, page_token_key, "",
+          "Secret that seals page tokens; random per process when empty (tokens then "
+          "expire on restart). Set the same value on replicas behind one load balancer.");
+ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
+
+namespace {
+
+using namespace storyline;  // NOLINT: main file
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+int Run() {
+  // Block the shutdown signals before any thread starts, so every thread
+  // inherits the mask and only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
+  absl::StatusOr<std::unique_ptr<index::IndexWriter>> writer = index::IndexWriter::Open(index_dir);
+  if (!writer.ok()) {
+    spdlog::error("cannot open index: {}", std::string(writer.status().message()));
+    return 1;
+  }
+  const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);
+  if (!seed.empty() && (*writer)->ArticleCount() == 0) {
+    const absl::Time start = absl::Now();
+    absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, **writer);
+    if (!seeded.ok()) {
+      spdlog::error("seeding failed: {}", std::string(seeded.status().message()));
+      return 1;
+    }
+    spdlog::info("seeded {} articles from {} ({} rejected) in {:.2f}s", seeded->indexed, seed,
+                 seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
+  }
+  const uint64_t article_count = (*writer)->ArticleCount();
+
+  auto pipeline = std::make_unique<index::WritePipeline>(std::move(*writer));
+  auto pool = std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
+      .index_dir = index_dir, .threads = absl::GetFlag(FLAGS_search_threads)});
+  std::string key = absl::GetFlag(FLAGS_page_token_key);
+  if (key.empty()) key = index::PageTokenCodec::RandomKey();
+  const index::PageTokenCodec tokens(key);
+
+  server::StoryService story(pool.get(), &tokens);
+  server::IngestService ingest(pipeline.get());
+
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    if (!ReadFile(absl::GetFlag(FLAGS_tls_cert), &pair.cert_chain) ||
+        !ReadFile(absl::GetFlag(FLAGS_tls_key), &pair.private_key)) {
+      spdlog::error("--tls_cert and --tls_key must both name readable PEM files");
+      return 1;
+    }
+    ssl.pem_key_cert_pairs.push_back(std::move(pair));
+    creds = grpc::SslServerCredentials(ssl);
+  }
+
+  // Reflection describes services from the generated descriptor pool; the
+  // health proto's descriptors live in a static library object nothing else
+  // references, so touch them to link them in.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), creds, &port);
+  builder.RegisterService(&story);
+  builder.RegisterService(&ingest);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    spdlog::error("cannot listen on {} (address in use or invalid)",
+                  absl::GetFlag(FLAGS_listen));
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus("storyline.v1.StoryService", true);
+  health->SetServingStatus("storyline.v1.IngestService", true);
+
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::rename(tmp.c_str(), port_file.c_str());  // readers never see half a file
+  }
+  spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles, "
+               "{} search threads",
+               absl::GetFlag(FLAGS_listen), port, index_dir, article_count, pool->threads());
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down (grace {}s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+               absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  health->Shutdown();
+  server->Shutdown(absl::ToChronoTime(
+      absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
+  server->Wait();
+  pool.reset();      // runs queued searches, joins workers
+  pipeline.reset();  // runs queued writes (commits included), joins the writer
+  spdlog::info("storyline-server stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Storyline news search server.\n  storyline-server --index_dir=DIR [--listen=HOST:PORT] "
+      "[--seed_jsonl=FILE]");
+  absl::ParseCommandLine(argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
+  return Run();
+}

@@ -1,0 +1,56 @@
+// StoryService: the read-side RPCs. Each handler parses and validates its
+// request on the gRPC callback thread, queues the work on the SearcherPool
+// (each worker owns its own Xapian::Database), and the worker serializes the
+// reply and calls Finish. The handler never blocks a gRPC thread.
+//
+// Thread-safety: the service is shared by all gRPC threads; it holds only
+// pointers to thread-safe objects.
+#ifndef STORYLINE_SERVER_STORY_SERVICE_H_
+#define STORYLINE_SERVER_STORY_SERVICE_H_
+
+#include "index/page_token.h"
+#include "index/searcher_pool.h"
+#include "storyline/v1/story_service.grpc.pb.h"
+
+namespace storyline::server {
+
+using RawStoryService = v1::StoryService::WithRawCallbackMethod_Search<
+    v1::StoryService::WithRawCallbackMethod_GetArticle<
+        v1::StoryService::WithRawCallbackMethod_SimilarStories<
+            v1::StoryService::WithRawCallbackMethod_Recommend<
+                v1::StoryService::WithRawCallbackMethod_TopicClusters<
+                    v1::StoryService::WithRawCallbackMethod_GetIndexStats<
+                        v1::StoryService::Service>>>>>>;
+
+class StoryService final : public RawStoryService {
+ public:
+  // Neither pointer is owned; both must outlive the server.
+  StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens);
+
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SimilarStories(grpc::CallbackServerContext* ctx,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* ctx,
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* TopicClusters(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetIndexStats(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+
+ private:
+  index::SearcherPool* pool_;
+  const index::PageTokenCodec* tokens_;
+};
+
+}  // namespace storyline::server
+
+#endif  // STORYLINE_SERVER_STORY_SERVICE_H_

@@ -1,0 +1,56 @@
+// Shared set-up for the integration tests: a real storyline-server on a
+// free loopback port, seeded with the demo corpus, and a client for it.
+#ifndef STORYLINE_TESTS_E2E_E2E_FIXTURE_H_
+#define STORYLINE_TESTS_E2E_E2E_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storyline/client.h"
+#include "tests/testing/test_server.h"
+
+namespace storyline::testing {
+
+// One server per test suite (start-up and seeding take ~0.2 s).
+class DemoServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new TestServer({std::string("--seed_jsonl=") + STORYLINE_DEMO_JSONL});
+    ASSERT_TRUE(server_->ok()) << "storyline-server did not start";
+    client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(20)});
+  }
+  static void TearDownTestSuite() {
+    delete client_;
+    client_ = nullptr;
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(server_, nullptr); ASSERT_TRUE(server_->ok()); }
+
+  static Client& client() { return *client_; }
+  static TestServer& server() { return *server_; }
+
+  static TestServer* server_;
+  static Client* client_;
+};
+
+inline TestServer* DemoServerTest::server_ = nullptr;
+inline Client* DemoServerTest::client_ = nullptr;
+
+inline v1::Article MakeArticle(const std::string& id, const std::string& title,
+                               const std::string& body, const std::string& topic = "testing") {
+  v1::Article a;
+  a.set_id(id);
+  a.set_title(title);
+  a.set_body(body);
+  a.set_topic(topic);
+  a.set_source("Test Wire");
+  return a;
+}
+
+}  // namespace storyline::testing
+
+#endif  // STORYLINE_TESTS_E2E_E2E_FIXTURE_H_

@@ -1,0 +1,78 @@
+// Starts the real storyline-server binary on a free loopback port with a
+// fresh index, for integration tests. The server binds port 0 and writes
+// the port it got to a file, so there is no port race.
+#ifndef STORYLINE_TESTS_TESTING_TEST_SERVER_H_
+#define STORYLINE_TESTS_TESTING_TEST_SERVER_H_
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/testing/temp_dir.h"
+
+namespace storyline::testing {
+
+class TestServer {
+ public:
+  // Starts `STORYLINE_SERVER_BIN` (a compile definition) with `extra_args`.
+  // Check ok() afterwards.
+  explicit TestServer(std::vector<std::string> extra_args = {}) {
+    const std::string port_file = dir_.Sub("port");
+    std::vector<std::string> args = {STORYLINE_SERVER_BIN, "--index_dir=" + dir_.Sub("index"),
+                                     "--listen=127.0.0.1:0", "--port_file=" + port_file,
+                                     "--log_level=warn"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      std::ifstream in(port_file);
+      if (in >> port_ && port_ > 0) break;
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {  // died during start-up
+        pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  ~TestServer() { Stop(); }
+
+  // Sends SIGTERM and waits; returns the exit status (-1 if not running).
+  int Stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  bool ok() const { return pid_ > 0 && port_ > 0; }
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace storyline::testing
+
+#endif  // STORYLINE_TESTS_TESTING_TEST_SERVER_H_
