@@ -24,7 +24,9 @@ IndexWriter::IndexWriter(std::string dir, Xapian::WritableDatabase db)
 
 IndexWriter::~IndexWriter() {
   try {
-    db_.close();  // Uncommitted changes are discarded, as documented.
+    // Xapian 1.4's close() commits pending changes (no transaction is
+    // open), so accepted-but-uncommitted articles survive a shutdown.
+    db_.close();
   } catch (const Xapian::Error&) {
     // Nothing useful to do while destroying.
   }

@@ -28,6 +28,7 @@ class IndexWriter {
 
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
+  // Commits pending changes and releases the write lock.
   ~IndexWriter();
 
   // Adds the article, replacing any article with the same id. Returns true

@@ -72,7 +72,7 @@ absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token,
                                                uint64_t fingerprint,
                                                absl::Time now) const {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) ||
+  if (!absl::WebSafeBase64Unescape(token, &raw) || absl::WebSafeBase64Escape(raw) != token ||
       raw.size() != kPayloadBytes + kMacBytes ||
       static_cast<uint8_t>(raw[0]) != kVersion) {
     return absl::InvalidArgumentError(

@@ -18,11 +18,18 @@ namespace {
 
 using storyline::v1::Article;
 
+// FLAG_PURE_NOT makes "NOT budget" mean "everything but budget".
 constexpr unsigned kParseFlags =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT;
 // Search-box fallback: no operators, just words.
-constexpr unsigned kPlainFlags = Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+constexpr unsigned kPlainFlags = 0;
 constexpr size_t kSnippetBytes = 240;
+constexpr size_t kSnippetScanBytes = 64 * 1024;   // where to look for a match
+constexpr size_t kSnippetWindowBytes = 480;  // what the generator scans (2x snippet)
+// No SNIPPET_BACKGROUND_MODEL / SNIPPET_EXHAUSTIVE: both multiply the cost
+// (a term-frequency lookup per word, a full scan) for a marginally better
+// extract.
+constexpr unsigned kSnippetFlags = 0;
 // With facets, look at (up to) this many matches so counts are exact for
 // any realistic result set.
 constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
@@ -60,6 +67,63 @@ Xapian::Query BuildFilter(const SearchParams& p) {
   }
   if (parts.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+// `topic:Politics` -> the term XTOPICpolitics.
+class FoldedBooleanField : public Xapian::FieldProcessor {
+ public:
+  explicit FoldedBooleanField(std::string prefix) : prefix_(std::move(prefix)) {}
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(prefix_ + FoldCase(value));
+  }
+
+ private:
+  std::string prefix_;
+};
+
+// The query's word stems ("barrag"), without field prefixes, for locating
+// the part of a long text worth highlighting.
+std::vector<std::string> QueryStems(const Xapian::Query& query) {
+  std::vector<std::string> stems;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    std::string term = *it;
+    size_t i = 0;
+    while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
+    if (i == 1 || i == 0) stems.push_back(term.substr(i));  // Z-stems, S-title, plain
+  }
+  return stems;
+}
+
+size_t Utf8Boundary(absl::string_view text, size_t pos) {
+  while (pos > 0 && pos < text.size() &&
+         (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) {
+    --pos;
+  }
+  return pos;
+}
+
+// The snippet generator tokenizes and stems every word it is given, which
+// made it most of a query's cost on long posts. Give it a window of
+// kSnippetWindowBytes around the first (case-insensitive) occurrence of a
+// query stem instead, or the start of the text when none occurs.
+absl::string_view SnippetWindow(absl::string_view text, const std::vector<std::string>& stems) {
+  if (text.size() <= kSnippetWindowBytes) return text;
+  size_t first = absl::string_view::npos;
+  const absl::string_view scan = text.substr(0, kSnippetScanBytes);
+  for (const std::string& stem : stems) {
+    if (stem.size() < 2) continue;
+    auto it = std::search(scan.begin(), scan.end(), stem.begin(), stem.end(),
+                          [](char a, char b) {
+                            return std::tolower(static_cast<unsigned char>(a)) == b;
+                          });
+    if (it != scan.end()) first = std::min<size_t>(first, it - scan.begin());
+  }
+  size_t start = 0;
+  if (first != absl::string_view::npos && first > kSnippetWindowBytes / 4) {
+    start = Utf8Boundary(text, first - kSnippetWindowBytes / 4);
+  }
+  const size_t end = Utf8Boundary(text, std::min(text.size(), start + kSnippetWindowBytes));
+  return text.substr(start, end - start);
 }
 
 absl::Status DeadlineError() {
@@ -102,9 +166,10 @@ Searcher::Searcher(std::string dir, Xapian::Database db)
   parser_.set_database(db_);
   parser_.set_default_op(Xapian::Query::OP_OR);
   parser_.add_prefix("title", kPrefixTitle);
-  parser_.add_boolean_prefix("topic", kPrefixTopic);
-  parser_.add_boolean_prefix("source", kPrefixSource);
-  parser_.add_boolean_prefix("tag", kPrefixTag);
+  // Filter values are stored case-folded, so fold what the user typed too.
+  parser_.add_boolean_prefix("topic", (new FoldedBooleanField(kPrefixTopic))->release());
+  parser_.add_boolean_prefix("source", (new FoldedBooleanField(kPrefixSource))->release());
+  parser_.add_boolean_prefix("tag", (new FoldedBooleanField(kPrefixTag))->release());
 }
 
 bool Searcher::AllWordsIndexed(const std::string& text) {
@@ -129,34 +194,38 @@ bool Searcher::AllWordsIndexed(const std::string& text) {
 
 Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* corrected) {
   Xapian::Query query;
-  bool parsed = false;
+  unsigned used_flags = kParseFlags;
+  bool suggest = true;
   try {
     query = parser_.parse_query(text, kParseFlags);
-    parsed = true;
   } catch (const Xapian::QueryParserError&) {
-    // A search box, not a compiler: fall through to plain words.
-  }
-  if (!parsed) {
+    // A search box, not a compiler: fall back to plain words...
+    used_flags = kPlainFlags;
     try {
       query = parser_.parse_query(text, kPlainFlags);
-      parsed = true;
     } catch (const Xapian::QueryParserError&) {
+      // ...and, if even that fails, to letters, digits and spaces only.
+      std::string words = text;
+      for (char& c : words) {
+        const unsigned char u = c;
+        if (u < 0x80 && !std::isalnum(u)) c = ' ';
+      }
+      suggest = false;
+      query = parser_.parse_query(words, kPlainFlags);
     }
   }
-  if (parsed) {
-    *corrected = parser_.get_corrected_query_string();
-    // Xapian suggests from the spelling table even for words the index
-    // holds; never "correct" a query whose every word is a known term.
-    if (!corrected->empty() && AllWordsIndexed(text)) corrected->clear();
-    return query;
+  // Spelling suggestions cost a spelling-table walk per word, so only ask
+  // when some word is not in the index. Xapian would otherwise also
+  // "correct" words the index holds.
+  if (suggest && !AllWordsIndexed(text)) {
+    try {
+      parser_.parse_query(text, used_flags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      *corrected = parser_.get_corrected_query_string();
+    } catch (const Xapian::QueryParserError&) {
+      corrected->clear();
+    }
   }
-  // Last resort: keep only letters, digits and spaces.
-  std::string words = text;
-  for (char& c : words) {
-    const unsigned char u = c;
-    if (u < 0x80 && !std::isalnum(u)) c = ' ';
-  }
-  return parser_.parse_query(words, 0);
+  return query;
 }
 
 absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
@@ -214,6 +283,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   out.has_more = mset.size() > static_cast<Xapian::doccount>(page_size) &&
                  offset + page_size < static_cast<Xapian::doccount>(kMaxResultOffset);
   out.hits.reserve(std::min<size_t>(mset.size(), page_size));
+  const std::vector<std::string> stems = QueryStems(query);
   int n = 0;
   for (auto it = mset.begin(); it != mset.end() && n < page_size; ++it, ++n) {
     SearchHit& hit = out.hits.emplace_back();
@@ -223,12 +293,14 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
                                               " is corrupt; re-ingest it"));
     }
     hit.score = it.get_weight();
-    const std::string& text = hit.article.body().empty() ? hit.article.title()
-                                                         : hit.article.body();
-    hit.snippet = mset.snippet(text, kSnippetBytes, stemmer_,
-                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                   Xapian::MSet::SNIPPET_EXHAUSTIVE,
+    if (p.snippets) {
+      const std::string& body = hit.article.body().empty() ? hit.article.title()
+                                                           : hit.article.body();
+      const absl::string_view text = SnippetWindow(body, stems);
+      hit.snippet = mset.snippet(std::string(text), kSnippetBytes, stemmer_,
+                               kSnippetFlags,
                                "<em>", "</em>", "...");
+    }
     if (!p.include_body) hit.article.clear_body();
   }
 

@@ -45,6 +45,8 @@ struct SearchParams {
   std::vector<std::string> facets;
   // Keep article bodies in the hits (default: cleared to save bandwidth).
   bool include_body = false;
+  // Build highlighted snippets (most of a query's CPU after the match).
+  bool snippets = true;
   // The search fails with kDeadlineExceeded rather than answer after this.
   absl::Time deadline = absl::InfiniteFuture();
 };

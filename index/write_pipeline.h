@@ -26,8 +26,8 @@ class WritePipeline {
   // Takes ownership of `writer`. `max_queue` bounds queued operations;
   // Submit() blocks while the queue is full (backpressure on producers).
   explicit WritePipeline(std::unique_ptr<IndexWriter> writer, size_t max_queue = 4096);
-  // Runs every queued operation, then stops the thread. Uncommitted changes
-  // are discarded by the writer, so producers commit before finishing.
+  // Runs every queued operation, then stops the thread. The writer's
+  // destructor commits anything still pending (Xapian's close()).
   ~WritePipeline();
 
   WritePipeline(const WritePipeline&) = delete;

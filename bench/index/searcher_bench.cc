@@ -1,0 +1,182 @@
+// Micro-benchmarks of the index library against raw in-process Xapian.
+//
+//   STORYLINE_BENCH_CORPUS=../shared/data/20news/articles-train.jsonl 
+//     build/bench/searcher_bench --benchmark_repetitions=3 
+//     --benchmark_report_aggregates_only=true
+//
+// The index is built once into $STORYLINE_BENCH_INDEX (default
+// /tmp/storyline-bench-index) and reused by later runs. Queries: two-word
+// title prefixes drawn with a fixed seed, the same recipe as
+// `storyline-load --workloads=search`.
+//
+//   BM_RawXapianSearch   QueryParser (English stemmer, STEM_SOME, title:
+//                        prefix) + Enquire::get_mset(0, 10) + document data:
+//                        what plain Xapian does per query.
+//   BM_SearcherSearch    storyline::index::Searcher::Search: the same plus
+//                        reopen(), filters, snippets and article decoding;
+//                        the in-process ceiling of the gRPC Search RPC.
+//   BM_PrepareArticle    ArticleIndexer::Prepare (term generation) alone.
+//
+// Recent run: see bench/README.md.
+#include <benchmark/benchmark.h>
+#include <xapian.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "index/article_indexer.h"
+#include "index/index_writer.h"
+#include "index/schema.h"
+#include "index/searcher.h"
+
+namespace {
+
+using storyline::v1::Article;
+
+std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+std::vector<Article>& Corpus() {
+  static std::vector<Article>* corpus = [] {
+    auto* out = new std::vector<Article>;
+    std::ifstream in(Env("STORYLINE_BENCH_CORPUS", "../shared/data/20news/articles-train.jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+      Article a;
+      if (google::protobuf::util::JsonStringToMessage(line, &a).ok()) out->push_back(a);
+    }
+    return out;
+  }();
+  return *corpus;
+}
+
+const std::string& IndexDir() {
+  static std::string* dir = [] {
+    auto* d = new std::string(Env("STORYLINE_BENCH_INDEX", "/tmp/storyline-bench-index"));
+    if (!std::filesystem::exists(*d + "/iamglass")) {
+      auto writer = storyline::index::IndexWriter::Open(*d);
+      if (!writer.ok()) std::abort();
+      storyline::index::ArticleIndexer indexer;
+      storyline::index::SpellingCounts spelling;
+      for (const Article& a : Corpus()) {
+        auto p = indexer.Prepare(a, &spelling);
+        if (p.ok()) (void)(*writer)->Upsert(*p);
+      }
+      (void)(*writer)->AddSpelling(spelling);
+      (void)(*writer)->Commit();
+    }
+    return d;
+  }();
+  return *dir;
+}
+
+std::vector<std::string>& Queries() {
+  static std::vector<std::string>* qs = [] {
+    auto* out = new std::vector<std::string>;
+    std::mt19937 rng(42);
+    const auto& corpus = Corpus();
+    if (corpus.empty()) return out;
+    std::uniform_int_distribution<size_t> pick(0, corpus.size() - 1);
+    while (out->size() < 1000) {
+      std::vector<std::string> words;
+      std::string w;
+      const std::string title = corpus[pick(rng)].title() + " ";
+      for (char c : title) {
+        if (std::isalpha(static_cast<unsigned char>(c))) {
+          w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        } else if (c == ' ') {
+          if (w.size() >= 3) words.push_back(w);
+          w.clear();
+        }
+        if (words.size() == 2) break;
+      }
+      if (words.size() == 2) out->push_back(words[0] + " " + words[1]);
+    }
+    return out;
+  }();
+  return *qs;
+}
+
+void BM_RawXapianSearch(benchmark::State& state) {
+  Xapian::Database db(IndexDir());
+  Xapian::Stem stem("english");
+  Xapian::QueryParser qp;
+  qp.set_stemmer(stem);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_database(db);
+  qp.add_prefix("title", "S");
+  const auto& queries = Queries();
+  size_t i = 0;
+  for (auto _ : state) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(qp.parse_query(queries[i++ % queries.size()]));
+    Xapian::MSet mset = enquire.get_mset(0, 10);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      benchmark::DoNotOptimize(it.get_document().get_data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawXapianSearch)->Unit(benchmark::kMicrosecond);
+
+void BM_SearcherSearch(benchmark::State& state) {
+  auto searcher = storyline::index::Searcher::Open(IndexDir());
+  if (!searcher.ok()) {
+    state.SkipWithError("cannot open index");
+    return;
+  }
+  const auto& queries = Queries();
+  size_t i = 0;
+  storyline::index::SearchParams params;
+  for (auto _ : state) {
+    params.query = queries[i++ % queries.size()];
+    auto results = (*searcher)->Search(params);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond);
+
+void BM_SearcherSearchNoSnippets(benchmark::State& state) {
+  auto searcher = storyline::index::Searcher::Open(IndexDir());
+  if (!searcher.ok()) {
+    state.SkipWithError("cannot open index");
+    return;
+  }
+  const auto& queries = Queries();
+  size_t i = 0;
+  storyline::index::SearchParams params;
+  params.snippets = false;
+  for (auto _ : state) {
+    params.query = queries[i++ % queries.size()];
+    auto results = (*searcher)->Search(params);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SearcherSearchNoSnippets)->Unit(benchmark::kMicrosecond);
+
+void BM_PrepareArticle(benchmark::State& state) {
+  storyline::index::ArticleIndexer indexer;
+  const auto& corpus = Corpus();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto p = indexer.Prepare(corpus[i++ % corpus.size()], nullptr);
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PrepareArticle)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,450 @@
+#include "client/cli/ingest.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+
+namespace storyline::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// gRPC servers refuse messages over 4 MiB unless configured otherwise, and
+// one refused message fails the whole stream. Oversized articles are
+// therefore rejected here, as one bad line, before they are sent.
+constexpr size_t kMaxArticleBytes = size_t{4} << 20;
+// Lines handed from the reader thread to the stream at a time: large enough
+// that locking is negligible, small enough that progress stays smooth.
+constexpr size_t kBatchLines = 128;
+// Bound on parsed-but-unsent batches, so a slow server throttles reading
+// instead of the whole file ending up in memory.
+constexpr size_t kMaxQueuedBatches = 8;
+constexpr size_t kReadBufferBytes = size_t{1} << 20;
+constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
+constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// A line that was not indexed.
+struct LineError {
+  int64_t line = 0;  // 1-based; 0 if the server named a position we never sent
+  std::string id;
+  std::string reason;
+};
+
+// Consecutive input lines, parsed.
+struct Batch {
+  std::vector<v1::Article> articles;
+  std::vector<int64_t> lines;     // the line number of each article
+  std::vector<LineError> errors;  // malformed lines, not to be sent
+  uint64_t bytes_end = 0;         // input bytes consumed through this batch
+};
+
+// Single-producer, single-consumer queue from the reader thread to the
+// gRPC stream.
+class BatchQueue {
+ public:
+  // Producer. Blocks while the queue is full; false once Cancel() was called.
+  bool Push(Batch batch) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return cancelled_ || batches_.size() < kMaxQueuedBatches; });
+    if (cancelled_) return false;
+    batches_.push_back(std::move(batch));
+    cv_.notify_all();
+    return true;
+  }
+
+  // Producer. No more batches will come; `read_error` is empty unless the
+  // input could not be read to the end.
+  void Close(std::string read_error) {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    read_error_ = std::move(read_error);
+    cv_.notify_all();
+  }
+
+  // Consumer. The next batch, or nullopt once the queue is closed and empty.
+  std::optional<Batch> Pop() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || !batches_.empty(); });
+    if (batches_.empty()) return std::nullopt;
+    Batch batch = std::move(batches_.front());
+    batches_.pop_front();
+    cv_.notify_all();
+    return batch;
+  }
+
+  // Consumer. Stops the producer: its pending and future Push calls fail.
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    batches_.clear();
+    cv_.notify_all();
+  }
+
+  bool closed() const {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
+
+  std::string read_error() const {
+    std::lock_guard lock(mu_);
+    return read_error_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> batches_;  // guarded by mu_
+  bool closed_ = false;        // guarded by mu_
+  bool cancelled_ = false;     // guarded by mu_
+  std::string read_error_;     // guarded by mu_
+};
+
+// Body of the reader thread: reads `in` line by line, parses each line and
+// hands batches to `queue`. The line buffer is reused, so the only per-line
+// allocations are the parsed Article's own.
+void ReadArticles(std::istream& in, BatchQueue& queue) {
+  std::string line;
+  int64_t line_number = 0;
+  uint64_t bytes = 0;
+  Batch batch;
+  std::string read_error;
+  try {
+    while (std::getline(in, line)) {
+      ++line_number;
+      bytes += line.size() + 1;
+      absl::string_view text = line;
+      if (line_number == 1) absl::ConsumePrefix(&text, kUtf8Bom);
+      // Also drops the '\r' of CRLF files.
+      text = absl::StripAsciiWhitespace(text);
+      if (!text.empty()) {
+        absl::StatusOr<v1::Article> article = ParseArticleJson(text);
+        if (!article.ok()) {
+          batch.errors.push_back(
+              {line_number, "", std::string(FirstLine(article.status().message()))});
+        } else if (const size_t size = article->ByteSizeLong(); size > kMaxArticleBytes) {
+          batch.errors.push_back(
+              {line_number, article->id(),
+               absl::StrCat("article is ", size, " bytes encoded; the limit is ", kMaxArticleBytes,
+                            " (gRPC's default message size)")});
+        } else {
+          batch.articles.push_back(std::move(*article));
+          batch.lines.push_back(line_number);
+        }
+      }
+      const size_t pending = batch.articles.size() + batch.errors.size();
+      // Also hand over a partial batch when the next read would wait for
+      // input (a slow pipe or a terminal): in_avail() is only <= 0 when the
+      // buffer is drained and the OS has nothing ready. Holding articles
+      // back would stall the stream, and its errors, behind the producer.
+      if (pending >= kBatchLines || (pending > 0 && in.rdbuf()->in_avail() <= 0)) {
+        batch.bytes_end = bytes;
+        if (!queue.Push(std::exchange(batch, Batch()))) return;
+      }
+    }
+    if (in.bad()) {
+      read_error = absl::StrCat("read error after line ", line_number, ": ", std::strerror(errno));
+    }
+  } catch (const std::exception& e) {
+    // std::bad_alloc on an enormous line, for example. Report it like a
+    // read error rather than letting the thread terminate the process.
+    read_error = absl::StrCat("cannot read line ", line_number + 1, ": ", e.what());
+  }
+  batch.bytes_end = bytes;
+  if (!queue.Push(std::move(batch))) return;
+  queue.Close(std::move(read_error));
+}
+
+// Runs ReadArticles on its own thread. The destructor stops and reaps the
+// thread, so no return (or exception) path can destroy a joinable
+// std::thread, which would terminate the process.
+class ReaderThread {
+ public:
+  // `in` must outlive this object; `may_block` is true for stdin, whose
+  // reads can wait indefinitely on a slow producer or a terminal.
+  ReaderThread(std::istream& in, bool may_block)
+      : queue_(std::make_shared<BatchQueue>()),
+        may_block_(may_block),
+        thread_([queue = queue_, input = &in] { ReadArticles(*input, *queue); }) {}
+
+  ReaderThread(const ReaderThread&) = delete;
+  ReaderThread& operator=(const ReaderThread&) = delete;
+
+  ~ReaderThread() { Stop(); }
+
+  BatchQueue& queue() { return *queue_; }
+
+  // Cancels the reader and waits for it, except that a reader which may be
+  // blocked in a read of stdin is detached instead: waiting could hang,
+  // and it holds its own reference to the queue while std::cin lives until
+  // exit, so it can finish on its own.
+  void Stop() {
+    if (!thread_.joinable()) return;
+    queue_->Cancel();
+    if (may_block_ && !queue_->closed()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
+  }
+
+ private:
+  const std::shared_ptr<BatchQueue> queue_;
+  const bool may_block_;
+  std::thread thread_;  // declared last: it starts once the others exist
+};
+
+// Maps stream positions back to input line numbers. Both advance together
+// except across blank and malformed lines, so only the positions where
+// (line - position) changes are kept: memory grows with skipped lines, not
+// with the size of the file.
+class LineMap {
+ public:
+  // Records that stream position `position` (0, 1, 2, ... in order) came
+  // from line `line`.
+  void Add(int64_t position, int64_t line) {
+    const int64_t skipped = line - position;
+    if (steps_.empty() || steps_.back().second != skipped) steps_.emplace_back(position, skipped);
+    size_ = position + 1;
+  }
+
+  // The line of `position`, or nullopt for a position that was never sent.
+  std::optional<int64_t> LineOf(int64_t position) const {
+    if (position < 0 || position >= size_) return std::nullopt;
+    // The first step is always at position 0, so `it` is never begin().
+    auto it = std::upper_bound(
+        steps_.begin(), steps_.end(), position,
+        [](int64_t p, const std::pair<int64_t, int64_t>& step) { return p < step.first; });
+    --it;
+    return position + it->second;
+  }
+
+ private:
+  std::vector<std::pair<int64_t, int64_t>> steps_;  // (first position, line - position)
+  int64_t size_ = 0;
+};
+
+// "1:05" or "2:03:07".
+std::string FormatEta(double seconds) {
+  const int64_t total = std::llround(std::clamp(seconds, 0.0, 360000.0));
+  const int64_t h = total / 3600, m = total / 60 % 60, s = total % 60;
+  const auto two = [](int64_t v) { return absl::StrCat(v < 10 ? "0" : "", v); };
+  return h > 0 ? absl::StrCat(h, ":", two(m), ":", two(s)) : absl::StrCat(m, ":", two(s));
+}
+
+// The one-line progress display on stderr, redrawn in place with '\r'.
+class ProgressBar {
+ public:
+  // `total_bytes` is the input size, or 0 when unknown (stdin, pipes): then
+  // only the count and rate are shown.
+  ProgressBar(bool enabled, uint64_t total_bytes)
+      : enabled_(enabled), total_bytes_(total_bytes), start_(Clock::now()) {}
+
+  // Redraws at most every kRedrawInterval.
+  void Update(int64_t articles, uint64_t bytes) {
+    if (!enabled_) return;
+    const Clock::time_point now = Clock::now();
+    if (drawn_width_ > 0 && now - last_draw_ < kRedrawInterval) return;
+    last_draw_ = now;
+    Draw(articles, bytes, "");
+  }
+
+  // Input is exhausted; the server is committing.
+  void Finish(int64_t articles, uint64_t bytes) {
+    if (enabled_) Draw(articles, bytes, "  committing...");
+  }
+
+  // Erases the bar so other stderr output starts on a clean line.
+  void Clear() {
+    if (!enabled_ || drawn_width_ == 0) return;
+    std::cerr << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
+    drawn_width_ = 0;
+  }
+
+ private:
+  void Draw(int64_t articles, uint64_t bytes, absl::string_view suffix) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(articles) / elapsed : 0;
+    std::string text =
+        absl::StrCat(FormatCount(articles), articles == 1 ? " article  " : " articles  ",
+                     FormatCount(std::llround(rate)), "/s");
+    if (total_bytes_ > 0) {
+      const uint64_t done = std::min(bytes, total_bytes_);
+      const double fraction = static_cast<double>(done) / static_cast<double>(total_bytes_);
+      absl::StrAppend(&text, "  ", FormatFixed(100 * fraction, 1), "%  ETA ");
+      // The first fraction of a second says little about the final rate.
+      if (done > 0 && elapsed >= 0.5) {
+        absl::StrAppend(&text, FormatEta(elapsed * (1 - fraction) / fraction));
+      } else {
+        absl::StrAppend(&text, "-:--");
+      }
+    }
+    absl::StrAppend(&text, suffix);
+    // Pad with spaces rather than using "erase line" escapes, so a forced
+    // --progress into a log file stays plain text.
+    const size_t width = text.size();
+    if (width < drawn_width_) text.append(drawn_width_ - width, ' ');
+    std::cerr << '\r' << text << std::flush;
+    drawn_width_ = width;
+  }
+
+  const bool enabled_;
+  const uint64_t total_bytes_;
+  const Clock::time_point start_;
+  Clock::time_point last_draw_;
+  size_t drawn_width_ = 0;  // 0 when nothing is on screen
+};
+
+std::string ErrorJson(const LineError& e) {
+  return absl::StrCat("{\"line\":", e.line > 0 ? absl::StrCat(e.line) : "null",
+                      ",\"id\":", JsonQuote(e.id), ",\"reason\":", JsonQuote(e.reason), "}");
+}
+
+}  // namespace
+
+int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flags) {
+  const bool from_stdin = flags.path == "-";
+  const std::string name = from_stdin ? std::string("stdin") : flags.path;
+
+  // The input stream. A file gets a large buffer; libstdc++ only honours
+  // pubsetbuf before open().
+  std::ifstream file;
+  std::unique_ptr<char[]> file_buffer;
+  uint64_t total_bytes = 0;
+  if (!from_stdin) {
+    std::error_code ec;
+    const std::filesystem::file_status status = std::filesystem::status(flags.path, ec);
+    if (!ec && std::filesystem::is_directory(status)) {
+      return ReportUsageError(absl::StrCat("ingest: ", flags.path, " is a directory"));
+    }
+    // Only a regular file has a size to measure progress against; for
+    // pipes and devices (e.g. <(zcat ...)) there is no ETA.
+    if (!ec && std::filesystem::is_regular_file(status)) {
+      const uintmax_t size = std::filesystem::file_size(flags.path, ec);
+      if (!ec) total_bytes = size;
+    }
+    file_buffer = std::make_unique<char[]>(kReadBufferBytes);
+    file.rdbuf()->pubsetbuf(file_buffer.get(), kReadBufferBytes);
+    file.open(flags.path, std::ios::in | std::ios::binary);
+    if (!file.is_open()) {
+      return ReportUsageError(
+          absl::StrCat("ingest: cannot open ", flags.path, ": ", std::strerror(errno)));
+    }
+  }
+  std::istream& in = from_stdin ? std::cin : file;
+
+  const bool show_progress = !flags.no_progress && (flags.progress || IsTerminal(STDERR_FILENO));
+  ProgressBar bar(show_progress, total_bytes);
+
+  ReaderThread reader(in, /*may_block=*/from_stdin);
+  BatchQueue& queue = reader.queue();
+
+  // State of the ArticleSource; only the gRPC calling thread touches it.
+  Batch current;
+  size_t next_in_batch = 0;
+  int64_t sent = 0;
+  int64_t malformed = 0;
+  uint64_t bytes_done = 0;
+  LineMap line_map;
+  std::vector<LineError> json_errors;  // only kept for --json output
+
+  const Client::ArticleSource source = [&](v1::Article* out) -> bool {
+    while (next_in_batch >= current.articles.size()) {
+      std::optional<Batch> batch = queue.Pop();
+      if (!batch.has_value()) {
+        bar.Finish(sent, bytes_done);
+        return false;
+      }
+      current = std::move(*batch);
+      next_in_batch = 0;
+      bytes_done = current.bytes_end;
+      for (LineError& error : current.errors) {
+        bar.Clear();
+        std::cerr << "line " << error.line;
+        if (!error.id.empty()) std::cerr << " (id " << Sanitize(error.id) << ")";
+        std::cerr << ": " << Sanitize(error.reason) << "\n";
+        ++malformed;
+        if (global.json) json_errors.push_back(std::move(error));
+      }
+    }
+    line_map.Add(sent, current.lines[next_in_batch]);
+    *out = std::move(current.articles[next_in_batch]);
+    ++next_in_batch;
+    ++sent;
+    bar.Update(sent, bytes_done);
+    return true;
+  };
+
+  Client::CallOptions call;
+  if (global.deadline_given) call.deadline = absl::Seconds(global.deadline_seconds);
+
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<v1::IndexArticlesResponse> response = TimedCall(global, "ingest", [&] {
+    absl::StatusOr<v1::IndexArticlesResponse> result = client.IndexArticles(source, call);
+    bar.Clear();
+    return result;
+  });
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  reader.Stop();
+
+  const std::string read_error = queue.read_error();
+  if (!read_error.empty()) std::cerr << "storyline: " << name << ": " << read_error << "\n";
+  if (!response.ok()) return ReportRpcError(response.status());
+
+  for (const v1::IndexError& error : response->errors()) {
+    const std::optional<int64_t> line = line_map.LineOf(error.position());
+    std::string where = line.has_value() ? absl::StrCat("line ", *line)
+                                         : absl::StrCat("position ", error.position());
+    if (!error.id().empty()) absl::StrAppend(&where, " (id ", Sanitize(error.id()), ")");
+    std::cerr << where << ": " << Sanitize(error.reason()) << "\n";
+    if (global.json) json_errors.push_back({line.value_or(0), error.id(), error.reason()});
+  }
+
+  const int64_t rejected = malformed + response->errors_size();
+  const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
+  std::cerr << "indexed " << FormatCount(response->indexed_count()) << " new, "
+            << FormatCount(response->updated_count()) << " updated, " << FormatCount(rejected)
+            << " rejected in " << FormatFixed(seconds, 1) << " s ("
+            << FormatCount(std::llround(rate)) << " articles/s), revision " << response->revision()
+            << "\n";
+  if (global.json) {
+    std::string json = absl::StrCat(
+        "{\"indexed_count\":", response->indexed_count(),
+        ",\"updated_count\":", response->updated_count(), ",\"rejected_count\":", rejected,
+        ",\"revision\":", response->revision(), ",\"seconds\":", FormatFixed(seconds, 3),
+        ",\"articles_per_second\":", std::llround(rate));
+    if (!read_error.empty()) absl::StrAppend(&json, ",\"read_error\":", JsonQuote(read_error));
+    absl::StrAppend(&json, ",\"errors\":[");
+    for (size_t i = 0; i < json_errors.size(); ++i) {
+      absl::StrAppend(&json, i > 0 ? "," : "", ErrorJson(json_errors[i]));
+    }
+    absl::StrAppend(&json, "]}");
+    std::cout << json << '\n';
+  }
+  return rejected > 0 || !read_error.empty() ? kExitRejected : kExitOk;
+}
+
+}  // namespace storyline::cli

@@ -1,0 +1,37 @@
+// `storyline ingest FILE|-`: streams a JSONL file of articles (one proto3
+// JSON Article per line) to IndexArticles.
+//
+// Lines are read and parsed lazily on a reader thread, so the file is never
+// held in memory and JSON parsing overlaps with the gRPC stream. Malformed
+// lines are reported on stderr as "line N: reason" and not sent; articles the
+// server rejects are reported as "line N (id X): reason".
+//
+// Thread-safety: RunIngest is meant to be called once, from main.
+#ifndef STORYLINE_CLIENT_CLI_INGEST_H_
+#define STORYLINE_CLIENT_CLI_INGEST_H_
+
+#include <string>
+
+#include "client/cli/output.h"
+#include "storyline/client.h"
+
+namespace storyline::cli {
+
+struct IngestFlags {
+  // JSONL file to read; "-" reads stdin.
+  std::string path;
+  // --progress forces the progress bar on, --no-progress off; by default it
+  // is shown when stderr is a terminal.
+  bool progress = false;
+  bool no_progress = false;
+};
+
+// Runs the ingest and prints the summary. Returns kExitOk if every line was
+// indexed, kExitRejected if any line was malformed, rejected by the server or
+// could not be read, kExitUsage if the file cannot be opened and kExitRpc if
+// the stream failed.
+int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flags);
+
+}  // namespace storyline::cli
+
+#endif  // STORYLINE_CLIENT_CLI_INGEST_H_

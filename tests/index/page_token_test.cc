@@ -1,0 +1,162 @@
+// Tests for index/page_token.cc: sealed, expiring page tokens.
+#include "index/page_token.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/time/time.h"
+#include "tests/testing/status_matchers.h"
+
+namespace storyline::index {
+namespace {
+
+using ::storyline::testing::IsOk;
+using ::storyline::testing::StatusIs;
+using ::testing::_;
+using ::testing::HasSubstr;
+
+constexpr uint64_t kFingerprint = 0x0123456789abcdefULL;
+
+absl::Time IssueTime() { return absl::FromUnixSeconds(1717000000); }
+
+class PageTokenTest : public ::testing::Test {
+ protected:
+  PageTokenCodec codec_{"0123456789abcdef0123456789abcdef", absl::Hours(1)};
+};
+
+TEST_F(PageTokenTest, RoundTrip) {
+  for (int64_t offset : {int64_t{0}, int64_t{1}, int64_t{10}, int64_t{9990},
+                         std::numeric_limits<int64_t>::max()}) {
+    const std::string token = codec_.Encode(kFingerprint, offset, IssueTime());
+    absl::StatusOr<int64_t> decoded =
+        codec_.Decode(token, kFingerprint, IssueTime() + absl::Seconds(5));
+    ASSERT_THAT(decoded, IsOk()) << "offset " << offset;
+    EXPECT_EQ(*decoded, offset);
+  }
+}
+
+TEST_F(PageTokenTest, TokenIsWebSafe) {
+  const std::string token = codec_.Encode(kFingerprint, 20, IssueTime());
+  EXPECT_FALSE(token.empty());
+  EXPECT_EQ(token.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="),
+            std::string::npos)
+      << token;
+}
+
+TEST_F(PageTokenTest, RoundTripJustBeforeExpiry) {
+  const std::string token = codec_.Encode(kFingerprint, 30, IssueTime());
+  EXPECT_THAT(codec_.Decode(token, kFingerprint,
+                            IssueTime() + absl::Hours(1) - absl::Seconds(1)),
+              IsOk());
+}
+
+TEST_F(PageTokenTest, EveryOneCharacterEditIsRejected) {
+  const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (size_t i = 0; i < token.size(); ++i) {
+    // Replace by the next character of the alphabet: always a valid
+    // base64 character, always different.
+    std::string edited = token;
+    const size_t pos = alphabet.find(token[i]);
+    ASSERT_NE(pos, std::string::npos);
+    edited[i] = alphabet[(pos + 1) % alphabet.size()];
+    EXPECT_THAT(codec_.Decode(edited, kFingerprint, IssueTime()),
+                StatusIs(absl::StatusCode::kInvalidArgument, _))
+        << "position " << i << " of " << token.size() << ": " << token << " -> "
+        << edited;
+  }
+}
+
+TEST_F(PageTokenTest, FlippedPayloadByteFailsIntegrityCheck) {
+  const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &raw));
+  raw[12] ^= 0x01;  // inside the offset field
+  EXPECT_THAT(codec_.Decode(absl::WebSafeBase64Escape(raw), kFingerprint, IssueTime()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("integrity")));
+}
+
+TEST_F(PageTokenTest, TokenForAnotherFingerprintIsRejected) {
+  const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
+  EXPECT_THAT(codec_.Decode(token, kFingerprint + 1, IssueTime()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different query")));
+}
+
+TEST_F(PageTokenTest, TokenFromCodecWithAnotherKeyIsRejected) {
+  PageTokenCodec other("another key, also 32 bytes long.", absl::Hours(1));
+  const std::string token = other.Encode(kFingerprint, 10, IssueTime());
+  EXPECT_THAT(codec_.Decode(token, kFingerprint, IssueTime()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("integrity")));
+  // And the other way round.
+  const std::string ours = codec_.Encode(kFingerprint, 10, IssueTime());
+  EXPECT_THAT(other.Decode(ours, kFingerprint, IssueTime()),
+              StatusIs(absl::StatusCode::kInvalidArgument, _));
+}
+
+TEST_F(PageTokenTest, RandomKeysDiffer) {
+  const std::string a = PageTokenCodec::RandomKey();
+  const std::string b = PageTokenCodec::RandomKey();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+  PageTokenCodec ca(a), cb(b);
+  EXPECT_THAT(cb.Decode(ca.Encode(kFingerprint, 1, IssueTime()), kFingerprint, IssueTime()),
+              StatusIs(absl::StatusCode::kInvalidArgument, _));
+}
+
+TEST_F(PageTokenTest, ExpiredTokenIsRejected) {
+  const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
+  EXPECT_THAT(codec_.Decode(token, kFingerprint,
+                            IssueTime() + absl::Hours(1) + absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expired")));
+}
+
+TEST_F(PageTokenTest, ExpiryHonoursConfiguredTtl) {
+  PageTokenCodec short_lived("k", absl::Seconds(10));
+  const std::string token = short_lived.Encode(kFingerprint, 3, IssueTime());
+  EXPECT_THAT(short_lived.Decode(token, kFingerprint, IssueTime() + absl::Seconds(9)),
+              IsOk());
+  EXPECT_THAT(short_lived.Decode(token, kFingerprint, IssueTime() + absl::Seconds(11)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expired")));
+}
+
+TEST_F(PageTokenTest, GarbageIsRejectedWithoutCrashing) {
+  const std::string valid = codec_.Encode(kFingerprint, 10, IssueTime());
+  const std::string inputs[] = {
+      "",
+      "abc",
+      "!!!",
+      "====",
+      "A",
+      std::string(1000, 'A'),
+      std::string("\0\0\0\0", 4),
+      "\xff\xfe\xfd",
+      valid.substr(0, valid.size() - 1),  // truncated
+      valid + "A",                        // extended
+      valid + "=",                        // padded: not the issued spelling
+      valid + valid,
+      absl::WebSafeBase64Escape(std::string(41, '\0')),  // right size, wrong version
+      absl::WebSafeBase64Escape(std::string(41, '\x01')),
+  };
+  for (const std::string& input : inputs) {
+    EXPECT_THAT(codec_.Decode(input, kFingerprint, IssueTime()),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
+        << "input \"" << absl::CEscape(input) << "\"";
+  }
+}
+
+TEST(FingerprintTest, StableAndDistinct) {
+  EXPECT_EQ(Fingerprint("query=foo"), Fingerprint("query=foo"));
+  EXPECT_NE(Fingerprint("query=foo"), Fingerprint("query=fop"));
+  EXPECT_NE(Fingerprint(""), Fingerprint(" "));
+}
+
+}  // namespace
+}  // namespace storyline::index

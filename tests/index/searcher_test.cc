@@ -1,0 +1,675 @@
+// Tests for index/searcher.cc over a small index built in code.
+#include "index/searcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "index/index_writer.h"
+#include "index/schema.h"
+#include "tests/index/test_index.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace storyline::index {
+namespace {
+
+using ::storyline::index::testing::MakeArticle;
+using ::storyline::index::testing::Unix;
+using ::storyline::index::testing::UpsertArticle;
+using ::storyline::index::testing::WriteArticles;
+using ::storyline::testing::IsOk;
+using ::storyline::testing::StatusIs;
+using ::storyline::testing::TempDir;
+using ::storyline::v1::Article;
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+std::vector<Article> Corpus() {
+  return {
+      MakeArticle({.id = "p1",
+                   .title = "Parliament passes budget",
+                   .body = "The parliament voted on the annual budget after a long debate.",
+                   .topic = "Politics",
+                   .source = "BBC News",
+                   .publish_unix = 1700000000,
+                   .tags = {"Budget", "UK"}}),
+      MakeArticle({.id = "p2",
+                   .title = "Parliament debates climate bill",
+                   .body = "Members of parliament argued about emissions targets.",
+                   .topic = "Politics",
+                   .source = "Reuters",
+                   .publish_unix = 1700100000}),
+      MakeArticle({.id = "s1",
+                   .title = "Football final ends in a draw",
+                   .body = "The cup final between the two clubs ended level after extra time.",
+                   .topic = "Sport",
+                   .source = "BBC News",
+                   .publish_unix = 1700200000}),
+      MakeArticle({.id = "t1",
+                   .title = "New phone released",
+                   .body = "The company unveiled a phone with a faster chip and a better camera.",
+                   .topic = "Technology",
+                   .source = "Reuters",
+                   .publish_unix = 1700300000}),
+      MakeArticle({.id = "b1",
+                   .title = "Markets rally on budget news",
+                   .body = "Stocks rose as investors welcomed the budget and the parliament vote.",
+                   .topic = "Business",
+                   .source = "FT",
+                   .publish_unix = 1700400000}),
+      // "harbour" is a title word of h1 (with a long body) but only a body
+      // word of h2 (short): without title weighting h2 would rank first.
+      MakeArticle({.id = "h1",
+                   .title = "Harbour reopens",
+                   .body = "Boats returned to the town after months of repairs to walls, "
+                           "piers, cranes, roads, sheds, lights, gates, ramps and moorings "
+                           "paid for by the council and several local businesses.",
+                   .topic = "Local",
+                   .source = "Gazette",
+                   .publish_unix = 1700500000}),
+      MakeArticle({.id = "h2",
+                   .title = "Weather",
+                   .body = "Rain near the harbour.",
+                   .topic = "Local",
+                   .source = "Gazette",
+                   .publish_unix = 1700600000}),
+  };
+}
+
+std::vector<std::string> Ids(const SearchResults& r) {
+  std::vector<std::string> ids;
+  for (const SearchHit& h : r.hits) ids.push_back(h.article.id());
+  return ids;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<IndexWriter>> w = IndexWriter::Open(dir_.path());
+    ASSERT_THAT(w, IsOk());
+    writer_ = std::move(w).value();
+    WriteArticles(*writer_, Corpus());
+    absl::StatusOr<std::unique_ptr<Searcher>> s = Searcher::Open(dir_.path());
+    ASSERT_THAT(s, IsOk());
+    searcher_ = std::move(s).value();
+  }
+
+  SearchResults MustSearch(const SearchParams& params) {
+    absl::StatusOr<SearchResults> r = searcher_->Search(params);
+    EXPECT_THAT(r, IsOk()) << "query \"" << absl::CEscape(params.query) << "\"";
+    return r.ok() ? *std::move(r) : SearchResults{};
+  }
+
+  SearchResults MustSearch(const std::string& query) {
+    SearchParams p;
+    p.query = query;
+    p.page_size = 100;
+    return MustSearch(p);
+  }
+
+  std::vector<std::string> AllIds(SearchParams p) {
+    p.page_size = 100;
+    return Ids(MustSearch(p));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<IndexWriter> writer_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST(SearcherOpenTest, MissingIndexIsNotFound) {
+  TempDir dir;
+  EXPECT_THAT(Searcher::Open(dir.Sub("nope")), StatusIs(absl::StatusCode::kNotFound, _));
+}
+
+TEST_F(SearcherTest, FindsMatchingArticles) {
+  EXPECT_THAT(Ids(MustSearch("football")), ElementsAre("s1"));
+  EXPECT_THAT(Ids(MustSearch("phone")), ElementsAre("t1"));
+  EXPECT_THAT(Ids(MustSearch("zebra")), IsEmpty());
+}
+
+TEST_F(SearcherTest, StemmedQueryMatchesInflections) {
+  // "debate" (p1 body) and "debates" (p2 title) share a stem.
+  EXPECT_THAT(Ids(MustSearch("debating")), UnorderedElementsAre("p1", "p2"));
+}
+
+TEST_F(SearcherTest, TitleMatchRanksFirst) {
+  const SearchResults r = MustSearch("harbour");
+  EXPECT_THAT(Ids(r), ElementsAre("h1", "h2"));
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+TEST_F(SearcherTest, TitlePrefixRestrictsToTitles) {
+  // b1 mentions parliament only in its body.
+  EXPECT_THAT(Ids(MustSearch("parliament")), UnorderedElementsAre("p1", "p2", "b1"));
+  EXPECT_THAT(Ids(MustSearch("title:parliament")), UnorderedElementsAre("p1", "p2"));
+  EXPECT_THAT(Ids(MustSearch("title:harbour")), ElementsAre("h1"));
+}
+
+TEST_F(SearcherTest, TopicAndSourceFiltersInQuery) {
+  EXPECT_THAT(Ids(MustSearch("topic:politics")), UnorderedElementsAre("p1", "p2"));
+  EXPECT_THAT(Ids(MustSearch("parliament topic:business")), ElementsAre("b1"));
+  EXPECT_THAT(Ids(MustSearch("source:reuters")), UnorderedElementsAre("p2", "t1"));
+  EXPECT_THAT(Ids(MustSearch("tag:uk")), ElementsAre("p1"));
+}
+
+TEST_F(SearcherTest, TopicAndSourceFiltersInQueryAreCaseInsensitive) {
+  // Filter terms are case-folded at index time (schema.h), so a search-box
+  // user typing the topic as displayed ("Politics") must still match.
+  // Known to fail: QueryParser::add_boolean_prefix uses the text verbatim.
+  EXPECT_THAT(Ids(MustSearch("topic:Politics")), UnorderedElementsAre("p1", "p2"));
+  EXPECT_THAT(Ids(MustSearch("source:Reuters")), UnorderedElementsAre("p2", "t1"));
+}
+
+TEST_F(SearcherTest, QuotedMultiWordSourceFilter) {
+  EXPECT_THAT(Ids(MustSearch("source:\"bbc news\"")), UnorderedElementsAre("p1", "s1"));
+}
+
+TEST_F(SearcherTest, TopicsParamFiltersCaseInsensitively) {
+  SearchParams p;
+  p.topics = {"POLITICS", "sport"};
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("p1", "p2", "s1"));
+  p.query = "parliament";
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("p1", "p2"));
+}
+
+TEST_F(SearcherTest, SourcesParamFiltersCaseInsensitively) {
+  SearchParams p;
+  p.sources = {"bbc NEWS"};
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("p1", "s1"));
+  p.topics = {"Sport"};  // topics AND sources
+  EXPECT_THAT(AllIds(p), ElementsAre("s1"));
+  p.sources = {"Reuters"};
+  EXPECT_THAT(AllIds(p), IsEmpty());
+}
+
+TEST_F(SearcherTest, DateRangeIsInclusive) {
+  SearchParams p;
+  p.published_after = Unix(1700100000);   // p2 exactly
+  p.published_before = Unix(1700300000);  // t1 exactly
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("p2", "s1", "t1"));
+}
+
+TEST_F(SearcherTest, DateRangeOpenEnded) {
+  SearchParams after;
+  after.published_after = Unix(1700500000);
+  EXPECT_THAT(AllIds(after), UnorderedElementsAre("h1", "h2"));
+
+  SearchParams before;
+  before.published_before = Unix(1700100000);
+  EXPECT_THAT(AllIds(before), UnorderedElementsAre("p1", "p2"));
+
+  SearchParams just_after;
+  just_after.published_after = Unix(1700600000) + absl::Seconds(1);
+  EXPECT_THAT(AllIds(just_after), IsEmpty());
+}
+
+TEST_F(SearcherTest, DateRangeExcludesArticlesWithoutPublishTime) {
+  UpsertArticle(*writer_, MakeArticle({.id = "undated", .title = "Timeless harbour"}));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  SearchParams p;
+  p.query = "harbour";
+  p.published_before = Unix(1800000000);
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("h1", "h2"));
+  p.published_before.reset();
+  p.published_after = Unix(0);
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("h1", "h2"));
+}
+
+TEST_F(SearcherTest, NewestOrderSortsByPublishTimeDescending) {
+  SearchParams p;
+  p.order = SortOrder::kNewest;
+  EXPECT_THAT(AllIds(p), ElementsAre("h2", "h1", "b1", "t1", "s1", "p2", "p1"));
+  p.query = "parliament";
+  EXPECT_THAT(AllIds(p), ElementsAre("b1", "p2", "p1"));
+}
+
+TEST_F(SearcherTest, FacetsCountValuesExactly) {
+  SearchParams p;
+  p.facets = {"topic", "source"};
+  const SearchResults r = MustSearch(p);
+  ASSERT_EQ(r.facets.size(), 2u);
+  EXPECT_EQ(r.facets[0].field, "topic");
+  EXPECT_EQ(r.facets[1].field, "source");
+
+  std::vector<std::pair<std::string, int64_t>> topics, sources;
+  for (const FacetCount& c : r.facets[0].values) topics.emplace_back(c.value, c.count);
+  for (const FacetCount& c : r.facets[1].values) sources.emplace_back(c.value, c.count);
+  EXPECT_THAT(topics, UnorderedElementsAre(std::pair<std::string, int64_t>{"Politics", 2},
+                                           std::pair<std::string, int64_t>{"Local", 2},
+                                           std::pair<std::string, int64_t>{"Sport", 1},
+                                           std::pair<std::string, int64_t>{"Technology", 1},
+                                           std::pair<std::string, int64_t>{"Business", 1}));
+  EXPECT_THAT(sources, UnorderedElementsAre(std::pair<std::string, int64_t>{"BBC News", 2},
+                                            std::pair<std::string, int64_t>{"Reuters", 2},
+                                            std::pair<std::string, int64_t>{"Gazette", 2},
+                                            std::pair<std::string, int64_t>{"FT", 1}));
+  // By descending count.
+  for (const Facet& f : r.facets) {
+    EXPECT_TRUE(std::is_sorted(f.values.begin(), f.values.end(),
+                               [](const FacetCount& a, const FacetCount& b) {
+                                 return a.count > b.count;
+                               }))
+        << f.field;
+  }
+}
+
+TEST_F(SearcherTest, FacetsCountAllMatchesNotJustThePage) {
+  SearchParams p;
+  p.query = "parliament";
+  p.page_size = 1;
+  p.facets = {"topic"};
+  const SearchResults r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.facets.size(), 1u);
+  std::vector<std::pair<std::string, int64_t>> topics;
+  for (const FacetCount& c : r.facets[0].values) topics.emplace_back(c.value, c.count);
+  EXPECT_THAT(topics, ElementsAre(std::pair<std::string, int64_t>{"Politics", 2},
+                                  std::pair<std::string, int64_t>{"Business", 1}));
+}
+
+TEST_F(SearcherTest, UnknownFacetFieldYieldsEmptyFacet) {
+  SearchParams p;
+  p.facets = {"author", "topic"};
+  const SearchResults r = MustSearch(p);
+  ASSERT_EQ(r.facets.size(), 2u);
+  EXPECT_EQ(r.facets[0].field, "author");
+  EXPECT_THAT(r.facets[0].values, IsEmpty());
+  EXPECT_EQ(r.facets[1].field, "topic");
+  EXPECT_EQ(r.facets[1].values.size(), 5u);
+  EXPECT_TRUE(IsFacetField("topic"));
+  EXPECT_TRUE(IsFacetField("source"));
+  EXPECT_FALSE(IsFacetField("author"));
+  EXPECT_FALSE(IsFacetField("Topic"));
+}
+
+TEST_F(SearcherTest, SnippetHighlightsQueryTerms) {
+  const SearchResults r = MustSearch("emissions");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_THAT(r.hits[0].snippet, HasSubstr("<em>emissions</em>"));
+}
+
+TEST_F(SearcherTest, SnippetFallsBackToTitleWhenNoBody) {
+  UpsertArticle(*writer_, MakeArticle({.id = "nobody", .title = "Volcano erupts"}));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  const SearchResults r = MustSearch("volcano");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_THAT(r.hits[0].snippet, HasSubstr("<em>Volcano</em>"));
+}
+
+TEST_F(SearcherTest, BodyClearedUnlessIncludeBody) {
+  SearchParams p;
+  p.query = "football";
+  SearchResults r = MustSearch(p);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].article.body(), "");
+  EXPECT_EQ(r.hits[0].article.title(), "Football final ends in a draw");
+  EXPECT_EQ(r.hits[0].article.topic(), "Sport");
+  EXPECT_EQ(r.hits[0].article.publish_time().seconds(), 1700200000);
+
+  p.include_body = true;
+  r = MustSearch(p);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].article.body(),
+            "The cup final between the two clubs ended level after extra time.");
+}
+
+TEST_F(SearcherTest, GetReturnsFullArticle) {
+  absl::StatusOr<Article> a = searcher_->Get("p1");
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->SerializeAsString(), Corpus()[0].SerializeAsString());
+  EXPECT_FALSE(a->body().empty());
+}
+
+TEST_F(SearcherTest, GetUnknownIdIsNotFound) {
+  EXPECT_THAT(searcher_->Get("missing"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing")));
+  EXPECT_THAT(searcher_->Get(""), StatusIs(absl::StatusCode::kNotFound, _));
+  // Ids are exact: case matters.
+  EXPECT_THAT(searcher_->Get("P1"), StatusIs(absl::StatusCode::kNotFound, _));
+}
+
+TEST_F(SearcherTest, GetLongId) {
+  std::string a(256, 'x'), b(256, 'x');
+  b.back() = 'y';
+  UpsertArticle(*writer_, MakeArticle({.id = a, .title = "first long"}));
+  UpsertArticle(*writer_, MakeArticle({.id = b, .title = "second long"}));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  absl::StatusOr<Article> got = searcher_->Get(b);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->title(), "second long");
+}
+
+TEST_F(SearcherTest, PagingWalksAllResultsWithoutOverlap) {
+  SearchParams p;
+  p.order = SortOrder::kNewest;
+  p.page_size = 3;
+  std::vector<std::string> seen;
+
+  p.offset = 0;
+  SearchResults r = MustSearch(p);
+  EXPECT_THAT(Ids(r), ElementsAre("h2", "h1", "b1"));
+  EXPECT_TRUE(r.has_more);
+  EXPECT_EQ(r.total_estimate, 7);
+
+  p.offset = 3;
+  r = MustSearch(p);
+  EXPECT_THAT(Ids(r), ElementsAre("t1", "s1", "p2"));
+  EXPECT_TRUE(r.has_more);
+
+  p.offset = 6;
+  r = MustSearch(p);
+  EXPECT_THAT(Ids(r), ElementsAre("p1"));
+  EXPECT_FALSE(r.has_more);
+}
+
+TEST_F(SearcherTest, HasMoreFalseWhenLastPageIsExactlyFull) {
+  SearchParams p;
+  p.page_size = 7;
+  SearchResults r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), 7u);
+  EXPECT_FALSE(r.has_more);
+
+  p.page_size = 3;
+  p.offset = 4;
+  r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), 3u);
+  EXPECT_FALSE(r.has_more);
+
+  p.page_size = 6;
+  p.offset = 0;
+  r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), 6u);
+  EXPECT_TRUE(r.has_more);
+}
+
+TEST_F(SearcherTest, OffsetPastEndGivesEmptyPage) {
+  SearchParams p;
+  p.offset = 50;
+  const SearchResults r = MustSearch(p);
+  EXPECT_THAT(r.hits, IsEmpty());
+  EXPECT_FALSE(r.has_more);
+}
+
+TEST_F(SearcherTest, OutOfRangePagingIsClamped) {
+  SearchParams p;
+  p.offset = -5;
+  p.page_size = 100000;
+  SearchResults r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), 7u);
+  p.offset = 0;
+  p.page_size = 0;
+  r = MustSearch(p);
+  EXPECT_LE(r.hits.size(), static_cast<size_t>(kMaxPageSize));
+}
+
+TEST_F(SearcherTest, EmptyQueryMatchesAll) {
+  for (const std::string q : {"", "   ", "\t\n"}) {
+    const SearchResults r = MustSearch(q);
+    EXPECT_THAT(Ids(r), UnorderedElementsAre("p1", "p2", "s1", "t1", "b1", "h1", "h2"))
+        << "query \"" << absl::CEscape(q) << "\"";
+    EXPECT_EQ(r.total_estimate, 7);
+    EXPECT_TRUE(r.corrected_query.empty());
+  }
+}
+
+TEST_F(SearcherTest, DefaultPageSizeIsTen) {
+  for (int i = 0; i < 12; ++i) {
+    UpsertArticle(*writer_, MakeArticle({.id = "extra" + std::to_string(i),
+                                         .title = "Extra story"}));
+  }
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  SearchParams p;
+  const SearchResults r = MustSearch(p);
+  EXPECT_EQ(r.hits.size(), static_cast<size_t>(kDefaultPageSize));
+  EXPECT_TRUE(r.has_more);
+}
+
+TEST_F(SearcherTest, SearchBoxInputsNeverError) {
+  std::string punctuation;
+  const std::string pieces[] = {"\"", "(", ")", "-", "+", "*", ":", "\\", "'", "?",
+                                "AND", " ", "OR", "NEAR", "title:", "topic:", "!", "~",
+                                "^", "[", "]", "{", "}", "..", "/", "<", ">", "$", "&",
+                                "|", "#", "@", "%", ";", ",", "NOT", "XOR", "ADJ/3"};
+  for (size_t i = 0; punctuation.size() < 4000; ++i) {
+    punctuation += pieces[(i * 7) % std::size(pieces)];
+  }
+  punctuation.resize(4000);
+  const std::string inputs[] = {
+      "what?", "\"unbalanced", "(foo", "foo)", "don't", "-", "AND", "OR OR", "NEAR",
+      "title:", "\"\"", "((((", "a -", "+", "*", "\\", "topic:", "source:", "tag:",
+      "parliament AND", "NOT parliament", "parliament NEAR", "title:\"", "a:b:c",
+      "\xff\xfe", std::string("nul\0byte", 8), punctuation,
+      std::string(4000, '('), std::string(4000, '"')};
+  for (const std::string& q : inputs) {
+    SearchParams p;
+    p.query = q;
+    EXPECT_THAT(searcher_->Search(p), IsOk()) << "query \"" << absl::CEscape(q.substr(0, 80))
+                                              << "\" (" << q.size() << " bytes)";
+  }
+}
+
+TEST_F(SearcherTest, UnparseableQueryFallsBackToWords) {
+  // "(parliament" does not parse as a query, but its word still matches.
+  EXPECT_THAT(Ids(MustSearch("(parliament")), UnorderedElementsAre("p1", "p2", "b1"));
+  // A dangling operator becomes a plain word ("and"), so other articles
+  // may match too, but the football article must rank first.
+  const std::vector<std::string> ids = Ids(MustSearch("football AND"));
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids[0], "s1");
+}
+
+TEST_F(SearcherTest, SearchBoxInputsNeverErrorWithFiltersAndFacets) {
+  const std::string inputs[] = {"\"\"", "-", "(((", "title:", "AND", "*", "a -"};
+  for (const std::string& q : inputs) {
+    SearchParams p;
+    p.query = q;
+    p.topics = {"politics"};
+    p.sources = {"reuters"};
+    p.published_after = Unix(0);
+    p.order = SortOrder::kNewest;
+    p.facets = {"topic", "source"};
+    EXPECT_THAT(searcher_->Search(p), IsOk()) << "query \"" << q << "\"";
+  }
+}
+
+TEST_F(SearcherTest, BooleanOperatorsWork) {
+  EXPECT_THAT(Ids(MustSearch("parliament AND budget")), UnorderedElementsAre("p1", "b1"));
+  EXPECT_THAT(Ids(MustSearch("parliament -budget")), ElementsAre("p2"));
+  EXPECT_THAT(Ids(MustSearch("\"climate bill\"")), ElementsAre("p2"));
+}
+
+TEST_F(SearcherTest, SpellingCorrectionSuggestsIndexedWord) {
+  const SearchResults r = MustSearch("parliment");
+  EXPECT_EQ(r.corrected_query, "parliament");
+}
+
+TEST_F(SearcherTest, CorrectlySpelledQueryHasNoCorrection) {
+  EXPECT_EQ(MustSearch("parliament").corrected_query, "");
+  EXPECT_EQ(MustSearch("parliament budget").corrected_query, "");
+  EXPECT_EQ(MustSearch("Parliament").corrected_query, "");
+  EXPECT_EQ(MustSearch("title:parliament").corrected_query, "");
+  EXPECT_EQ(MustSearch("parliament topic:politics").corrected_query, "");
+}
+
+TEST_F(SearcherTest, SpellingCorrectionKeepsTheRestOfTheQuery) {
+  EXPECT_EQ(MustSearch("parliment budget").corrected_query, "parliament budget");
+}
+
+TEST_F(SearcherTest, ReaderSeesNewCommitWithoutReopening) {
+  EXPECT_THAT(Ids(MustSearch("volcano")), IsEmpty());
+  UpsertArticle(*writer_, MakeArticle({.id = "v1", .title = "Volcano erupts"}));
+  // Not visible before the commit...
+  EXPECT_THAT(Ids(MustSearch("volcano")), IsEmpty());
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  // ...and visible after it, through the same Searcher.
+  EXPECT_THAT(Ids(MustSearch("volcano")), ElementsAre("v1"));
+  absl::StatusOr<Article> got = searcher_->Get("v1");
+  EXPECT_THAT(got, IsOk());
+}
+
+TEST_F(SearcherTest, ReaderSurvivesManyCommits) {
+  // Enough commits that the revision the Searcher first opened is gone.
+  for (int i = 0; i < 10; ++i) {
+    UpsertArticle(*writer_, MakeArticle({.id = "c" + std::to_string(i),
+                                         .title = "Churn story number " + std::to_string(i)}));
+    ASSERT_THAT(writer_->Commit(), IsOk());
+  }
+  SearchParams p;
+  p.query = "churn";
+  p.page_size = 100;
+  EXPECT_EQ(MustSearch(p).hits.size(), 10u);
+}
+
+TEST_F(SearcherTest, DeletedArticleDisappears) {
+  ASSERT_THAT(writer_->Delete("s1"), IsOk());
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  EXPECT_THAT(Ids(MustSearch("football")), IsEmpty());
+  EXPECT_THAT(searcher_->Get("s1"), StatusIs(absl::StatusCode::kNotFound, _));
+}
+
+TEST_F(SearcherTest, UpsertReplacesContent) {
+  EXPECT_TRUE(UpsertArticle(*writer_, MakeArticle({.id = "s1",
+                                                   .title = "Tennis champion retires",
+                                                   .body = "A long career ends.",
+                                                   .topic = "Sport",
+                                                   .source = "BBC News",
+                                                   .publish_unix = 1700200000})));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  EXPECT_THAT(Ids(MustSearch("football")), IsEmpty());
+  EXPECT_THAT(Ids(MustSearch("title:football")), IsEmpty());
+  EXPECT_THAT(Ids(MustSearch("tennis")), ElementsAre("s1"));
+  absl::StatusOr<Article> got = searcher_->Get("s1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->title(), "Tennis champion retires");
+  SearchParams all;
+  EXPECT_EQ(MustSearch(all).total_estimate, 7);
+}
+
+TEST_F(SearcherTest, UpsertMovesArticleBetweenFilters) {
+  UpsertArticle(*writer_, MakeArticle({.id = "t1",
+                                       .title = "New phone released",
+                                       .topic = "Business",
+                                       .source = "FT",
+                                       .publish_unix = 1700300000}));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  SearchParams p;
+  p.topics = {"technology"};
+  EXPECT_THAT(AllIds(p), IsEmpty());
+  p.topics = {"business"};
+  EXPECT_THAT(AllIds(p), UnorderedElementsAre("b1", "t1"));
+}
+
+TEST_F(SearcherTest, PastDeadlineIsDeadlineExceeded) {
+  SearchParams p;
+  p.query = "parliament";
+  p.deadline = absl::Now() - absl::Seconds(1);
+  EXPECT_THAT(searcher_->Search(p), StatusIs(absl::StatusCode::kDeadlineExceeded, _));
+}
+
+TEST_F(SearcherTest, FutureDeadlineSearchesNormally) {
+  SearchParams p;
+  p.query = "parliament";
+  p.page_size = 100;
+  p.deadline = absl::Now() + absl::Seconds(30);
+  absl::StatusOr<SearchResults> r = searcher_->Search(p);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(Ids(*r), UnorderedElementsAre("p1", "p2", "b1"));
+}
+
+TEST_F(SearcherTest, StatsReportCountRevisionAndCommitTime) {
+  absl::StatusOr<IndexStatsData> s = searcher_->Stats();
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->article_count, 7);
+  EXPECT_GT(s->revision, 0u);
+  EXPECT_GT(s->disk_bytes, 0);
+  ASSERT_TRUE(s->last_commit_time.has_value());
+  EXPECT_LE(absl::AbsDuration(absl::Now() - *s->last_commit_time), absl::Minutes(5));
+
+  const uint64_t before = s->revision;
+  UpsertArticle(*writer_, MakeArticle({.id = "new", .title = "New"}));
+  ASSERT_THAT(writer_->Commit(), IsOk());
+  s = searcher_->Stats();
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->article_count, 8);
+  EXPECT_GT(s->revision, before);
+}
+
+TEST(SearchFingerprintTest, IgnoresPagingAndPresentation) {
+  SearchParams a;
+  a.query = "parliament";
+  a.topics = {"politics"};
+  SearchParams b = a;
+  b.offset = 20;
+  b.page_size = 50;
+  b.include_body = true;
+  b.deadline = absl::Now();
+  EXPECT_EQ(SearchFingerprint(a), SearchFingerprint(b));
+}
+
+TEST(SearchFingerprintTest, FilterOrderAndCaseDoNotMatter) {
+  SearchParams a;
+  a.topics = {"Politics", "sport"};
+  a.sources = {"BBC News", "reuters"};
+  SearchParams b;
+  b.topics = {"SPORT", "politics"};
+  b.sources = {"Reuters", "bbc news"};
+  EXPECT_EQ(SearchFingerprint(a), SearchFingerprint(b));
+}
+
+TEST(SearchFingerprintTest, ChangesWithWhatDefinesTheResults) {
+  SearchParams base;
+  base.query = "parliament";
+  const uint64_t fp = SearchFingerprint(base);
+
+  SearchParams q = base;
+  q.query = "parliaments";
+  EXPECT_NE(SearchFingerprint(q), fp);
+  SearchParams t = base;
+  t.topics = {"politics"};
+  EXPECT_NE(SearchFingerprint(t), fp);
+  SearchParams s = base;
+  s.sources = {"politics"};
+  EXPECT_NE(SearchFingerprint(s), fp);
+  EXPECT_NE(SearchFingerprint(s), SearchFingerprint(t));  // field matters
+  SearchParams after = base;
+  after.published_after = Unix(1);
+  EXPECT_NE(SearchFingerprint(after), fp);
+  SearchParams before = base;
+  before.published_before = Unix(1);
+  EXPECT_NE(SearchFingerprint(before), fp);
+  EXPECT_NE(SearchFingerprint(before), SearchFingerprint(after));
+  SearchParams order = base;
+  order.order = SortOrder::kNewest;
+  EXPECT_NE(SearchFingerprint(order), fp);
+  SearchParams facets = base;
+  facets.facets = {"topic"};
+  EXPECT_NE(SearchFingerprint(facets), fp);
+}
+
+TEST(SearchFingerprintTest, FieldBoundariesAreUnambiguous) {
+  // Moving a value from one list to the other must change the fingerprint.
+  SearchParams a;
+  a.topics = {"x", "y"};
+  SearchParams b;
+  b.topics = {"x"};
+  b.sources = {"y"};
+  EXPECT_NE(SearchFingerprint(a), SearchFingerprint(b));
+}
+
+}  // namespace
+}  // namespace storyline::index
