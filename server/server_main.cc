@@ -149,7 +149,9 @@ int Run() {
   health->Shutdown();
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
+  spdlog::debug("server shut down");
   server->Wait();
+  spdlog::debug("server drained");
   pool.reset();      // runs queued searches, joins workers
   pipeline.reset();  // runs queued writes (commits included), joins the writer
   spdlog::info("storyline-server stopped");
