@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "absl/strings/str_cat.h"
 #include "index/schema.h"
 #include "index/xapian_status.h"
@@ -21,14 +23,29 @@ absl::Status CheckLength(absl::string_view field, absl::string_view value,
   return absl::OkStatus();
 }
 
-// True for the words the spelling dictionary should learn: unprefixed terms
-// (lower-case first byte) that are not numbers.
-bool IsSpellingWord(const std::string& term) {
-  if (term.size() < 3 || term.size() > 40) return false;
-  const unsigned char c = term[0];
-  if (c >= 'A' && c <= 'Z') return false;  // prefixed term
-  if (c >= '0' && c <= '9') return false;
-  return true;
+// Collects the distinct words of `text` into `words`: runs of ASCII letters and
+// UTF-8 multi-byte sequences, lower-cased, 3 to 40 bytes long, not starting
+// with a digit. (The index holds only stems, so the spelling dictionary is
+// fed surface words here, on the producer thread, not by the writer.)
+void CollectSpellingWords(absl::string_view text, absl::flat_hash_set<std::string>* words) {
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 3 && word.size() <= 40) words->insert(word);
+    word.clear();
+  };
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || (u >= 'a' && u <= 'z')) {
+      word.push_back(c);
+    } else if (u >= 'A' && u <= 'Z') {
+      word.push_back(static_cast<char>(u - 'A' + 'a'));
+    } else if (u == '\'' && !word.empty()) {
+      flush();  // "council's" -> "council"; the "s" is too short to keep
+    } else {
+      flush();
+    }
+  }
+  flush();
 }
 
 }  // namespace
@@ -70,7 +87,10 @@ absl::Status ValidateArticle(const Article& article) {
 
 ArticleIndexer::ArticleIndexer() : stemmer_("english") {
   termgen_.set_stemmer(stemmer_);
-  termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  // Only Z-prefixed stems, no unstemmed copies: half the terms (and
+  // positions) of STEM_SOME, which made ingest ~1.7x faster. The query
+  // parser uses the same strategy (see searcher.cc).
+  termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
 }
 
 absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
@@ -111,10 +131,12 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
     doc.set_data(article.SerializeAsString());
 
     if (spelling != nullptr) {
-      for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-        std::string term = *it;
-        if (IsSpellingWord(term)) (*spelling)[term] += 1;
-      }
+      // Document frequency, not occurrences: one long rant repeating a
+      // misspelling should not outvote the corpus.
+      absl::flat_hash_set<std::string> words;
+      CollectSpellingWords(article.title(), &words);
+      CollectSpellingWords(article.body(), &words);
+      for (const std::string& w : words) (*spelling)[w] += 1;
     }
     return out;
   } catch (const Xapian::Error& e) {

@@ -162,7 +162,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir)
 Searcher::Searcher(std::string dir, Xapian::Database db)
     : dir_(std::move(dir)), db_(std::move(db)), stemmer_("english") {
   parser_.set_stemmer(stemmer_);
-  parser_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);
   parser_.set_default_op(Xapian::Query::OP_OR);
   parser_.add_prefix("title", kPrefixTitle);
@@ -173,17 +173,18 @@ Searcher::Searcher(std::string dir, Xapian::Database db)
 }
 
 bool Searcher::AllWordsIndexed(const std::string& text) {
-  // Lower-cased ASCII-alphanumeric runs (and any UTF-8 bytes) as words.
+  // Words as the indexer counts them for the spelling dictionary: ASCII
+  // letters (lower-cased) and UTF-8 bytes. A word is known if its stem is
+  // indexed. Words under 3 bytes are never corrected.
   std::string word;
   auto known = [&]() {
-    if (word.empty()) return true;
-    const bool ok = db_.term_exists(word);
+    const bool ok = word.size() < 3 || db_.term_exists("Z" + stemmer_(word));
     word.clear();
     return ok;
   };
   for (const char c : text) {
     const unsigned char u = c;
-    if (u >= 0x80 || std::isalnum(u)) {
+    if (u >= 0x80 || std::isalpha(u)) {
       word.push_back(static_cast<char>(std::tolower(u)));
     } else if (!known()) {
       return false;

@@ -114,7 +114,8 @@ class Searcher {
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
-  // True if every word of `text` is an (unprefixed) term in the index.
+  // True if every word of `text` has its stem in the index, so there is
+  // nothing to correct.
   bool AllWordsIndexed(const std::string& text);
 
   const std::string dir_;

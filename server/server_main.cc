@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -46,6 +47,11 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
 ABSL_FLAG(std::string, page_token_key, "",
           "Secret that seals page tokens; random per process when empty (tokens then "
           "expire on restart). Set the same value on replicas behind one load balancer.");
+ABSL_FLAG(int, flush_threshold, 300,
+          "Documents Xapian buffers before flushing them to disk (sets "
+          "XAPIAN_FLUSH_THRESHOLD unless the environment already does). Small batches keep "
+          "the writer's in-memory maps small: 300 indexed 20news ~1.7x faster than Xapian's "
+          "default of 10000 here (bench/README.md).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 
 namespace {
@@ -70,6 +76,11 @@ int Run() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
+    // Read by Xapian when the WritableDatabase opens, so set it first.
+    setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(absl::GetFlag(FLAGS_flush_threshold)).c_str(),
+           1);
+  }
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
   absl::StatusOr<std::unique_ptr<index::IndexWriter>> writer = index::IndexWriter::Open(index_dir);
   if (!writer.ok()) {
