@@ -1,5 +1,7 @@
 #include "index/searcher_pool.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +35,7 @@ absl::Status SearcherPool::Submit(Job job) {
 }
 
 void SearcherPool::WorkerLoop() {
+  pthread_setname_np(pthread_self(), "sl-search");
   std::unique_ptr<Searcher> searcher;
   absl::Status open_error;
   for (;;) {

@@ -1,5 +1,7 @@
 #include "index/write_pipeline.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace storyline::index {
@@ -26,6 +28,7 @@ void WritePipeline::Submit(Op op) {
 }
 
 void WritePipeline::Loop() {
+  pthread_setname_np(pthread_self(), "sl-writer");
   for (;;) {
     Op op;
     {
