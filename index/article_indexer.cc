@@ -29,8 +29,21 @@ absl::Status CheckLength(absl::string_view field, absl::string_view value,
 // fed surface words here, on the producer thread, not by the writer.)
 void CollectSpellingWords(absl::string_view text, absl::flat_hash_set<std::string>* words) {
   std::string word;
+  // Words over 20 bytes or without a vowel are almost always junk
+  // (uuencoded lines, hashes, URLs) in real corpora. Non-ASCII words are
+  // kept: the vowel test is for English.
+  auto plausible = [&] {
+    if (word.size() < 3 || word.size() > 20) return false;
+    for (const char c : word) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y') {
+        return true;
+      }
+    }
+    return false;
+  };
   auto flush = [&] {
-    if (word.size() >= 3 && word.size() <= 40) words->insert(word);
+    if (plausible()) words->insert(word);
     word.clear();
   };
   for (const char c : text) {
@@ -83,6 +96,11 @@ absl::Status ValidateArticle(const Article& article) {
     }
   }
   return absl::OkStatus();
+}
+
+void PruneSpellingForBulk(int64_t articles, SpellingCounts* spelling) {
+  if (articles < kBulkSpellingArticles) return;
+  absl::erase_if(*spelling, [](const auto& entry) { return entry.second < 2; });
 }
 
 ArticleIndexer::ArticleIndexer() : stemmer_("english") {

@@ -87,6 +87,7 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   }
 
   void QueueCommit() {
+    index::PruneSpellingForBulk(position_, &spelling_);
     auto spelling = std::make_shared<index::SpellingCounts>(std::move(spelling_));
     pipeline_->Submit([this, spelling, result = result_](index::IndexWriter& writer) {
       absl::Status status = writer.AddSpelling(*spelling);

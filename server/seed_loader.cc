@@ -39,6 +39,7 @@ absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::IndexWr
     }
     ++result.indexed;
   }
+  index::PruneSpellingForBulk(result.indexed, &spelling);
   if (absl::Status s = writer.AddSpelling(spelling); !s.ok()) return s;
   if (absl::StatusOr<uint64_t> rev = writer.Commit(); !rev.ok()) return rev.status();
   return result;

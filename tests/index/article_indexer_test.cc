@@ -268,3 +268,34 @@ TEST(ArticleIndexerTest, LongIdGetsShortIdTerm) {
 
 }  // namespace
 }  // namespace storyline::index
+
+namespace storyline::index {
+namespace {
+
+TEST(SpellingWordsTest, JunkTokensAreNotLearned) {
+  ArticleIndexer indexer;
+  SpellingCounts spelling;
+  Article a;
+  a.set_id("junk");
+  a.set_title("Harbour pilots");
+  a.set_body("begin 644 xkcdqqzzw M9V%R8F%G92!I;B!G87)B87-E antidisestablishmentarianism café");
+  ASSERT_THAT(indexer.Prepare(a, &spelling), ::storyline::testing::IsOk());
+  EXPECT_EQ(spelling.count("harbour"), 1u);
+  EXPECT_EQ(spelling.count("begin"), 1u);
+  EXPECT_EQ(spelling.count("xkcdqqzzw"), 0u) << "no vowel";
+  EXPECT_EQ(spelling.count("antidisestablishmentarianism"), 0u) << "over 20 bytes";
+  EXPECT_EQ(spelling.count("café"), 1u) << "non-ASCII words are kept";
+}
+
+TEST(SpellingWordsTest, BulkLoadsDropWordsSeenOnce) {
+  SpellingCounts small = {{"rare", 1}, {"common", 5}};
+  PruneSpellingForBulk(10, &small);
+  EXPECT_EQ(small.size(), 2u) << "small batches keep every word";
+  SpellingCounts bulk = {{"rare", 1}, {"common", 5}};
+  PruneSpellingForBulk(kBulkSpellingArticles, &bulk);
+  EXPECT_EQ(bulk.count("rare"), 0u);
+  EXPECT_EQ(bulk.count("common"), 1u);
+}
+
+}  // namespace
+}  // namespace storyline::index
