@@ -21,7 +21,7 @@ BUILD_PACKAGES=(
 
 RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
-  libspdlog1.10 libssl3 ca-certificates
+  libspdlog1.10 libfmt9 libssl3 ca-certificates
 )
 
 if [[ "${1:-build}" == "runtime" ]]; then
