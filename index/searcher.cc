@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "index/index_layout.h"
 #include "index/page_token.h"
 #include "index/schema.h"
 #include "index/xapian_status.h"
@@ -152,7 +153,8 @@ bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value()
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir) {
   try {
-    Xapian::Database db(dir, Xapian::DB_BACKEND_GLASS);
+    // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
+    Xapian::Database db(dir);
     return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db)));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
@@ -172,36 +174,57 @@ Searcher::Searcher(std::string dir, Xapian::Database db)
   parser_.add_boolean_prefix("tag", (new FoldedBooleanField(kPrefixTag))->release());
 }
 
-bool Searcher::AllWordsIndexed(const std::string& text) {
-  // Words as the indexer counts them for the spelling dictionary: ASCII
-  // letters (lower-cased) and UTF-8 bytes. A word is known if its stem is
-  // indexed. Words under 3 bytes are never corrected.
-  std::string word;
-  auto known = [&]() {
-    const bool ok = word.size() < 3 || db_.term_exists("Z" + stemmer_(word));
-    word.clear();
-    return ok;
-  };
-  for (const char c : text) {
-    const unsigned char u = c;
-    if (u >= 0x80 || std::isalpha(u)) {
-      word.push_back(static_cast<char>(std::tolower(u)));
-    } else if (!known()) {
-      return false;
+std::string Searcher::CorrectSpelling(const std::string& text) {
+  // Words are runs of ASCII letters and UTF-8 bytes, as the indexer feeds
+  // the spelling dictionary. A word is left alone if its stem is indexed,
+  // if it is an operator (AND, NEAR, ...) or a field name ("title:"), or if
+  // it is shorter than 4 bytes. Xapian's own FLAG_SPELLING_CORRECTION is not
+  // used: it checks unstemmed terms, which this index (STEM_ALL_Z) does not
+  // hold, so it would "correct" correct words ("card" -> "car").
+  std::string out;
+  out.reserve(text.size());
+  bool changed = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (!(u >= 0x80 || std::isalpha(u))) {
+      out.push_back(text[i++]);
+      continue;
     }
+    size_t j = i;
+    while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
+                               std::isalpha(static_cast<unsigned char>(text[j])))) {
+      ++j;
+    }
+    const std::string original = text.substr(i, j - i);
+    std::string word = original;
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool is_operator = original == "AND" || original == "OR" || original == "NOT" ||
+                             original == "XOR" || original == "NEAR" || original == "ADJ";
+    const bool is_field = j < text.size() && text[j] == ':';
+    std::string suggestion;
+    if (!is_operator && !is_field && word.size() >= 4 &&
+        !db_.term_exists("Z" + stemmer_(word))) {
+      suggestion = db_.get_spelling_suggestion(word);
+    }
+    if (!suggestion.empty() && suggestion != word) {
+      out += suggestion;
+      changed = true;
+    } else {
+      out += original;
+    }
+    i = j;
   }
-  return known();
+  return changed ? out : std::string();
 }
 
 Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* corrected) {
   Xapian::Query query;
-  unsigned used_flags = kParseFlags;
   bool suggest = true;
   try {
     query = parser_.parse_query(text, kParseFlags);
   } catch (const Xapian::QueryParserError&) {
     // A search box, not a compiler: fall back to plain words...
-    used_flags = kPlainFlags;
     try {
       query = parser_.parse_query(text, kPlainFlags);
     } catch (const Xapian::QueryParserError&) {
@@ -215,17 +238,7 @@ Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* correct
       query = parser_.parse_query(words, kPlainFlags);
     }
   }
-  // Spelling suggestions cost a spelling-table walk per word, so only ask
-  // when some word is not in the index. Xapian would otherwise also
-  // "correct" words the index holds.
-  if (suggest && !AllWordsIndexed(text)) {
-    try {
-      parser_.parse_query(text, used_flags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-      *corrected = parser_.get_corrected_query_string();
-    } catch (const Xapian::QueryParserError&) {
-      corrected->clear();
-    }
-  }
+  if (suggest) *corrected = CorrectSpelling(text);
   return query;
 }
 
@@ -345,10 +358,18 @@ absl::StatusOr<IndexStatsData> Searcher::Stats() {
     db_.reopen();
     IndexStatsData stats;
     stats.article_count = db_.get_doccount();
-    stats.revision = db_.get_revision();
-    int64_t ms = 0;
-    if (absl::SimpleAtoi(db_.get_metadata(kMetaLastCommit), &ms)) {
-      stats.last_commit_time = absl::FromUnixMillis(ms);
+    // Revisions and commit times are per shard: report the sum (which grows
+    // with every commit) and the latest.
+    absl::StatusOr<std::vector<std::string>> shards = ShardDirs(dir_);
+    if (!shards.ok()) return shards.status();
+    for (const std::string& shard : *shards) {
+      Xapian::Database db(shard);
+      stats.revision += db.get_revision();
+      int64_t ms = 0;
+      if (absl::SimpleAtoi(db.get_metadata(kMetaLastCommit), &ms)) {
+        const absl::Time t = absl::FromUnixMillis(ms);
+        if (!stats.last_commit_time || t > *stats.last_commit_time) stats.last_commit_time = t;
+      }
     }
     std::error_code ec;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_, ec)) {

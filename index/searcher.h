@@ -114,9 +114,9 @@ class Searcher {
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
-  // True if every word of `text` has its stem in the index, so there is
-  // nothing to correct.
-  bool AllWordsIndexed(const std::string& text);
+  // `text` with each word whose stem is not indexed replaced by the
+  // spelling dictionary's suggestion; empty if nothing was replaced.
+  std::string CorrectSpelling(const std::string& text);
 
   const std::string dir_;
   Xapian::Database db_;

@@ -2,47 +2,127 @@
 
 #include <pthread.h>
 
+#include <atomic>
+#include <string>
 #include <utility>
+
+#include "index/index_layout.h"
 
 namespace storyline::index {
 
+WritePipeline::WritePipeline(std::vector<std::unique_ptr<IndexWriter>> shards,
+                             size_t max_queue)
+    : max_queue_(max_queue) {
+  for (auto& writer : shards) {
+    auto shard = std::make_unique<Shard>();
+    shard->writer = std::move(writer);
+    shards_.push_back(std::move(shard));
+  }
+  for (auto& shard : shards_) shard->thread = std::thread(&WritePipeline::Loop, shard.get());
+}
+
 WritePipeline::WritePipeline(std::unique_ptr<IndexWriter> writer, size_t max_queue)
-    : writer_(std::move(writer)), max_queue_(max_queue), thread_([this] { Loop(); }) {}
+    : WritePipeline(
+          [&] {
+            std::vector<std::unique_ptr<IndexWriter>> v;
+            v.push_back(std::move(writer));
+            return v;
+          }(),
+          max_queue) {}
 
 WritePipeline::~WritePipeline() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
+  for (auto& shard : shards_) {
+    absl::MutexLock lock(&shard->mu);
+    shard->stopping = true;
   }
-  thread_.join();
+  for (auto& shard : shards_) shard->thread.join();
 }
 
-void WritePipeline::Submit(Op op) {
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](WritePipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-        return p->queue_.size() < p->max_queue_;
+void WritePipeline::Enqueue(Shard& shard, Op op) {
+  absl::MutexLock lock(&shard.mu);
+  struct Room {
+    Shard* shard;
+    size_t max;
+  } room{&shard, max_queue_};
+  shard.mu.Await(absl::Condition(
+      +[](Room* r) ABSL_NO_THREAD_SAFETY_ANALYSIS { return r->shard->queue.size() < r->max; },
+      &room));
+  shard.queue.push_back(std::move(op));
+}
+
+void WritePipeline::Submit(Op op) { Enqueue(*shards_[0], std::move(op)); }
+
+void WritePipeline::SubmitFor(absl::string_view id, Op op) {
+  Enqueue(*shards_[ShardForId(id, shards_.size())], std::move(op));
+}
+
+void WritePipeline::SubmitAll(ShardOp op, std::function<void(absl::Status)> done) {
+  struct Barrier {
+    std::atomic<size_t> remaining;
+    absl::Mutex mu;
+    absl::Status first_error ABSL_GUARDED_BY(mu);
+    std::function<void(absl::Status)> done;
+  };
+  auto barrier = std::make_shared<Barrier>();
+  barrier->remaining = shards_.size();
+  barrier->done = std::move(done);
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    Enqueue(*shards_[i], [op, barrier, i](IndexWriter& writer) {
+      absl::Status s = op(writer, i);
+      if (!s.ok()) {
+        absl::MutexLock lock(&barrier->mu);
+        if (barrier->first_error.ok()) barrier->first_error = s;
+      }
+      if (barrier->remaining.fetch_sub(1) == 1) {
+        absl::Status result;
+        {
+          absl::MutexLock lock(&barrier->mu);
+          result = barrier->first_error;
+        }
+        barrier->done(result);
+      }
+    });
+  }
+}
+
+void WritePipeline::SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
+                                 std::function<void(absl::StatusOr<uint64_t>)> done) {
+  auto revisions = std::make_shared<std::vector<uint64_t>>(shards_.size(), 0);
+  SubmitAll(
+      [spelling, revisions](IndexWriter& writer, size_t shard) -> absl::Status {
+        if (shard == 0 && spelling != nullptr && !spelling->empty()) {
+          if (absl::Status s = writer.AddSpelling(*spelling); !s.ok()) return s;
+        }
+        absl::StatusOr<uint64_t> revision = writer.Commit();
+        if (!revision.ok()) return revision.status();
+        (*revisions)[shard] = *revision;  // each shard writes its own slot
+        return absl::OkStatus();
       },
-      this));
-  queue_.push_back(std::move(op));
+      [revisions, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        uint64_t total = 0;
+        for (uint64_t r : *revisions) total += r;
+        done(total);
+      });
 }
 
-void WritePipeline::Loop() {
+void WritePipeline::Loop(Shard* shard) {
   pthread_setname_np(pthread_self(), "sl-writer");
   for (;;) {
     Op op;
     {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](WritePipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-            return p->stopping_ || !p->queue_.empty();
-          },
-          this));
-      if (queue_.empty()) return;
-      op = std::move(queue_.front());
-      queue_.pop_front();
+      absl::MutexLock lock(&shard->mu);
+      shard->mu.Await(absl::Condition(
+          +[](Shard* s) ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->stopping || !s->queue.empty(); },
+          shard));
+      if (shard->queue.empty()) return;
+      op = std::move(shard->queue.front());
+      shard->queue.pop_front();
     }
-    op(*writer_);
+    op(*shard->writer);
   }
 }
 

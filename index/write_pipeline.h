@@ -1,10 +1,14 @@
-// WritePipeline gives the one IndexWriter its own thread and a bounded FIFO
-// of write operations. Producers (ingest streams, deletes) prepare documents
-// on their own threads and queue cheap closures here, so term generation and
-// the Xapian writer run in parallel.
+// WritePipeline gives each shard's IndexWriter its own thread and a bounded
+// FIFO of write operations. Producers (ingest streams, deletes) build
+// documents on their own threads and queue cheap closures here, so term
+// generation and the Xapian writers run in parallel.
 //
-// Thread-safety: Submit() is thread-safe. Operations run one at a time, in
-// submission order, on the writer thread.
+// An index may have several shards (see index_layout.h): an article always
+// goes to the shard its id hashes to, so upserts and deletes of one id stay
+// in order on one writer, and each shard still has exactly one writer.
+//
+// Thread-safety: all Submit* methods are thread-safe. Operations on one
+// shard run one at a time, in submission order, on that shard's thread.
 #ifndef STORYLINE_INDEX_WRITE_PIPELINE_H_
 #define STORYLINE_INDEX_WRITE_PIPELINE_H_
 
@@ -12,8 +16,12 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "index/index_writer.h"
 
@@ -22,28 +30,56 @@ namespace storyline::index {
 class WritePipeline {
  public:
   using Op = std::function<void(IndexWriter&)>;
+  // Runs on every shard; `shard` is its index.
+  using ShardOp = std::function<absl::Status(IndexWriter& writer, size_t shard)>;
 
-  // Takes ownership of `writer`. `max_queue` bounds queued operations;
-  // Submit() blocks while the queue is full (backpressure on producers).
+  // Takes ownership of the shard writers (at least one). `max_queue` bounds
+  // each shard's queue; Submit*() blocks while it is full (backpressure).
+  explicit WritePipeline(std::vector<std::unique_ptr<IndexWriter>> shards,
+                         size_t max_queue = 4096);
+  // A single-shard pipeline.
   explicit WritePipeline(std::unique_ptr<IndexWriter> writer, size_t max_queue = 4096);
-  // Runs every queued operation, then stops the thread. The writer's
-  // destructor commits anything still pending (Xapian's close()).
+  // Runs every queued operation, then stops the threads. The writers'
+  // destructors commit anything still pending (Xapian's close()).
   ~WritePipeline();
 
   WritePipeline(const WritePipeline&) = delete;
   WritePipeline& operator=(const WritePipeline&) = delete;
 
+  size_t shards() const { return shards_.size(); }
+
+  // Runs `op` on shard 0.
   void Submit(Op op);
 
- private:
-  void Loop();
+  // Runs `op` on the shard that owns article `id`.
+  void SubmitFor(absl::string_view id, Op op);
 
-  std::unique_ptr<IndexWriter> writer_;
+  // Runs `op` on every shard, each after everything queued on it before,
+  // then calls `done` once, on the thread of the last shard to finish, with
+  // the first error any shard returned (or OK).
+  void SubmitAll(ShardOp op, std::function<void(absl::Status)> done);
+
+  // Commits every shard (after everything queued before), first adding
+  // `spelling` (may be null) to shard 0's dictionary, then calls `done` with
+  // the index revision: the sum of the shard revisions, which grows with
+  // every commit.
+  void SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
+                    std::function<void(absl::StatusOr<uint64_t>)> done);
+
+ private:
+  struct Shard {
+    std::unique_ptr<IndexWriter> writer;
+    absl::Mutex mu;
+    std::deque<Op> queue ABSL_GUARDED_BY(mu);
+    bool stopping ABSL_GUARDED_BY(mu) = false;
+    std::thread thread;
+  };
+
+  void Enqueue(Shard& shard, Op op);
+  static void Loop(Shard* shard);
+
   const size_t max_queue_;
-  absl::Mutex mu_;
-  std::deque<Op> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  std::vector<std::unique_ptr<Shard>> shards_;
 };
 
 }  // namespace storyline::index

@@ -1,5 +1,6 @@
 #include "server/ingest_service.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -71,7 +72,7 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
       return;
     }
     auto doc = std::make_shared<index::PreparedArticle>(std::move(*prepared));
-    pipeline_->Submit([doc, position, result = result_](index::IndexWriter& writer) {
+    pipeline_->SubmitFor(doc->id, [doc, position, result = result_](index::IndexWriter& writer) {
       absl::StatusOr<bool> replaced = writer.Upsert(*doc);
       if (!replaced.ok()) {
         result->Reject(position, doc->id, replaced.status().message());
@@ -88,14 +89,10 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
 
   void QueueCommit() {
     index::PruneSpellingForBulk(position_, &spelling_);
-    auto spelling = std::make_shared<index::SpellingCounts>(std::move(spelling_));
-    pipeline_->Submit([this, spelling, result = result_](index::IndexWriter& writer) {
-      absl::Status status = writer.AddSpelling(*spelling);
-      absl::StatusOr<uint64_t> revision =
-          status.ok() ? writer.Commit() : absl::StatusOr<uint64_t>(status);
-      if (!revision.ok()) {
-        status = revision.status();
-      } else {
+    auto spelling = std::make_shared<const index::SpellingCounts>(std::move(spelling_));
+    pipeline_->SubmitCommit(spelling, [this, result = result_](absl::StatusOr<uint64_t> revision) {
+      absl::Status status = revision.status();
+      if (revision.ok()) {
         absl::MutexLock lock(&result->mu);
         result->response.set_revision(*revision);
         status = SerializeMessage(result->response, response_buf_);
@@ -149,30 +146,46 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     finish(status);
     return reactor;
   }
-  pipeline_->Submit([req, response, finish](index::IndexWriter& writer) {
-    v1::DeleteArticlesResponse reply;
-    absl::flat_hash_set<std::string> seen;
-    for (const std::string& id : req->ids()) {
-      if (!seen.insert(id).second) continue;
+  // Deletes run on the shards that own the ids; the commit barrier runs
+  // after all of them, so `done` sees every result.
+  struct DeleteResult {
+    absl::Mutex mu;
+    v1::DeleteArticlesResponse reply ABSL_GUARDED_BY(mu);
+    absl::Status error ABSL_GUARDED_BY(mu);
+  };
+  auto result = std::make_shared<DeleteResult>();
+  absl::flat_hash_set<std::string> seen;
+  for (const std::string& id : req->ids()) {
+    if (!seen.insert(id).second) continue;
+    pipeline_->SubmitFor(id, [id, result](index::IndexWriter& writer) {
       absl::StatusOr<bool> deleted = writer.Delete(id);
+      absl::MutexLock lock(&result->mu);
       if (!deleted.ok()) {
-        finish(deleted.status());
-        return;
-      }
-      if (*deleted) {
-        reply.set_deleted_count(reply.deleted_count() + 1);
+        if (result->error.ok()) result->error = deleted.status();
+      } else if (*deleted) {
+        result->reply.set_deleted_count(result->reply.deleted_count() + 1);
       } else {
-        reply.add_not_found_ids(id);
+        result->reply.add_not_found_ids(id);
       }
-    }
-    if (reply.deleted_count() == 0) {
-      finish(absl::NotFoundError(absl::StrCat(
-          "none of the ids exist: ", absl::StrJoin(reply.not_found_ids(), ", "))));
+    });
+  }
+  pipeline_->SubmitCommit(nullptr, [result, response, finish](absl::StatusOr<uint64_t> revision) {
+    absl::MutexLock lock(&result->mu);
+    if (!result->error.ok()) {
+      finish(result->error);
       return;
     }
-    absl::StatusOr<uint64_t> revision = writer.Commit();
     if (!revision.ok()) {
       finish(revision.status());
+      return;
+    }
+    v1::DeleteArticlesResponse& reply = result->reply;
+    if (reply.deleted_count() == 0) {
+      const int shown = std::min(reply.not_found_ids_size(), 10);
+      finish(absl::NotFoundError(absl::StrCat(
+          "none of the ids exist: ",
+          absl::StrJoin(reply.not_found_ids().begin(), reply.not_found_ids().begin() + shown, ", "),
+          reply.not_found_ids_size() > shown ? ", ..." : "")));
       return;
     }
     reply.set_revision(*revision);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "index/index_writer.h"
+#include "index/write_pipeline.h"
 
 namespace storyline::server {
 
@@ -16,9 +16,11 @@ struct SeedResult {
   int64_t rejected = 0;  // each rejected line is logged with its number
 };
 
-// Reads `path`, indexes every valid line through `writer` and commits.
-// Fails with kNotFound if the file cannot be read; bad lines are skipped.
-absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::IndexWriter& writer);
+// Reads `path`, indexes every valid line through `pipeline`, commits and
+// waits for the commit. Fails with kNotFound if the file cannot be read;
+// bad lines are logged and skipped.
+absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path,
+                                         index::WritePipeline& pipeline);
 
 }  // namespace storyline::server
 

@@ -24,6 +24,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "index/index_layout.h"
 #include "index/index_writer.h"
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
@@ -38,6 +39,9 @@ ABSL_FLAG(std::string, index_dir, "storyline-index",
           "Directory of the Xapian index; created if missing.");
 ABSL_FLAG(std::string, seed_jsonl, "",
           "If the index is empty at start-up, index this JSONL file of articles first.");
+ABSL_FLAG(int, shards, 2,
+          "Shards of a NEW index (existing indexes keep theirs). Each shard has its own "
+          "writer thread, so ingest scales with cores; readers search all shards as one.");
 ABSL_FLAG(int, search_threads, 0, "Search worker threads; 0 = one per core.");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off.");
 ABSL_FLAG(std::string, port_file, "",
@@ -82,25 +86,29 @@ int Run() {
            1);
   }
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
-  absl::StatusOr<std::unique_ptr<index::IndexWriter>> writer = index::IndexWriter::Open(index_dir);
-  if (!writer.ok()) {
-    spdlog::error("cannot open index: {}", std::string(writer.status().message()));
+  absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
+      index::OpenShardWriters(index_dir, absl::GetFlag(FLAGS_shards));
+  if (!writers.ok()) {
+    spdlog::error("cannot open index {}: {}", index_dir, std::string(writers.status().message()));
     return 1;
   }
+  uint64_t article_count = 0;
+  for (const auto& w : *writers) article_count += w->ArticleCount();
+  const size_t shards = writers->size();
+  auto pipeline = std::make_unique<index::WritePipeline>(std::move(*writers));
+
   const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);
-  if (!seed.empty() && (*writer)->ArticleCount() == 0) {
+  if (!seed.empty() && article_count == 0) {
     const absl::Time start = absl::Now();
-    absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, **writer);
+    absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, *pipeline);
     if (!seeded.ok()) {
       spdlog::error("seeding failed: {}", std::string(seeded.status().message()));
       return 1;
     }
     spdlog::info("seeded {} articles from {} ({} rejected) in {:.2f}s", seeded->indexed, seed,
                  seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
+    article_count = seeded->indexed;
   }
-  const uint64_t article_count = (*writer)->ArticleCount();
-
-  auto pipeline = std::make_unique<index::WritePipeline>(std::move(*writer));
   auto pool = std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
       .index_dir = index_dir, .threads = absl::GetFlag(FLAGS_search_threads)});
   std::string key = absl::GetFlag(FLAGS_page_token_key);
@@ -149,9 +157,10 @@ int Run() {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), port_file.c_str());  // readers never see half a file
   }
-  spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles, "
-               "{} search threads",
-               absl::GetFlag(FLAGS_listen), port, index_dir, article_count, pool->threads());
+  spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles in {} "
+               "shard(s), {} search threads",
+               absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards,
+               pool->threads());
 
   int sig = 0;
   sigwait(&signals, &sig);
