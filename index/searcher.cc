@@ -12,6 +12,7 @@
 #include "index/index_layout.h"
 #include "index/page_token.h"
 #include "index/schema.h"
+#include "index/snippet.h"
 #include "index/xapian_status.h"
 
 namespace storyline::index {
@@ -25,15 +26,10 @@ constexpr unsigned kParseFlags =
 // Search-box fallback: no operators, just words.
 constexpr unsigned kPlainFlags = 0;
 constexpr size_t kSnippetBytes = 240;
-constexpr size_t kSnippetScanBytes = 64 * 1024;   // where to look for a match
-constexpr size_t kSnippetWindowBytes = 480;  // what the generator scans (2x snippet)
-// No SNIPPET_BACKGROUND_MODEL / SNIPPET_EXHAUSTIVE: both multiply the cost
-// (a term-frequency lookup per word, a full scan) for a marginally better
-// extract.
-constexpr unsigned kSnippetFlags = 0;
 // With facets, look at (up to) this many matches so counts are exact for
 // any realistic result set.
 constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
+constexpr Xapian::doccount kMinCheckAtLeast = 100;
 
 std::optional<unsigned> FacetSlot(absl::string_view field) {
   if (field == "topic") return kSlotTopic;
@@ -90,41 +86,12 @@ std::vector<std::string> QueryStems(const Xapian::Query& query) {
     std::string term = *it;
     size_t i = 0;
     while (i < term.size() && term[i] >= 'A' && term[i] <= 'Z') ++i;
-    if (i == 1 || i == 0) stems.push_back(term.substr(i));  // Z-stems, S-title, plain
+    // Z-stems of free text and title: words; other prefixes are filters.
+    if (i == 0 || (i == 1 && term[0] == 'Z') || (i == 2 && term[0] == 'Z' && term[1] == 'S')) {
+      stems.push_back(term.substr(i));
+    }
   }
   return stems;
-}
-
-size_t Utf8Boundary(absl::string_view text, size_t pos) {
-  while (pos > 0 && pos < text.size() &&
-         (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) {
-    --pos;
-  }
-  return pos;
-}
-
-// The snippet generator tokenizes and stems every word it is given, which
-// made it most of a query's cost on long posts. Give it a window of
-// kSnippetWindowBytes around the first (case-insensitive) occurrence of a
-// query stem instead, or the start of the text when none occurs.
-absl::string_view SnippetWindow(absl::string_view text, const std::vector<std::string>& stems) {
-  if (text.size() <= kSnippetWindowBytes) return text;
-  size_t first = absl::string_view::npos;
-  const absl::string_view scan = text.substr(0, kSnippetScanBytes);
-  for (const std::string& stem : stems) {
-    if (stem.size() < 2) continue;
-    auto it = std::search(scan.begin(), scan.end(), stem.begin(), stem.end(),
-                          [](char a, char b) {
-                            return std::tolower(static_cast<unsigned char>(a)) == b;
-                          });
-    if (it != scan.end()) first = std::min<size_t>(first, it - scan.begin());
-  }
-  size_t start = 0;
-  if (first != absl::string_view::npos && first > kSnippetWindowBytes / 4) {
-    start = Utf8Boundary(text, first - kSnippetWindowBytes / 4);
-  }
-  const size_t end = Utf8Boundary(text, std::min(text.size(), start + kSnippetWindowBytes));
-  return text.substr(start, end - start);
 }
 
 absl::Status DeadlineError() {
@@ -289,7 +256,11 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   const int page_size = std::clamp(p.page_size, 1, kMaxPageSize);
   const auto offset = static_cast<Xapian::doccount>(
       std::clamp<int64_t>(p.offset, 0, kMaxResultOffset));
-  const Xapian::doccount check_at_least = spies.empty() ? 0 : kFacetCheckAtLeast;
+  // Look at a few more matches than the page needs so total_size is exact
+  // for small result sets (Xapian's bare estimate was off by 2x on the
+  // demo corpus); with facets, at everything so counts are exact.
+  const Xapian::doccount check_at_least =
+      spies.empty() ? offset + page_size + kMinCheckAtLeast : kFacetCheckAtLeast;
   Xapian::MSet mset = enquire.get_mset(offset, page_size + 1, check_at_least);
   if (absl::Now() > p.deadline) return DeadlineError();
 
@@ -297,7 +268,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   out.has_more = mset.size() > static_cast<Xapian::doccount>(page_size) &&
                  offset + page_size < static_cast<Xapian::doccount>(kMaxResultOffset);
   out.hits.reserve(std::min<size_t>(mset.size(), page_size));
-  const std::vector<std::string> stems = QueryStems(query);
+  const Highlighter highlighter(stemmer_, QueryStems(query));
   int n = 0;
   for (auto it = mset.begin(); it != mset.end() && n < page_size; ++it, ++n) {
     SearchHit& hit = out.hits.emplace_back();
@@ -308,12 +279,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     }
     hit.score = it.get_weight();
     if (p.snippets) {
-      const std::string& body = hit.article.body().empty() ? hit.article.title()
-                                                           : hit.article.body();
-      const absl::string_view text = SnippetWindow(body, stems);
-      hit.snippet = mset.snippet(std::string(text), kSnippetBytes, stemmer_,
-                               kSnippetFlags,
-                               "<em>", "</em>", "...");
+      hit.snippet = highlighter.Snippet(
+          hit.article.body().empty() ? hit.article.title() : hit.article.body(), kSnippetBytes);
     }
     if (!p.include_body) hit.article.clear_body();
   }
