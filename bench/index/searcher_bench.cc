@@ -126,7 +126,7 @@ void BM_RawXapianSearch(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RawXapianSearch)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RawXapianSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_SearcherSearch(benchmark::State& state) {
   auto searcher = storyline::index::Searcher::Open(IndexDir());
@@ -144,7 +144,7 @@ void BM_SearcherSearch(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_SearcherSearchNoSnippets(benchmark::State& state) {
   auto searcher = storyline::index::Searcher::Open(IndexDir());
