@@ -12,7 +12,7 @@ BUILD_PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libabsl-dev
   libxapian-dev xapian-tools
-  libssl-dev
+  libssl-dev openssl
   libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Reflection test: a client we did not write (Python grpcio + Debian's protos).
