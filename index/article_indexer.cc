@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "index/schema.h"
+#include "index/simhash.h"
 #include "index/xapian_status.h"
 
 namespace storyline::index {
@@ -146,6 +147,8 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
           article.publish_time().nanos() / 1e9;
       doc.add_value(kSlotPublishTime, Xapian::sortable_serialise(seconds));
     }
+    doc.add_value(kSlotSimHash,
+                  EncodeSimHash(SimHash(absl::StrCat(article.title(), "\n", article.body()))));
     doc.set_data(article.SerializeAsString());
 
     if (spelling != nullptr) {

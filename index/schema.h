@@ -22,6 +22,7 @@ inline constexpr char kPrefixSource[] = "XSOURCE";  // source, lower-cased
 inline constexpr unsigned kSlotPublishTime = 0;  // sortable_serialise(unix s)
 inline constexpr unsigned kSlotTopic = 1;        // topic as written (facets)
 inline constexpr unsigned kSlotSource = 2;       // source as written (facets)
+inline constexpr unsigned kSlotSimHash = 3;      // EncodeSimHash(title+body)
 
 // Metadata keys.
 inline constexpr char kMetaLastCommit[] = "storyline.last_commit_unix_ms";

@@ -298,6 +298,30 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   return out;
 }
 
+template <typename Fn>
+auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db_.reopen();
+      return fn();
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt >= 1) return XapianErrorToStatus(e, what);
+    } catch (const Xapian::Error& e) {
+      return XapianErrorToStatus(e, what);
+    }
+  }
+}
+
+absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
+  return WithFreshDatabase("similar stories",
+                           [&] { return FindSimilar(db_, stemmer_, params); });
+}
+
+absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
+  return WithFreshDatabase("recommend",
+                           [&] { return FindRecommendations(db_, stemmer_, params); });
+}
+
 absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
   for (int attempt = 0;; ++attempt) {
     try {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "index/related.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
@@ -103,6 +104,12 @@ class Searcher {
   // first, kInvalidArgument if the query cannot be searched at all.
   absl::StatusOr<SearchResults> Search(const SearchParams& params);
 
+  // Stories similar to a stored article or a text (see related.h).
+  absl::StatusOr<SimilarResults> Similar(const SimilarParams& params);
+
+  // Recommendations from a reading history (see related.h).
+  absl::StatusOr<RecommendResults> Recommend(const RecommendParams& params);
+
   // The stored article with `id`, body included. kNotFound if unknown.
   absl::StatusOr<storyline::v1::Article> Get(absl::string_view id);
 
@@ -113,6 +120,10 @@ class Searcher {
   explicit Searcher(std::string dir, Xapian::Database db);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
+  // Runs fn() after reopen(), retrying once on DatabaseModifiedError and
+  // mapping other Xapian errors to Status.
+  template <typename Fn>
+  auto WithFreshDatabase(const char* what, Fn fn) -> decltype(fn());
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
   // `text` with each word whose stem is not indexed replaced by the
   // spelling dictionary's suggestion; empty if nothing was replaced.

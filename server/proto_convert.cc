@@ -178,4 +178,172 @@ void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out) 
   }
 }
 
+namespace {
+
+constexpr size_t kMaxSimilarTextBytes = 1 << 20;
+constexpr int kMaxHistory = 500;
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 0 || page_size > index::kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size must be between 0 and ", index::kMaxPageSize, " (0 means ",
+        index::kDefaultPageSize, "); got ", page_size));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
+                                          absl::string_view field) {
+  // Duration's documented range is +-10,000 years; nanos share the sign.
+  if (d.seconds() < -315576000000LL || d.seconds() > 315576000000LL ||
+      d.nanos() <= -1000000000 || d.nanos() >= 1000000000 ||
+      (d.seconds() > 0 && d.nanos() < 0) || (d.seconds() < 0 && d.nanos() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+index::FilterParams ToFilterParams(const v1::Filter& f) {
+  index::FilterParams out;
+  out.topics.assign(f.topics().begin(), f.topics().end());
+  out.sources.assign(f.sources().begin(), f.sources().end());
+  if (f.has_published_after()) out.published_after = ToAbslTime(f.published_after());
+  if (f.has_published_before()) out.published_before = ToAbslTime(f.published_before());
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<index::SimilarParams> ToSimilarParams(const v1::SimilarStoriesRequest& request,
+                                                     absl::Time deadline) {
+  index::SimilarParams p;
+  switch (request.seed_case()) {
+    case v1::SimilarStoriesRequest::kArticleId:
+      if (absl::Status s = ValidateId(request.article_id(), "article_id"); !s.ok()) return s;
+      p.article_id = request.article_id();
+      break;
+    case v1::SimilarStoriesRequest::kText:
+      if (request.text().find_first_not_of(" \t\r\n") == std::string::npos) {
+        return absl::InvalidArgumentError("text is empty; give some text to find stories like it");
+      }
+      if (request.text().size() > kMaxSimilarTextBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "text is ", request.text().size(), " bytes; at most 1 MiB (", kMaxSimilarTextBytes,
+            " bytes) is allowed"));
+      }
+      p.text = request.text();
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "set exactly one of article_id or text to say what the stories should be like");
+  }
+  if (absl::Status s = CheckPageSize(request.page_size()); !s.ok()) return s;
+  p.page_size = request.page_size() == 0 ? index::kDefaultPageSize : request.page_size();
+  if (absl::Status s = ValidateFilter(request.filter()); !s.ok()) return s;
+  p.filter = ToFilterParams(request.filter());
+  if (request.has_published_after() || request.has_published_before()) {
+    if (p.article_id.empty()) {
+      return absl::InvalidArgumentError(
+          "published_after/published_before are relative to the seed article, so they need "
+          "article_id, not text; use filter.published_after/before for absolute dates");
+    }
+    if (request.has_published_after()) {
+      auto d = ToDuration(request.published_after(), "published_after");
+      if (!d.ok()) return d.status();
+      p.after_seed = *d;
+    }
+    if (request.has_published_before()) {
+      auto d = ToDuration(request.published_before(), "published_before");
+      if (!d.ok()) return d.status();
+      p.before_seed = *d;
+    }
+    if (p.after_seed && p.before_seed && *p.after_seed > *p.before_seed) {
+      return absl::InvalidArgumentError(
+          "published_after is later than published_before; the window is empty");
+    }
+  }
+  p.include_duplicates = request.include_duplicates();
+  p.include_body = request.include_body();
+  p.deadline = deadline;
+  return p;
+}
+
+void ToSimilarResponse(index::SimilarResults results, v1::SimilarStoriesResponse* response) {
+  for (index::SimilarHit& hit : results.hits) {
+    v1::SimilarStory* s = response->add_stories();
+    *s->mutable_article() = std::move(hit.article);
+    s->set_score(hit.score);
+    for (std::string& t : hit.shared_terms) s->add_shared_terms(std::move(t));
+    for (std::string& d : hit.duplicates) s->add_duplicates(std::move(d));
+  }
+  for (std::string& d : results.seed_duplicates) response->add_seed_duplicates(std::move(d));
+}
+
+absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequest& request,
+                                                         absl::Time now, absl::Time deadline) {
+  if (request.history_size() == 0) {
+    return absl::InvalidArgumentError("history is empty; list the ids of articles the user read");
+  }
+  if (request.history_size() > kMaxHistory) {
+    return absl::InvalidArgumentError(absl::StrCat("history has ", request.history_size(),
+                                                   " items; at most ", kMaxHistory,
+                                                   " (newest first) are allowed"));
+  }
+  index::RecommendParams p;
+  for (int i = 0; i < request.history_size(); ++i) {
+    const v1::HistoryItem& item = request.history(i);
+    if (absl::Status s = ValidateId(item.article_id(), absl::StrCat("history[", i, "].article_id"));
+        !s.ok()) {
+      return s;
+    }
+    index::HistoryEntry e;
+    e.article_id = item.article_id();
+    if (item.has_read_time()) {
+      if (absl::Status s = CheckTimestamp(item.read_time(), absl::StrCat("history[", i, "].read_time"));
+          !s.ok()) {
+        return s;
+      }
+      e.read_time = ToAbslTime(item.read_time());
+    }
+    p.history.push_back(std::move(e));
+  }
+  if (absl::Status s = CheckPageSize(request.page_size()); !s.ok()) return s;
+  p.page_size = request.page_size() == 0 ? index::kDefaultPageSize : request.page_size();
+  if (absl::Status s = ValidateFilter(request.filter()); !s.ok()) return s;
+  p.filter = ToFilterParams(request.filter());
+  if (request.has_freshness_half_life()) {
+    auto d = ToDuration(request.freshness_half_life(), "freshness_half_life");
+    if (!d.ok()) return d.status();
+    if (*d < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          "freshness_half_life is negative; use 0 for no recency decay or a positive duration");
+    }
+    p.half_life = *d;
+  }
+  if (!(request.diversity() >= 0.0 && request.diversity() <= 1.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "diversity must be between 0 (pure relevance) and 1 (maximal spread); got ",
+        request.diversity()));
+  }
+  p.diversity = request.diversity();
+  p.as_of = now;
+  if (request.has_as_of()) {
+    if (absl::Status s = CheckTimestamp(request.as_of(), "as_of"); !s.ok()) return s;
+    p.as_of = ToAbslTime(request.as_of());
+  }
+  p.deadline = deadline;
+  return p;
+}
+
+void ToRecommendResponse(index::RecommendResults results, v1::RecommendResponse* response) {
+  for (index::RecommendHit& hit : results.hits) {
+    v1::RecommendedStory* s = response->add_stories();
+    *s->mutable_article() = std::move(hit.article);
+    s->set_score(hit.score);
+    for (std::string& b : hit.because) s->add_because(std::move(b));
+    for (std::string& t : hit.shared_terms) s->add_shared_terms(std::move(t));
+  }
+  for (std::string& id : results.unknown_ids) response->add_unknown_history_ids(std::move(id));
+}
+
 }  // namespace storyline::server

@@ -35,6 +35,18 @@ absl::Status ValidateFilter(const v1::Filter& filter);
 
 void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out);
 
+// Validates a SimilarStoriesRequest (exactly one of article_id / text,
+// text 1 byte..1 MiB, page_size 0..100, filter, relative window).
+absl::StatusOr<index::SimilarParams> ToSimilarParams(const v1::SimilarStoriesRequest& request,
+                                                     absl::Time deadline);
+void ToSimilarResponse(index::SimilarResults results, v1::SimilarStoriesResponse* response);
+
+// Validates a RecommendRequest (1..500 history ids, page_size 0..100,
+// filter, half-life >= 0, diversity in [0, 1], as_of).
+absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequest& request,
+                                                         absl::Time now, absl::Time deadline);
+void ToRecommendResponse(index::RecommendResults results, v1::RecommendResponse* response);
+
 }  // namespace storyline::server
 
 #endif  // STORYLINE_SERVER_PROTO_CONVERT_H_

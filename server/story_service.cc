@@ -116,14 +116,37 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
 }
 
 grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerContext* ctx,
-                                                       const grpc::ByteBuffer*,
-                                                       grpc::ByteBuffer*) {
-  return Unimplemented("SimilarStories", ctx);
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return Serve<v1::SimilarStoriesRequest>(
+      "SimilarStories", pool_, ctx, request, response,
+      [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
+      [](index::Searcher& searcher,
+         const index::SimilarParams& params) -> absl::StatusOr<v1::SimilarStoriesResponse> {
+        absl::StatusOr<index::SimilarResults> results = searcher.Similar(params);
+        if (!results.ok()) return results.status();
+        v1::SimilarStoriesResponse reply;
+        ToSimilarResponse(std::move(*results), &reply);
+        return reply;
+      });
 }
 
 grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* ctx,
-                                                  const grpc::ByteBuffer*, grpc::ByteBuffer*) {
-  return Unimplemented("Recommend", ctx);
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return Serve<v1::RecommendRequest>(
+      "Recommend", pool_, ctx, request, response,
+      [ctx](const v1::RecommendRequest& req) {
+        return ToRecommendParams(req, absl::Now(), Deadline(ctx));
+      },
+      [](index::Searcher& searcher,
+         const index::RecommendParams& params) -> absl::StatusOr<v1::RecommendResponse> {
+        absl::StatusOr<index::RecommendResults> results = searcher.Recommend(params);
+        if (!results.ok()) return results.status();
+        v1::RecommendResponse reply;
+        ToRecommendResponse(std::move(*results), &reply);
+        return reply;
+      });
 }
 
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
