@@ -16,11 +16,24 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
+
+// Document frequencies, cached by a reader between requests (looking one up
+// is a B-tree access; SimilarStories needs thousands). Call Clear() when the
+// database changes.
+class DfCache {
+ public:
+  Xapian::doccount Get(const Xapian::Database& db, const std::string& term);
+  void Clear() { map_.clear(); }
+
+ private:
+  absl::flat_hash_map<std::string, Xapian::doccount> map_;
+};
 
 // The Filter message, as index structs.
 struct FilterParams {
@@ -90,7 +103,7 @@ struct RecommendResults {
 // kInvalidArgument (text without indexable words), kDeadlineExceeded.
 // May throw Xapian::Error; Searcher maps it.
 absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::Stem& stemmer,
-                                           const SimilarParams& params);
+                                           DfCache* df_cache, const SimilarParams& params);
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
                                                      const Xapian::Stem& stemmer,
                                                      const RecommendParams& params);

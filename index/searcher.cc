@@ -302,7 +302,7 @@ template <typename Fn>
 auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
     try {
-      db_.reopen();
+      if (db_.reopen()) df_cache_.Clear();
       return fn();
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, what);
@@ -314,7 +314,7 @@ auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
 
 absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
   return WithFreshDatabase("similar stories",
-                           [&] { return FindSimilar(db_, stemmer_, params); });
+                           [&] { return FindSimilar(db_, stemmer_, &df_cache_, params); });
 }
 
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {

@@ -133,6 +133,7 @@ class Searcher {
   Xapian::Database db_;
   Xapian::Stem stemmer_;
   Xapian::QueryParser parser_;
+  DfCache df_cache_;
 };
 
 }  // namespace storyline::index

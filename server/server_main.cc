@@ -56,6 +56,9 @@ ABSL_FLAG(int, flush_threshold, 300,
           "XAPIAN_FLUSH_THRESHOLD unless the environment already does). Small batches keep "
           "the writer's in-memory maps small: 300 indexed 20news ~1.7x faster than Xapian's "
           "default of 10000 here (bench/README.md).");
+ABSL_FLAG(bool, experimental_related_stories, false,
+          "Serve SimilarStories and Recommend (work in progress: see bench/README.md for "
+          "their current quality); otherwise they answer UNIMPLEMENTED.");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 
 namespace {
@@ -115,7 +118,9 @@ int Run() {
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
 
-  server::StoryService story(pool.get(), &tokens);
+  server::StoryService story(
+      pool.get(), &tokens,
+      {.related_stories = absl::GetFlag(FLAGS_experimental_related_stories)});
   server::IngestService ingest(pipeline.get());
 
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();

@@ -75,14 +75,16 @@ grpc::ServerUnaryReactor* Unimplemented(const char* method, grpc::CallbackServer
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Finish(reactor, RpcTimer(method),
          absl::UnimplementedError(
-             absl::StrCat(method, " is not available in this version of the server yet")));
+             absl::StrCat(method, " is not enabled on this server (it is experimental: start "
+                          "storyline-server with --experimental_related_stories)")));
   return reactor;
 }
 
 }  // namespace
 
-StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens)
-    : pool_(pool), tokens_(tokens) {}
+StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+                           StoryServiceOptions options)
+    : pool_(pool), tokens_(tokens), options_(options) {}
 
 grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
                                                const grpc::ByteBuffer* request,
@@ -118,6 +120,7 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerContext* ctx,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
+  if (!options_.related_stories) return Unimplemented("SimilarStories", ctx);
   return Serve<v1::SimilarStoriesRequest>(
       "SimilarStories", pool_, ctx, request, response,
       [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
@@ -134,6 +137,7 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* ctx,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
+  if (!options_.related_stories) return Unimplemented("Recommend", ctx);
   return Serve<v1::RecommendRequest>(
       "Recommend", pool_, ctx, request, response,
       [ctx](const v1::RecommendRequest& req) {

@@ -22,10 +22,18 @@ using RawStoryService = v1::StoryService::WithRawCallbackMethod_Search<
                     v1::StoryService::WithRawCallbackMethod_GetIndexStats<
                         v1::StoryService::Service>>>>>>;
 
+struct StoryServiceOptions {
+  // Serve SimilarStories and Recommend. Off by default until they meet
+  // their quality and latency targets (bench/README.md); when off they
+  // answer UNIMPLEMENTED.
+  bool related_stories = false;
+};
+
 class StoryService final : public RawStoryService {
  public:
   // Neither pointer is owned; both must outlive the server.
-  StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens);
+  StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+               StoryServiceOptions options = {});
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
                                    const grpc::ByteBuffer* request,
@@ -49,6 +57,7 @@ class StoryService final : public RawStoryService {
  private:
   index::SearcherPool* pool_;
   const index::PageTokenCodec* tokens_;
+  const StoryServiceOptions options_;
 };
 
 }  // namespace storyline::server
