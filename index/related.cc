@@ -24,6 +24,10 @@ constexpr size_t kSimilarTerms = 40;
 constexpr Xapian::doccount kCandidates = 100;
 constexpr size_t kFeedbackDocs = 10;
 constexpr double kFeedbackBeta = 1.0;
+// TF-IDF cosine above which two articles are copies of one story even when
+// edits moved their SimHash apart (a 10%-edited wire copy scores ~0.9; two
+// stories on the same topic ~0.3).
+constexpr double kDuplicateCosine = 0.8;
 constexpr size_t kHistoryTerms = 25;
 constexpr size_t kRecommendTerms = 150;
 constexpr size_t kMaxHistoryUsed = 50;
@@ -447,19 +451,20 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
   const SurfaceForms forms(stemmer, seed_text);
   const int page_size = std::clamp(p.page_size, 1, 100);
   std::vector<uint64_t> kept_hashes;
+  std::vector<const SparseVector*> kept_vecs;
   for (Candidate& c : candidates) {
     if (static_cast<int>(out.hits.size()) >= page_size) break;
     const uint64_t h = DocSimHash(c.doc);
     Article article;
     if (!ParseArticle(c.doc, &article)) continue;
     if (!p.include_duplicates) {
-      if (NearDuplicates(h, seed_hash)) {
+      if (NearDuplicates(h, seed_hash) || c.knn >= kDuplicateCosine) {
         out.seed_duplicates.push_back(article.id());
         continue;
       }
       bool folded = false;
       for (size_t k = 0; k < kept_hashes.size(); ++k) {
-        if (NearDuplicates(h, kept_hashes[k])) {
+        if (NearDuplicates(h, kept_hashes[k]) || Dot(c.vec, *kept_vecs[k]) >= kDuplicateCosine) {
           out.hits[k].duplicates.push_back(article.id());
           folded = true;
           break;
@@ -482,6 +487,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     for (size_t i = 0; i < shared.size() && i < kSharedTerms * 2; ++i) stems.push_back(shared[i].second);
     hit.shared_terms = forms.Readable(stems, kSharedTerms);
     kept_hashes.push_back(h);
+    kept_vecs.push_back(&c.vec);
   }
   if (absl::Now() > p.deadline) return DeadlineError();
   return out;
@@ -492,12 +498,14 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
 
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
                                                      const Xapian::Stem& stemmer,
+                                                     DfCache* df_cache,
                                                      const RecommendParams& p) {
   if (absl::Now() >= p.deadline) return DeadlineError();
   RecommendResults out;
   struct Known {
     std::string id;
     uint64_t hash;
+    SparseVector vec;
     absl::flat_hash_map<std::string, double> weights;  // normalized to sum 1
   };
   std::vector<Known> known;
@@ -517,6 +525,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     Known k;
     k.id = h.article_id;
     k.hash = DocSimHash(doc);
+    k.vec = TfIdfVector(db, doc, df_cache);
     double total = 0;
     for (const WeightedTerm& t : TopTerms(db, doc, kHistoryTerms, /*in_index=*/true)) {
       k.weights[t.term] = t.weight;
@@ -552,14 +561,14 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
   terms.resize(keep);
   if (terms.empty()) return out;
 
-  FilterParams filter = p.filter;
-  // Reproducible: nothing published after as_of.
-  filter.published_before =
-      filter.published_before ? std::min(*filter.published_before, p.as_of) : p.as_of;
-  if (filter.published_after && *filter.published_after > *filter.published_before) return out;
-
+  // Reproducible: nothing published after as_of (articles without a
+  // publish_time have no value in the slot and are kept).
+  Xapian::Query query = Xapian::Query(
+      Xapian::Query::OP_AND_NOT, Filtered(WeightedOr(terms), p.filter, exclude),
+      Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublishTime,
+                    Xapian::sortable_serialise(UnixSeconds(p.as_of) + 1e-3)));
   Xapian::Enquire enquire(db);
-  enquire.set_query(Filtered(WeightedOr(terms), filter, exclude));
+  enquire.set_query(query);
   const int page_size = std::clamp(p.page_size, 1, 100);
   Xapian::MSet mset = enquire.get_mset(0, std::max(200, page_size * 10));
   if (absl::Now() > p.deadline) return DeadlineError();
@@ -571,6 +580,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     double base;                    // relevance x recency
     std::vector<double> affinity;   // per known history item
     std::vector<std::string> matched;
+    SparseVector vec;               // computed only for picks
   };
   std::vector<Candidate> candidates;
   const double top = std::max(1e-9, mset.begin().get_weight());
@@ -631,9 +641,15 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     }
     if (best_i == candidates.size()) break;
     taken[best_i] = true;
-    // Fold near-duplicates of earlier picks.
+    // Copies of something read, or of an earlier pick, are left out.
+    Candidate& c = candidates[best_i];
+    c.vec = TfIdfVector(db, c.doc, df_cache);
     bool dup = false;
-    for (size_t s : picks) dup = dup || NearDuplicates(candidates[best_i].hash, candidates[s].hash);
+    for (const Known& k : known) dup = dup || Dot(c.vec, k.vec) >= kDuplicateCosine;
+    for (size_t s : picks) {
+      dup = dup || NearDuplicates(c.hash, candidates[s].hash) ||
+            Dot(c.vec, candidates[s].vec) >= kDuplicateCosine;
+    }
     if (dup) continue;
     picks.push_back(best_i);
   }

@@ -106,6 +106,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
                                            DfCache* df_cache, const SimilarParams& params);
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
                                                      const Xapian::Stem& stemmer,
+                                                     DfCache* df_cache,
                                                      const RecommendParams& params);
 
 // Readable surface forms of stems, learned from a text: "Zleagu" ->

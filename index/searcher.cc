@@ -319,7 +319,7 @@ absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
 
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
   return WithFreshDatabase("recommend",
-                           [&] { return FindRecommendations(db_, stemmer_, params); });
+                           [&] { return FindRecommendations(db_, stemmer_, &df_cache_, params); });
 }
 
 absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
