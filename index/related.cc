@@ -21,7 +21,7 @@ using storyline::v1::Article;
 // Seed terms for SimilarStories, per history article for Recommend, and the
 // cap on Recommend's combined query.
 constexpr size_t kSimilarTerms = 40;
-constexpr Xapian::doccount kCandidates = 100;
+constexpr Xapian::doccount kCandidates = 50;
 constexpr size_t kFeedbackDocs = 10;
 constexpr double kFeedbackBeta = 1.0;
 // TF-IDF cosine above which two articles are copies of one story even when
@@ -51,13 +51,13 @@ absl::Status DeadlineError() {
 // and are skipped; so are stems only this document has when it is indexed
 // (`in_index`), since they cannot match anything else.
 std::vector<WeightedTerm> TopTerms(const Xapian::Database& db, const Xapian::Document& doc,
-                                   size_t k, bool in_index) {
+                                   size_t k, bool in_index, DfCache* cache) {
   const double n = std::max<double>(1, db.get_doccount());
   std::vector<WeightedTerm> terms;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
     const std::string& term = *it;
     if (term.size() < 3 || term[0] != 'Z' || term[1] == 'S') continue;
-    const Xapian::doccount df = db.get_termfreq(term);
+    const Xapian::doccount df = cache->Get(db, term);
     if (df == 0 || (in_index && df < 2)) continue;
     const double w = (1.0 + std::log(static_cast<double>(it.get_wdf()))) * std::log(n / df);
     if (w > 0) terms.push_back({term, w});
@@ -153,16 +153,6 @@ Xapian::Query Filtered(Xapian::Query query, const FilterParams& filter,
                           Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()));
   }
   return query;
-}
-
-std::vector<std::string> MatchingTerms(const Xapian::Enquire& enquire,
-                                       const Xapian::MSetIterator& it) {
-  std::vector<std::string> out;
-  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
-       ++t) {
-    out.push_back(*t);
-  }
-  return out;
 }
 
 bool IsWordByte(unsigned char u) {
@@ -359,7 +349,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
       return absl::NotFoundError(absl::StrCat("no article with id \"", p.article_id, "\""));
     }
     Xapian::Document doc = db.get_document(*did);
-    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/true);
+    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/true, df_cache);
     seed_vec = TfIdfVector(db, doc, df_cache);
     seed_hash = DocSimHash(doc);
     exclude.push_back(p.article_id);
@@ -395,7 +385,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     tg.set_document(doc);
     const absl::string_view text = absl::string_view(p.text).substr(0, kTextTermScanBytes);
     tg.index_text_without_positions(std::string(text));
-    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/false);
+    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/false, df_cache);
     seed_vec = TfIdfVector(db, doc, df_cache);
     seed_hash = SimHash(p.text);
     seed_text = std::string(text.substr(0, kSurfaceScanBytes));
@@ -527,7 +517,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     k.hash = DocSimHash(doc);
     k.vec = TfIdfVector(db, doc, df_cache);
     double total = 0;
-    for (const WeightedTerm& t : TopTerms(db, doc, kHistoryTerms, /*in_index=*/true)) {
+    for (const WeightedTerm& t : TopTerms(db, doc, kHistoryTerms, /*in_index=*/true, df_cache)) {
       k.weights[t.term] = t.weight;
       total += t.weight;
     }
@@ -570,7 +560,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   const int page_size = std::clamp(p.page_size, 1, 100);
-  Xapian::MSet mset = enquire.get_mset(0, std::max(200, page_size * 10));
+  Xapian::MSet mset = enquire.get_mset(0, std::max(100, page_size * 5));
   if (absl::Now() > p.deadline) return DeadlineError();
   if (mset.empty()) return out;
 
@@ -599,7 +589,12 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
       }
     }
     c.base = (it.get_weight() / top) * decay;
-    c.matched = MatchingTerms(enquire, it);
+    // The query terms this candidate holds (cheaper than Xapian's
+    // get_matching_terms, which rebuilds the query's term list per call).
+    for (auto t = c.doc.termlist_begin(); t != c.doc.termlist_end(); ++t) {
+      const std::string& term = *t;
+      if (term.size() > 1 && term[0] == 'Z' && combined.contains(term)) c.matched.push_back(term);
+    }
     c.affinity.assign(known.size(), 0.0);
     for (size_t h = 0; h < known.size(); ++h) {
       for (const std::string& t : c.matched) {

@@ -8,6 +8,9 @@
 //   search  two-word queries taken from corpus titles (fixed seed), one
 //           Search RPC each, `--concurrency` client threads.
 //   get     GetArticle of random corpus ids.
+//   similar SimilarStories of random corpus ids (server needs
+//           --experimental_related_stories).
+//   recommend  Recommend with a 20-article history of random corpus ids.
 // Requests are bounded in count and time (--max_seconds); only loopback or
 // the given address is contacted.
 #include <algorithm>
@@ -162,6 +165,21 @@ int main(int argc, char** argv) {
         storyline::v1::SearchRequest req;
         req.set_query(queries[i % queries.size()]);
         return client.Search(req).ok();
+      });
+    } else if (w == "similar") {
+      RunWorkload("similar", n, [&](int i) {
+        storyline::v1::SimilarStoriesRequest req;
+        req.set_article_id(ids[i % ids.size()]);
+        return client.SimilarStories(req).ok();
+      });
+    } else if (w == "recommend") {
+      // A 20-article history of random corpus articles.
+      RunWorkload("recommend", n, [&](int i) {
+        storyline::v1::RecommendRequest req;
+        for (int h = 0; h < 20; ++h) {
+          req.add_history()->set_article_id(ids[(i * 20 + h) % ids.size()]);
+        }
+        return client.Recommend(req).ok();
       });
     } else if (w == "get") {
       RunWorkload("get", n, [&](int i) { return client.GetArticle(ids[i % ids.size()]).ok(); });
