@@ -226,6 +226,9 @@ void PrintRecommended(const v1::RecommendResponse& response) {
     if (story.because_size() > 0) {
       std::cout << indent << "because: " << JoinSanitized(story.because()) << '\n';
     }
+    if (story.shared_terms_size() > 0) {
+      std::cout << indent << "shared terms: " << JoinSanitized(story.shared_terms()) << '\n';
+    }
   }
   if (response.unknown_history_ids_size() > 0) {
     // A warning about the input rather than part of the answer.
