@@ -1,0 +1,130 @@
+// Tests for index/related: surface forms, SimilarStories and Recommend on a
+// small hand-written index.
+#include "index/related.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "index/index_writer.h"
+#include "index/searcher.h"
+#include "tests/index/test_index.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace storyline::index {
+namespace {
+
+using ::storyline::index::testing::MakeArticle;
+using ::storyline::index::testing::WriteArticles;
+using ::storyline::testing::IsOk;
+using ::storyline::testing::StatusIs;
+using ::storyline::testing::TempDir;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
+
+TEST(SurfaceFormsTest, StemsBecomeReadableWordsAndPhrases) {
+  Xapian::Stem stem("english");
+  SurfaceForms forms(stem, "The Premier League said Premier League clubs voted. "
+                           "Inflation rose; inflation worries grew. Leagues merge.");
+  EXPECT_EQ(forms.Word("Z" + stem("inflation")), "inflation");
+  EXPECT_EQ(forms.Word("Zzzz"), "");
+  const std::vector<std::string> out =
+      forms.Readable({"Z" + stem("league"), "Z" + stem("premier"), "Z" + stem("inflation")}, 5);
+  EXPECT_THAT(out, ElementsAre("Premier League", "inflation"));
+}
+
+class RelatedIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto writer = IndexWriter::Open(dir_.path());
+    ASSERT_THAT(writer, IsOk());
+    const std::string wire =
+        "Greystone Foods will close its Ashford bakery in October with the loss of 210 jobs, the "
+        "company announced on Tuesday. The firm said the site needed costly upgrades and had "
+        "been losing money for three years. The bakers union called it a hammer blow.";
+    std::string copy = wire;
+    copy.replace(copy.find("announced"), 9, "said");
+    WriteArticles(**writer, {
+        MakeArticle({.id = "wire", .title = "Bakery to close", .body = wire, .publish_unix = 1000}),
+        MakeArticle({.id = "copy", .title = "Bakery to close", .body = copy, .publish_unix = 1100}),
+        MakeArticle({.id = "dairy", .title = "Creamery expands near Ashford",
+                     .body = "Millbrook Dairies will expand its Ashford creamery, adding 120 "
+                             "jobs. The union welcomed the investment in the food industry.",
+                     .publish_unix = 2000}),
+        MakeArticle({.id = "bakery2", .title = "Ashford bakery workers march",
+                     .body = "Workers from the Ashford bakery marched against the closure and "
+                             "the loss of jobs. The bakers union asked Greystone Foods to think again.",
+                     .publish_unix = 3000}),
+        MakeArticle({.id = "space", .title = "Probe reaches comet",
+                     .body = "The probe reached the comet after a ten year flight through space.",
+                     .publish_unix = 500}),
+    });
+    auto searcher = Searcher::Open(dir_.path());
+    ASSERT_THAT(searcher, IsOk());
+    searcher_ = std::move(*searcher);
+  }
+  TempDir dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(RelatedIndexTest, SimilarFoldsTheSeedsCopyAndRanksTheFollowUp) {
+  SimilarParams p;
+  p.article_id = "wire";
+  auto r = searcher_->Similar(p);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_FALSE(r->hits.empty());
+  EXPECT_EQ(r->hits[0].article.id(), "bakery2");
+  EXPECT_THAT(r->seed_duplicates, ElementsAre("copy"));
+  for (const auto& h : r->hits) {
+    EXPECT_NE(h.article.id(), "wire");
+    EXPECT_NE(h.article.id(), "copy");
+    EXPECT_TRUE(h.article.body().empty());
+  }
+  EXPECT_THAT(r->hits[0].shared_terms, Not(::testing::IsEmpty()));
+
+  p.include_duplicates = true;
+  auto all = searcher_->Similar(p);
+  ASSERT_THAT(all, IsOk());
+  EXPECT_EQ(all->hits[0].article.id(), "copy");
+}
+
+TEST_F(RelatedIndexTest, SimilarWindowAndUnknownSeed) {
+  SimilarParams p;
+  p.article_id = "wire";
+  p.before_seed = absl::ZeroDuration();  // background only: published before the seed
+  auto r = searcher_->Similar(p);
+  ASSERT_THAT(r, IsOk());
+  for (const auto& h : r->hits) EXPECT_LE(h.article.publish_time().seconds(), 1000);
+  p.article_id = "nope";
+  EXPECT_THAT(searcher_->Similar(p), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+}
+
+TEST_F(RelatedIndexTest, RecommendSkipsHistoryCopiesAndExplains) {
+  RecommendParams p;
+  p.history = {{"wire", std::nullopt}, {"missing", std::nullopt}};
+  p.as_of = absl::FromUnixSeconds(10000);
+  auto r = searcher_->Recommend(p);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(r->unknown_ids, ElementsAre("missing"));
+  ASSERT_FALSE(r->hits.empty());
+  for (const auto& h : r->hits) {
+    EXPECT_NE(h.article.id(), "wire");
+    EXPECT_NE(h.article.id(), "copy") << "a copy of a read article";
+    EXPECT_THAT(h.because, ElementsAre("wire"));
+  }
+  // as_of hides what was published later.
+  p.as_of = absl::FromUnixSeconds(1500);
+  auto early = searcher_->Recommend(p);
+  ASSERT_THAT(early, IsOk());
+  for (const auto& h : early->hits) EXPECT_LE(h.article.publish_time().seconds(), 1500);
+
+  p.history = {{"missing", std::nullopt}};
+  EXPECT_THAT(searcher_->Recommend(p), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+}
+
+}  // namespace
+}  // namespace storyline::index
