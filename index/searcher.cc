@@ -37,33 +37,12 @@ std::optional<unsigned> FacetSlot(absl::string_view field) {
   return std::nullopt;
 }
 
-Xapian::Query AnyOf(const std::vector<std::string>& values,
-                    std::string (*to_term)(absl::string_view)) {
-  std::vector<Xapian::Query> terms;
-  terms.reserve(values.size());
-  for (const std::string& v : values) terms.emplace_back(to_term(v));
-  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-}
-
-double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEpoch()); }
-
+// The request's filter, built by the same code SimilarStories uses.
 Xapian::Query BuildFilter(const SearchParams& p) {
-  std::vector<Xapian::Query> parts;
-  if (!p.topics.empty()) parts.push_back(AnyOf(p.topics, &TopicTerm));
-  if (!p.sources.empty()) parts.push_back(AnyOf(p.sources, &SourceTerm));
-  if (p.published_after && p.published_before) {
-    parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, kSlotPublishTime,
-                       Xapian::sortable_serialise(UnixSeconds(*p.published_after)),
-                       Xapian::sortable_serialise(UnixSeconds(*p.published_before)));
-  } else if (p.published_after) {
-    parts.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotPublishTime,
-                       Xapian::sortable_serialise(UnixSeconds(*p.published_after)));
-  } else if (p.published_before) {
-    parts.emplace_back(Xapian::Query::OP_VALUE_LE, kSlotPublishTime,
-                       Xapian::sortable_serialise(UnixSeconds(*p.published_before)));
-  }
-  if (parts.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  return FilterQuery({.topics = p.topics,
+                      .sources = p.sources,
+                      .published_after = p.published_after,
+                      .published_before = p.published_before});
 }
 
 // `topic:Politics` -> the term XTOPICpolitics.
