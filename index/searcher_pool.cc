@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+
 #include "absl/strings/str_cat.h"
 
 namespace storyline::index {
@@ -32,6 +34,22 @@ absl::Status SearcherPool::Submit(Job job) {
   }
   queue_.push_back(std::move(job));
   return absl::OkStatus();
+}
+
+void SearcherPool::RunInline(const Job& job) {
+  // One Searcher per (thread, pool); the pool outlives the threads that
+  // serve it, so the key stays valid while it is used.
+  thread_local absl::flat_hash_map<const SearcherPool*, std::unique_ptr<Searcher>> searchers;
+  std::unique_ptr<Searcher>& searcher = searchers[this];
+  if (searcher == nullptr) {
+    auto opened = Searcher::Open(options_.index_dir);
+    if (!opened.ok()) {
+      job(opened.status());
+      return;
+    }
+    searcher = std::move(opened).value();
+  }
+  job(searcher.get());
 }
 
 void SearcherPool::WorkerLoop() {

@@ -52,6 +52,11 @@ class SearcherPool {
   // queue is full, kUnavailable if the pool is shutting down.
   absl::Status Submit(Job job);
 
+  // Runs `job` now, on the calling thread, with that thread's own Searcher
+  // (opened on first use and kept for the thread's life). For callers that
+  // prefer to skip the hand-off to a worker (see --inline_reads).
+  void RunInline(const Job& job);
+
   int threads() const { return static_cast<int>(workers_.size()); }
 
  private:

@@ -59,6 +59,9 @@ ABSL_FLAG(int, flush_threshold, 300,
 ABSL_FLAG(bool, experimental_related_stories, false,
           "Serve SimilarStories and Recommend (work in progress: see bench/README.md for "
           "their current quality); otherwise they answer UNIMPLEMENTED.");
+ABSL_FLAG(bool, inline_reads, false,
+          "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
+          "no RESOURCE_EXHAUSTED queue limit).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 
 namespace {
@@ -120,7 +123,8 @@ int Run() {
 
   server::StoryService story(
       pool.get(), &tokens,
-      {.related_stories = absl::GetFlag(FLAGS_experimental_related_stories)});
+      {.related_stories = absl::GetFlag(FLAGS_experimental_related_stories),
+       .inline_reads = absl::GetFlag(FLAGS_inline_reads)});
   server::IngestService ingest(pipeline.get());
 
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();

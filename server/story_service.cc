@@ -23,8 +23,7 @@ absl::Time Deadline(const grpc::CallbackServerContext* ctx) {
   return absl::FromChrono(d);
 }
 
-void Finish(grpc::ServerUnaryReactor* reactor, const RpcTimer& timer,
-            const absl::Status& status) {
+void Finish(grpc::ServerUnaryReactor* reactor, const RpcTimer& timer, const absl::Status& status) {
   timer.Log(status);
   reactor->Finish(ToGrpcStatus(status));
 }
@@ -34,7 +33,7 @@ void Finish(grpc::ServerUnaryReactor* reactor, const RpcTimer& timer,
 //   run(Searcher&, Params&) -> StatusOr<Reply>   on a pool worker
 // then serializes the reply into `out` and finishes the call.
 template <typename Request, typename Prepare, typename Run>
-grpc::ServerUnaryReactor* Serve(const char* method, index::SearcherPool* pool,
+grpc::ServerUnaryReactor* Serve(const char* method, index::SearcherPool* pool, bool inline_reads,
                                 grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in,
                                 grpc::ByteBuffer* out, Prepare prepare, Run run) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -50,23 +49,27 @@ grpc::ServerUnaryReactor* Serve(const char* method, index::SearcherPool* pool,
     return reactor;
   }
   auto shared = std::make_shared<std::decay_t<decltype(*params)>>(std::move(*params));
-  absl::Status queued = pool->Submit(
-      [ctx, reactor, out, timer, shared, run](absl::StatusOr<index::Searcher*> searcher) {
-        if (ctx->IsCancelled()) {
-          Finish(reactor, timer, absl::CancelledError("the client cancelled the call"));
-          return;
-        }
-        if (!searcher.ok()) {
-          Finish(reactor, timer, searcher.status());
-          return;
-        }
-        auto reply = run(**searcher, *shared);
-        if (!reply.ok()) {
-          Finish(reactor, timer, reply.status());
-          return;
-        }
-        Finish(reactor, timer, SerializeMessage(*reply, out));
-      });
+  auto job = [ctx, reactor, out, timer, shared, run](absl::StatusOr<index::Searcher*> searcher) {
+    if (ctx->IsCancelled()) {
+      Finish(reactor, timer, absl::CancelledError("the client cancelled the call"));
+      return;
+    }
+    if (!searcher.ok()) {
+      Finish(reactor, timer, searcher.status());
+      return;
+    }
+    auto reply = run(**searcher, *shared);
+    if (!reply.ok()) {
+      Finish(reactor, timer, reply.status());
+      return;
+    }
+    Finish(reactor, timer, SerializeMessage(*reply, out));
+  };
+  if (inline_reads) {
+    pool->RunInline(job);
+    return reactor;
+  }
+  absl::Status queued = pool->Submit(std::move(job));
   if (!queued.ok()) Finish(reactor, timer, queued);
   return reactor;
 }
@@ -75,7 +78,8 @@ grpc::ServerUnaryReactor* Unimplemented(const char* method, grpc::CallbackServer
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Finish(reactor, RpcTimer(method),
          absl::UnimplementedError(
-             absl::StrCat(method, " is not enabled on this server (it is experimental: start "
+             absl::StrCat(method,
+                          " is not enabled on this server (it is experimental: start "
                           "storyline-server with --experimental_related_stories)")));
   return reactor;
 }
@@ -91,7 +95,7 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
                                                grpc::ByteBuffer* response) {
   const index::PageTokenCodec* tokens = tokens_;
   return Serve<v1::SearchRequest>(
-      "Search", pool_, ctx, request, response,
+      "Search", pool_, options_.inline_reads, ctx, request, response,
       [ctx, tokens](const v1::SearchRequest& req) {
         return ToSearchParams(req, *tokens, absl::Now(), Deadline(ctx));
       },
@@ -109,7 +113,7 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
   return Serve<v1::GetArticleRequest>(
-      "GetArticle", pool_, ctx, request, response,
+      "GetArticle", pool_, options_.inline_reads, ctx, request, response,
       [](const v1::GetArticleRequest& req) -> absl::StatusOr<std::string> {
         if (absl::Status s = ValidateId(req.id()); !s.ok()) return s;
         return req.id();
@@ -122,7 +126,7 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
                                                        grpc::ByteBuffer* response) {
   if (!options_.related_stories) return Unimplemented("SimilarStories", ctx);
   return Serve<v1::SimilarStoriesRequest>(
-      "SimilarStories", pool_, ctx, request, response,
+      "SimilarStories", pool_, options_.inline_reads, ctx, request, response,
       [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
       [](index::Searcher& searcher,
          const index::SimilarParams& params) -> absl::StatusOr<v1::SimilarStoriesResponse> {
@@ -139,7 +143,7 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
                                                   grpc::ByteBuffer* response) {
   if (!options_.related_stories) return Unimplemented("Recommend", ctx);
   return Serve<v1::RecommendRequest>(
-      "Recommend", pool_, ctx, request, response,
+      "Recommend", pool_, options_.inline_reads, ctx, request, response,
       [ctx](const v1::RecommendRequest& req) {
         return ToRecommendParams(req, absl::Now(), Deadline(ctx));
       },
@@ -154,8 +158,7 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
 }
 
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
-                                                      const grpc::ByteBuffer*,
-                                                      grpc::ByteBuffer*) {
+                                                      const grpc::ByteBuffer*, grpc::ByteBuffer*) {
   return Unimplemented("TopicClusters", ctx);
 }
 
@@ -163,7 +166,7 @@ grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContex
                                                       const grpc::ByteBuffer* request,
                                                       grpc::ByteBuffer* response) {
   return Serve<v1::GetIndexStatsRequest>(
-      "GetIndexStats", pool_, ctx, request, response,
+      "GetIndexStats", pool_, options_.inline_reads, ctx, request, response,
       [](const v1::GetIndexStatsRequest&) -> absl::StatusOr<bool> { return true; },
       [](index::Searcher& searcher, bool) -> absl::StatusOr<v1::IndexStats> {
         absl::StatusOr<index::IndexStatsData> stats = searcher.Stats();

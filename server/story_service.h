@@ -27,6 +27,10 @@ struct StoryServiceOptions {
   // their quality and latency targets (bench/README.md); when off they
   // answer UNIMPLEMENTED.
   bool related_stories = false;
+  // Run reads on the gRPC callback thread instead of handing them to the
+  // search pool: no thread hop, but long queries then hold gRPC threads and
+  // there is no queue limit. See bench/README.md for the trade-off.
+  bool inline_reads = false;
 };
 
 class StoryService final : public RawStoryService {

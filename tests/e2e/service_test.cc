@@ -318,3 +318,24 @@ TEST(ServerLifecycleTest, UnreachableServerIsUnavailable) {
 
 }  // namespace
 }  // namespace storyline::testing
+
+namespace storyline::testing {
+namespace {
+
+TEST(InlineReadsTest, ReadsAnswerTheSameOnGrpcThreads) {
+  TestServer server({std::string("--seed_jsonl=") + STORYLINE_DEMO_JSONL, "--inline_reads"});
+  ASSERT_TRUE(server.ok());
+  Client client({.target = server.address()});
+  v1::SearchRequest req;
+  req.set_query("councillors approve tidal barrage");
+  auto resp = client.Search(req);
+  ASSERT_THAT(resp, IsOk());
+  ASSERT_GT(resp->results_size(), 0);
+  EXPECT_EQ(resp->results(0).article().id(), "demo-002");
+  EXPECT_THAT(client.GetArticle("missing"),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::HasSubstr("missing")));
+  EXPECT_THAT(client.GetIndexStats(), IsOk());
+}
+
+}  // namespace
+}  // namespace storyline::testing
