@@ -151,6 +151,9 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
                   EncodeSimHash(SimHash(absl::StrCat(article.title(), "\n", article.body()))));
     doc.set_data(article.SerializeAsString());
 
+    // The TermGenerator would otherwise keep a reference to the document,
+    // whose (non-atomic) refcount the writer thread then shares with us.
+    termgen_.set_document(Xapian::Document());
     if (spelling != nullptr) {
       // Document frequency, not occurrences: one long rant repeating a
       // misspelling should not outvote the corpus.
@@ -161,6 +164,7 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
     }
     return out;
   } catch (const Xapian::Error& e) {
+    termgen_.set_document(Xapian::Document());
     return XapianErrorToStatus(e, absl::StrCat("indexing article ", article.id()));
   }
 }

@@ -32,7 +32,8 @@ absl::StatusOr<std::vector<std::string>> ShardDirs(const std::string& dir) {
   const std::filesystem::path stub = std::filesystem::path(dir) / kStubName;
   std::ifstream in(stub);
   if (!in) {
-    if (std::filesystem::exists(std::filesystem::path(dir) / "iamglass")) {
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) {
       return std::vector<std::string>{dir};
     }
     return absl::NotFoundError(absl::StrCat("no Storyline index in ", dir));

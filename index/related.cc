@@ -390,11 +390,19 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     seed_hash = SimHash(p.text);
     seed_text = std::string(text.substr(0, kSurfaceScanBytes));
   }
-  if (terms.empty()) return out;  // nothing distinctive to match on
+  if (terms.empty()) {
+    if (!p.text.empty()) {
+      return absl::InvalidArgumentError(
+          "text has no words that occur in the index; give text with some indexable words");
+    }
+    return out;  // an article with nothing distinctive: no similar stories
+  }
 
   Xapian::Enquire enquire(db);
   enquire.set_query(Filtered(WeightedOr(terms), filter, exclude));
-  Xapian::MSet mset = enquire.get_mset(0, kCandidates);
+  const int page_size = std::clamp(p.page_size, 1, 100);
+  Xapian::MSet mset = enquire.get_mset(
+      0, std::max<Xapian::doccount>(kCandidates, static_cast<Xapian::doccount>(page_size) * 2));
   if (absl::Now() > p.deadline) return DeadlineError();
 
   struct Candidate {
@@ -439,7 +447,6 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
 
   absl::flat_hash_map<std::string, double> seed_weight(seed_vec.begin(), seed_vec.end());
   const SurfaceForms forms(stemmer, seed_text);
-  const int page_size = std::clamp(p.page_size, 1, 100);
   std::vector<uint64_t> kept_hashes;
   std::vector<const SparseVector*> kept_vecs;
   for (Candidate& c : candidates) {

@@ -191,7 +191,7 @@ Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* correct
 absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
   for (int attempt = 0;; ++attempt) {
     try {
-      db_.reopen();
+      if (db_.reopen()) df_cache_.Clear();
       return SearchOnce(params);
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, "search");
@@ -221,7 +221,11 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
   }
   if (p.deadline != absl::InfiniteFuture()) {
-    enquire.set_time_limit(absl::ToDoubleSeconds(p.deadline - absl::Now()));
+    // Parsing and spelling may have used the budget up; a negative limit
+    // would mean "no limit" to Xapian.
+    const double remaining = absl::ToDoubleSeconds(p.deadline - absl::Now());
+    if (remaining <= 0) return DeadlineError();
+    enquire.set_time_limit(std::max(remaining, 0.001));
   }
 
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
@@ -304,7 +308,7 @@ absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& para
 absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
   for (int attempt = 0;; ++attempt) {
     try {
-      db_.reopen();
+      if (db_.reopen()) df_cache_.Clear();
       const std::string term = IdTerm(id);
       Xapian::PostingIterator it = db_.postlist_begin(term);
       if (it == db_.postlist_end(term)) {
@@ -325,7 +329,7 @@ absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
 
 absl::StatusOr<IndexStatsData> Searcher::Stats() {
   try {
-    db_.reopen();
+    if (db_.reopen()) df_cache_.Clear();
     IndexStatsData stats;
     stats.article_count = db_.get_doccount();
     // Revisions and commit times are per shard: report the sum (which grows
@@ -341,13 +345,22 @@ absl::StatusOr<IndexStatsData> Searcher::Stats() {
         if (!stats.last_commit_time || t > *stats.last_commit_time) stats.last_commit_time = t;
       }
     }
+    // Sum file sizes without throwing: unreadable entries (lost+found on a
+    // mount point, say) are skipped.
     std::error_code ec;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_, ec)) {
-      if (entry.is_regular_file(ec)) stats.disk_bytes += entry.file_size(ec);
+    std::filesystem::recursive_directory_iterator it(
+        dir_, std::filesystem::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code fec;
+      if (!it->is_regular_file(fec)) continue;
+      const uintmax_t size = it->file_size(fec);
+      if (!fec) stats.disk_bytes += static_cast<int64_t>(size);
     }
     return stats;
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, "index stats");
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("index stats: ", e.what()));
   }
 }
 

@@ -102,15 +102,32 @@ std::string Highlighter::Snippet(absl::string_view text, size_t max_bytes) const
   if (start > 0) out += "...";
   size_t pos = start;
   size_t emitted = 0;
+  // Appends at most the remaining budget of `piece`, cut at a UTF-8
+  // character boundary; returns false once the budget is spent.
+  auto append_bounded = [&](absl::string_view piece) {
+    if (emitted + piece.size() <= max_bytes) {
+      AppendEscaped(piece, &out);
+      emitted += piece.size();
+      return true;
+    }
+    size_t cut = max_bytes > emitted ? max_bytes - emitted : 0;
+    while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
+    AppendEscaped(piece.substr(0, cut), &out);
+    out += "...";
+    return false;
+  };
   while (pos < text.size()) {
     const Word w = NextWord(text, pos);
     const size_t gap_end = w.begin == absl::string_view::npos ? text.size() : w.begin;
-    AppendEscaped(text.substr(pos, gap_end - pos), &out);
-    emitted += gap_end - pos;
+    if (!append_bounded(text.substr(pos, gap_end - pos))) return out;
     if (w.begin == absl::string_view::npos) break;
     const absl::string_view word = text.substr(w.begin, w.end - w.begin);
     if (emitted + word.size() > max_bytes && emitted > 0) {
       out += "...";
+      return out;
+    }
+    if (word.size() > max_bytes) {  // one "word" longer than the snippet (CJK text)
+      append_bounded(word);
       return out;
     }
     if (Matches(word)) {

@@ -21,6 +21,7 @@ namespace storyline::server {
 namespace {
 
 constexpr int kMaxDeleteIds = 10000;
+constexpr int kMaxReportedErrors = 1000;
 
 // Result of one stream, filled by the reactor thread (rejections) and the
 // writer thread (upserts).
@@ -30,10 +31,21 @@ struct StreamResult {
 
   void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
     absl::MutexLock lock(&mu);
+    // Bounded so the reply stays far below gRPC's 4 MiB message limit.
+    if (response.errors_size() >= kMaxReportedErrors) {
+      response.set_omitted_error_count(response.omitted_error_count() + 1);
+      return;
+    }
     v1::IndexError* e = response.add_errors();
     e->set_position(position);
-    e->set_id(std::string(id.substr(0, index::kMaxIdBytes)));
-    e->set_reason(std::string(reason));
+    // Cut at a UTF-8 character boundary: a split character would make the
+    // reply unparseable for strict proto3 clients.
+    size_t cut = std::min(id.size(), index::kMaxIdBytes);
+    if (cut < id.size()) {
+      while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
+    }
+    e->set_id(std::string(id.substr(0, cut)));
+    e->set_reason(std::string(reason.substr(0, 1024)));
   }
 };
 

@@ -423,7 +423,12 @@ int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flag
     if (global.json) json_errors.push_back({line.value_or(0), error.id(), error.reason()});
   }
 
-  const int64_t rejected = malformed + response->errors_size();
+  if (response->omitted_error_count() > 0) {
+    std::cerr << "... and " << FormatCount(response->omitted_error_count())
+              << " more rejected articles the server did not list\n";
+  }
+  const int64_t rejected =
+      malformed + response->errors_size() + response->omitted_error_count();
   const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
   std::cerr << "indexed " << FormatCount(response->indexed_count()) << " new, "
             << FormatCount(response->updated_count()) << " updated, " << FormatCount(rejected)

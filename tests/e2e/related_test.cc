@@ -112,6 +112,10 @@ TEST_F(RelatedTest, SimilarRejectsBadRequests) {
               StatusIs(Code::kInvalidArgument, HasSubstr("page_size")));
   EXPECT_THAT(client_->SimilarStories(ById("demo-001", -1)),
               StatusIs(Code::kInvalidArgument, HasSubstr("page_size")));
+  v1::SimilarStoriesRequest nothing;
+  nothing.set_text("!!! ??? zzqqxxjj");
+  EXPECT_THAT(client_->SimilarStories(nothing),
+              StatusIs(Code::kInvalidArgument, HasSubstr("no words that occur in the index")));
   v1::SimilarStoriesRequest window;
   window.set_text("tidal barrage");
   window.mutable_published_after()->set_seconds(0);

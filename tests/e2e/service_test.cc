@@ -214,11 +214,17 @@ TEST_F(ServiceTest, IngestReportsBadArticlesAndKeepsTheRest) {
       MakeArticle("e2e-3", "Kite festival fills the dunes", "Hundreds of kites."),
   };
   batch[3].set_title("caf\xc3 broken utf-8");
+  // 86 x "€" = 258 bytes: rejected, and echoed back cut to whole characters.
+  std::string euros;
+  for (int i = 0; i < 86; ++i) euros += "\xe2\x82\xac";
+  batch.push_back(MakeArticle(euros, "Too long, multi-byte", "Rejected."));
   auto resp = client().IndexArticles(batch);
   ASSERT_THAT(resp, IsOk());
   EXPECT_EQ(resp->indexed_count(), 2);
   EXPECT_EQ(resp->updated_count(), 0);
-  ASSERT_EQ(resp->errors_size(), 3);
+  ASSERT_EQ(resp->errors_size(), 4);
+  EXPECT_EQ(resp->errors(3).position(), 5);
+  EXPECT_EQ(resp->errors(3).id().size(), 255u) << "cut at a character boundary (85 x 3 bytes)";
   EXPECT_EQ(resp->errors(0).position(), 1);
   EXPECT_THAT(resp->errors(0).reason(), HasSubstr("id is empty"));
   EXPECT_EQ(resp->errors(1).position(), 2);

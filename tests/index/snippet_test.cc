@@ -65,5 +65,17 @@ TEST(HighlighterTest, NeverSplitsUtf8) {
   EXPECT_THAT(s, HasSubstr("..."));
 }
 
+TEST(HighlighterTest, TextWithoutSpacesIsStillBounded) {
+  std::string cjk;
+  for (int i = 0; i < 20000; ++i) cjk += "新闻";  // one 120,000-byte "word"
+  const std::string s = Make({"zzz"}).Snippet(cjk, 240);
+  EXPECT_LE(s.size(), 240u + 3);
+  EXPECT_EQ(s.substr(s.size() - 3), "...");
+  // Whole characters only (each is 3 bytes here).
+  EXPECT_EQ((s.size() - 3) % 3, 0u);
+  std::string dots(5000, '.');
+  EXPECT_LE(Make({"zzz"}).Snippet(dots + " word", 240).size(), 243u);
+}
+
 }  // namespace
 }  // namespace storyline::index
