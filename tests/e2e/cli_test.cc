@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -17,29 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs the CLI with `args` (already shell-quoted), capturing both streams.
-CliResult RunCli(const std::string& args, const TempDir& tmp) {
-  const std::string err_file = tmp.Sub("stderr");
-  const std::string cmd = std::string(STORYLINE_CLI_BIN) + " " + args + " 2>" + err_file;
-  CliResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
-  return r;
-}
 
 class CliTest : public DemoServerTest {
  protected:

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -168,6 +169,24 @@ TEST_F(RelatedTest, RecommendRejectsBadRequests) {
   v1::RecommendRequest blank = History({""});
   EXPECT_THAT(client_->Recommend(blank),
               StatusIs(Code::kInvalidArgument, HasSubstr("history[0].article_id")));
+}
+
+TEST_F(RelatedTest, CliShowsSharedTermsAndBecause) {
+  TempDir tmp;
+  const std::string addr = "--addr " + server_->address() + " ";
+  CliResult similar = RunCli(addr + "similar demo-009 --page-size 3", tmp);
+  EXPECT_EQ(similar.exit_code, 0) << similar.err;
+  EXPECT_THAT(similar.out, HasSubstr("shared terms:"));
+  CliResult text = RunCli(addr + "similar --text 'Harrowgate Rovers promotion'", tmp);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("Rovers"));
+  CliResult rec = RunCli(addr + "recommend demo-065 demo-001 --page-size 4", tmp);
+  EXPECT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_THAT(rec.out, HasSubstr("because: demo-0"));
+  EXPECT_THAT(rec.out, HasSubstr("shared terms:"));
+  CliResult missing = RunCli(addr + "similar no-such-id", tmp);
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
 }
 
 TEST_F(RelatedTest, DisabledByDefault) {
