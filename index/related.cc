@@ -75,8 +75,8 @@ std::vector<WeightedTerm> TopTerms(const Xapian::Database& db, const Xapian::Doc
 // (1 + ln wdf) * ln(N / df), sorted by term for merge-joins.
 using SparseVector = std::vector<std::pair<std::string, double>>;
 
-SparseVector TfIdfVector(const Xapian::Database& db, const Xapian::Document& doc,
-                         DfCache* cache) {
+SparseVector ComputeTfIdfVector(const Xapian::Database& db, const Xapian::Document& doc,
+                                DfCache* cache) {
   const double n = std::max<double>(1, db.get_doccount());
   SparseVector v;
   double norm = 0;
@@ -93,6 +93,19 @@ SparseVector TfIdfVector(const Xapian::Database& db, const Xapian::Document& doc
   norm = std::sqrt(std::max(norm, 1e-12));
   for (auto& [t, w] : v) w /= norm;
   return v;  // termlists are sorted, so v is too
+}
+
+// TfIdfVector, cached for documents in the index. `did` must be the docid
+// in `db` as a whole (Document::get_docid() is the shard's own docid, which
+// collides across shards); 0 means "not in the index, do not cache".
+SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did,
+                         const Xapian::Document& doc, DfCache* cache) {
+  if (did != 0) {
+    if (const DfCache::Vector* v = cache->FindVector(did)) return *v;
+  }
+  SparseVector v = ComputeTfIdfVector(db, doc, cache);
+  if (did != 0) cache->PutVector(did, v);
+  return v;
 }
 
 double Dot(const SparseVector& a, const SparseVector& b) {
@@ -161,6 +174,16 @@ bool IsWordByte(unsigned char u) {
 }
 
 }  // namespace
+
+const DfCache::Vector* DfCache::FindVector(Xapian::docid did) const {
+  auto it = vectors_.find(did);
+  return it == vectors_.end() ? nullptr : &it->second;
+}
+
+void DfCache::PutVector(Xapian::docid did, Vector v) {
+  if (vectors_.size() >= 20000) vectors_.clear();  // bound memory
+  vectors_.emplace(did, std::move(v));
+}
 
 Xapian::doccount DfCache::Get(const Xapian::Database& db, const std::string& term) {
   auto it = map_.find(term);
@@ -350,7 +373,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     }
     Xapian::Document doc = db.get_document(*did);
     terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/true, df_cache);
-    seed_vec = TfIdfVector(db, doc, df_cache);
+    seed_vec = TfIdfVector(db, *did, doc, df_cache);
     seed_hash = DocSimHash(doc);
     exclude.push_back(p.article_id);
     Article seed;
@@ -386,7 +409,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     const absl::string_view text = absl::string_view(p.text).substr(0, kTextTermScanBytes);
     tg.index_text_without_positions(std::string(text));
     terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/false, df_cache);
-    seed_vec = TfIdfVector(db, doc, df_cache);
+    seed_vec = TfIdfVector(db, 0, doc, df_cache);
     seed_hash = SimHash(p.text);
     seed_text = std::string(text.substr(0, kSurfaceScanBytes));
   }
@@ -416,7 +439,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Candidate c;
     c.doc = it.get_document();
-    c.vec = TfIdfVector(db, c.doc, df_cache);
+    c.vec = TfIdfVector(db, *it, c.doc, df_cache);
     c.knn = Dot(seed_vec, c.vec);
     candidates.push_back(std::move(c));
   }
@@ -522,7 +545,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     Known k;
     k.id = h.article_id;
     k.hash = DocSimHash(doc);
-    k.vec = TfIdfVector(db, doc, df_cache);
+    k.vec = TfIdfVector(db, *did, doc, df_cache);
     double total = 0;
     for (const WeightedTerm& t : TopTerms(db, doc, kHistoryTerms, /*in_index=*/true, df_cache)) {
       k.weights[t.term] = t.weight;
@@ -572,6 +595,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
   if (mset.empty()) return out;
 
   struct Candidate {
+    Xapian::docid did = 0;
     Xapian::Document doc;
     uint64_t hash;
     double base;                    // relevance x recency
@@ -583,6 +607,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
   const double top = std::max(1e-9, mset.begin().get_weight());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Candidate c;
+    c.did = *it;
     c.doc = it.get_document();
     c.hash = DocSimHash(c.doc);
     bool dup = false;
@@ -645,7 +670,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     taken[best_i] = true;
     // Copies of something read, or of an earlier pick, are left out.
     Candidate& c = candidates[best_i];
-    c.vec = TfIdfVector(db, c.doc, df_cache);
+    c.vec = TfIdfVector(db, c.did, c.doc, df_cache);
     bool dup = false;
     for (const Known& k : known) dup = dup || Dot(c.vec, k.vec) >= kDuplicateCosine;
     for (size_t s : picks) {

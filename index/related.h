@@ -23,16 +23,26 @@
 
 namespace storyline::index {
 
-// Document frequencies, cached by a reader between requests (looking one up
-// is a B-tree access; SimilarStories needs thousands). Call Clear() when the
-// database changes.
+// Per-reader caches for related-stories scoring, kept between requests:
+// document frequencies (a B-tree access each; SimilarStories needs
+// thousands) and documents' TF-IDF vectors (candidates recur across
+// requests). Call Clear() when the database changes.
 class DfCache {
  public:
+  using Vector = std::vector<std::pair<std::string, double>>;
+
   Xapian::doccount Get(const Xapian::Database& db, const std::string& term);
-  void Clear() { map_.clear(); }
+  // The cached vector of document `did`, or null.
+  const Vector* FindVector(Xapian::docid did) const;
+  void PutVector(Xapian::docid did, Vector v);
+  void Clear() {
+    map_.clear();
+    vectors_.clear();
+  }
 
  private:
   absl::flat_hash_map<std::string, Xapian::doccount> map_;
+  absl::flat_hash_map<Xapian::docid, Vector> vectors_;
 };
 
 // The Filter message, as index structs.

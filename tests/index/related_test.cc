@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "index/index_layout.h"
 #include "index/index_writer.h"
+#include "index/write_pipeline.h"
+#include "absl/synchronization/notification.h"
 #include "index/searcher.h"
 #include "tests/index/test_index.h"
 #include "tests/testing/status_matchers.h"
@@ -19,6 +22,7 @@ namespace {
 
 using ::storyline::index::testing::MakeArticle;
 using ::storyline::index::testing::WriteArticles;
+using ::storyline::index::ArticleIndexer;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
 using ::storyline::testing::TempDir;
@@ -124,6 +128,49 @@ TEST_F(RelatedIndexTest, RecommendSkipsHistoryCopiesAndExplains) {
 
   p.history = {{"missing", std::nullopt}};
   EXPECT_THAT(searcher_->Recommend(p), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+}
+
+// With several shards, Document::get_docid() is per shard; cached vectors
+// must be keyed by the combined docid or shard-mates get each other's.
+TEST(RelatedShardedTest, CachedVectorsDoNotMixShards) {
+  TempDir dir;
+  auto writers = OpenShardWriters(dir.Sub("idx"), 2);
+  ASSERT_THAT(writers, IsOk());
+  {
+    WritePipeline pipeline(std::move(*writers));
+    ArticleIndexer indexer;
+    const std::vector<std::pair<std::string, std::string>> docs = {
+        {"a", "orbit rocket launch satellite orbit"}, {"b", "orbit rocket launch payload"},
+        {"c", "bread bakery flour oven bread"},       {"d", "bakery flour oven loaves"},
+        {"e", "orbit satellite rocket telescope"},    {"f", "bread oven bakery dough"}};
+    for (const auto& [id, body] : docs) {
+      auto p = indexer.Prepare(MakeArticle({.id = id, .title = id, .body = body}), nullptr);
+      ASSERT_THAT(p, IsOk());
+      auto doc = std::make_shared<PreparedArticle>(std::move(*p));
+      pipeline.SubmitFor(id, [doc](IndexWriter& w) { ASSERT_THAT(w.Upsert(*doc), IsOk()); });
+    }
+    absl::Notification done;
+    pipeline.SubmitCommit(nullptr, [&](absl::StatusOr<uint64_t>) { done.Notify(); });
+    done.WaitForNotification();
+  }
+  auto searcher = Searcher::Open(dir.Sub("idx"));
+  ASSERT_THAT(searcher, IsOk());
+  for (int round = 0; round < 3; ++round) {  // later rounds use cached vectors
+    for (const char* seed : {"a", "c"}) {
+      SimilarParams p;
+      p.article_id = seed;
+      p.page_size = 2;
+      auto r = (*searcher)->Similar(p);
+      ASSERT_THAT(r, IsOk());
+      ASSERT_EQ(r->hits.size(), 2u) << seed;
+      const bool space = std::string(seed) == "a";
+      for (const auto& h : r->hits) {
+        const std::string& id = h.article.id();
+        EXPECT_TRUE(space ? (id == "b" || id == "e") : (id == "d" || id == "f"))
+            << "round " << round << ", seed " << seed << " got " << id;
+      }
+    }
+  }
 }
 
 }  // namespace
