@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "index/schema.h"
 #include "index/simhash.h"
+#include "index/snippet.h"
 
 namespace storyline::index {
 namespace {
@@ -44,31 +45,6 @@ double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEp
 
 absl::Status DeadlineError() {
   return absl::DeadlineExceededError("did not finish before the deadline");
-}
-
-// The `k` most distinctive word stems of `doc` by TF-IDF:
-// (1 + ln wdf) * ln(N / df). Title stems (ZS) duplicate free-text stems
-// and are skipped; so are stems only this document has when it is indexed
-// (`in_index`), since they cannot match anything else.
-std::vector<WeightedTerm> TopTerms(const Xapian::Database& db, const Xapian::Document& doc,
-                                   size_t k, bool in_index, DfCache* cache) {
-  const double n = std::max<double>(1, db.get_doccount());
-  std::vector<WeightedTerm> terms;
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    const std::string& term = *it;
-    if (term.size() < 3 || term[0] != 'Z' || term[1] == 'S') continue;
-    const Xapian::doccount df = cache->Get(db, term);
-    if (df == 0 || (in_index && df < 2)) continue;
-    const double w = (1.0 + std::log(static_cast<double>(it.get_wdf()))) * std::log(n / df);
-    if (w > 0) terms.push_back({term, w});
-  }
-  const size_t keep = std::min(k, terms.size());
-  std::partial_sort(terms.begin(), terms.begin() + keep, terms.end(),
-                    [](const WeightedTerm& a, const WeightedTerm& b) {
-                      return a.weight > b.weight || (a.weight == b.weight && a.term < b.term);
-                    });
-  terms.resize(keep);
-  return terms;
 }
 
 // A document as a sparse, L2-normalized TF-IDF vector over its word stems:
@@ -124,6 +100,32 @@ double Dot(const SparseVector& a, const SparseVector& b) {
   return dot;
 }
 
+// The `k` heaviest of `terms`; ties go to the smaller term, so results are
+// deterministic.
+std::vector<WeightedTerm> Heaviest(std::vector<WeightedTerm> terms, size_t k) {
+  const size_t keep = std::min(k, terms.size());
+  std::partial_sort(terms.begin(), terms.begin() + keep, terms.end(),
+                    [](const WeightedTerm& a, const WeightedTerm& b) {
+                      return a.weight > b.weight || (a.weight == b.weight && a.term < b.term);
+                    });
+  terms.resize(keep);
+  return terms;
+}
+
+// The `k` most distinctive stems of a document: the heaviest entries of its
+// TF-IDF vector. For an indexed document (`in_index`), stems only it has
+// are skipped, since they cannot match anything else.
+std::vector<WeightedTerm> TopTerms(const Xapian::Database& db, const SparseVector& vec, size_t k,
+                                   bool in_index, DfCache* cache) {
+  std::vector<WeightedTerm> terms;
+  terms.reserve(vec.size());
+  for (const auto& [term, w] : vec) {
+    if (in_index && cache->Get(db, term) < 2) continue;
+    terms.push_back({term, w});
+  }
+  return Heaviest(std::move(terms), k);
+}
+
 Xapian::Query WeightedOr(const std::vector<WeightedTerm>& terms) {
   std::vector<Xapian::Query> parts;
   parts.reserve(terms.size());
@@ -168,10 +170,6 @@ Xapian::Query Filtered(Xapian::Query query, const FilterParams& filter,
   return query;
 }
 
-bool IsWordByte(unsigned char u) {
-  return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-         (u >= '0' && u <= '9');
-}
 
 }  // namespace
 
@@ -372,8 +370,8 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
       return absl::NotFoundError(absl::StrCat("no article with id \"", p.article_id, "\""));
     }
     Xapian::Document doc = db.get_document(*did);
-    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/true, df_cache);
     seed_vec = TfIdfVector(db, *did, doc, df_cache);
+    terms = TopTerms(db, seed_vec, kSimilarTerms, /*in_index=*/true, df_cache);
     seed_hash = DocSimHash(doc);
     exclude.push_back(p.article_id);
     Article seed;
@@ -408,8 +406,8 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     tg.set_document(doc);
     const absl::string_view text = absl::string_view(p.text).substr(0, kTextTermScanBytes);
     tg.index_text_without_positions(std::string(text));
-    terms = TopTerms(db, doc, kSimilarTerms, /*in_index=*/false, df_cache);
     seed_vec = TfIdfVector(db, 0, doc, df_cache);
+    terms = TopTerms(db, seed_vec, kSimilarTerms, /*in_index=*/false, df_cache);
     seed_hash = SimHash(p.text);
     seed_text = std::string(text.substr(0, kSurfaceScanBytes));
   }
@@ -547,7 +545,7 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     k.hash = DocSimHash(doc);
     k.vec = TfIdfVector(db, *did, doc, df_cache);
     double total = 0;
-    for (const WeightedTerm& t : TopTerms(db, doc, kHistoryTerms, /*in_index=*/true, df_cache)) {
+    for (const WeightedTerm& t : TopTerms(db, k.vec, kHistoryTerms, /*in_index=*/true, df_cache)) {
       k.weights[t.term] = t.weight;
       total += t.weight;
     }
@@ -570,15 +568,10 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
   for (const Known& k : known) {
     for (const auto& [term, w] : k.weights) combined[term] += w;
   }
-  std::vector<WeightedTerm> terms;
-  terms.reserve(combined.size());
-  for (const auto& [term, w] : combined) terms.push_back({term, w});
-  const size_t keep = std::min(kRecommendTerms, terms.size());
-  std::partial_sort(terms.begin(), terms.begin() + keep, terms.end(),
-                    [](const WeightedTerm& a, const WeightedTerm& b) {
-                      return a.weight > b.weight || (a.weight == b.weight && a.term < b.term);
-                    });
-  terms.resize(keep);
+  std::vector<WeightedTerm> all;
+  all.reserve(combined.size());
+  for (const auto& [term, w] : combined) all.push_back({term, w});
+  const std::vector<WeightedTerm> terms = Heaviest(std::move(all), kRecommendTerms);
   if (terms.empty()) return out;
 
   // Reproducible: nothing published after as_of (articles without a

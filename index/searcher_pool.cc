@@ -40,11 +40,14 @@ void SearcherPool::RunInline(const Job& job) {
   // One Searcher per (thread, pool); the pool outlives the threads that
   // serve it, so the key stays valid while it is used.
   thread_local absl::flat_hash_map<const SearcherPool*, std::unique_ptr<Searcher>> searchers;
-  std::unique_ptr<Searcher>& searcher = searchers[this];
+  RunWith(searchers[this], job);
+}
+
+void SearcherPool::RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) const {
   if (searcher == nullptr) {
     auto opened = Searcher::Open(options_.index_dir);
     if (!opened.ok()) {
-      job(opened.status());
+      job(opened.status());  // retried on the next job, once the index exists
       return;
     }
     searcher = std::move(opened).value();
@@ -55,7 +58,6 @@ void SearcherPool::RunInline(const Job& job) {
 void SearcherPool::WorkerLoop() {
   pthread_setname_np(pthread_self(), "sl-search");
   std::unique_ptr<Searcher> searcher;
-  absl::Status open_error;
   for (;;) {
     Job job;
     {
@@ -69,16 +71,7 @@ void SearcherPool::WorkerLoop() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    if (searcher == nullptr) {
-      auto opened = Searcher::Open(options_.index_dir);
-      if (opened.ok()) {
-        searcher = std::move(opened).value();
-      } else {
-        job(opened.status());
-        continue;
-      }
-    }
-    job(searcher.get());
+    RunWith(searcher, job);
   }
 }
 

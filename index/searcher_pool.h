@@ -61,6 +61,8 @@ class SearcherPool {
 
  private:
   void WorkerLoop();
+  // Runs `job` with `searcher`, opening it first if needed.
+  void RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) const;
 
   const SearcherPoolOptions options_;
   absl::Mutex mu_;

@@ -12,11 +12,6 @@ constexpr size_t kLeadBytes = 60;
 // Letters of a stem a word must start with before it is worth stemming.
 constexpr size_t kPrefixCheck = 3;
 
-bool IsWordByte(unsigned char u) {
-  return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-         (u >= '0' && u <= '9');
-}
-
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 void AppendEscaped(absl::string_view s, std::string* out) {
