@@ -23,8 +23,11 @@ using storyline::v1::Article;
 // cap on Recommend's combined query.
 constexpr size_t kSimilarTerms = 40;
 constexpr Xapian::doccount kCandidates = 50;
-constexpr size_t kFeedbackDocs = 10;
+constexpr size_t kFeedbackDocs = 5;
 constexpr double kFeedbackBeta = 1.0;
+// With a semantic model, similarity is this share TF-IDF cosine and the
+// rest latent-space cosine.
+constexpr double kLexicalShare = 0.5;
 // TF-IDF cosine above which two articles are copies of one story even when
 // edits moved their SimHash apart (a 10%-edited wire copy scores ~0.9; two
 // stories on the same topic ~0.3).
@@ -45,59 +48,6 @@ double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEp
 
 absl::Status DeadlineError() {
   return absl::DeadlineExceededError("did not finish before the deadline");
-}
-
-// A document as a sparse, L2-normalized TF-IDF vector over its word stems:
-// (1 + ln wdf) * ln(N / df), sorted by term for merge-joins.
-using SparseVector = std::vector<std::pair<std::string, double>>;
-
-SparseVector ComputeTfIdfVector(const Xapian::Database& db, const Xapian::Document& doc,
-                                DfCache* cache) {
-  const double n = std::max<double>(1, db.get_doccount());
-  SparseVector v;
-  double norm = 0;
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    const std::string& term = *it;
-    if (term.size() < 3 || term[0] != 'Z' || term[1] == 'S') continue;
-    const Xapian::doccount df = cache->Get(db, term);
-    if (df == 0) continue;
-    const double w = (1.0 + std::log(static_cast<double>(it.get_wdf()))) * std::log(n / df);
-    if (w <= 0) continue;
-    v.emplace_back(term, w);
-    norm += w * w;
-  }
-  norm = std::sqrt(std::max(norm, 1e-12));
-  for (auto& [t, w] : v) w /= norm;
-  return v;  // termlists are sorted, so v is too
-}
-
-// TfIdfVector, cached for documents in the index. `did` must be the docid
-// in `db` as a whole (Document::get_docid() is the shard's own docid, which
-// collides across shards); 0 means "not in the index, do not cache".
-SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did,
-                         const Xapian::Document& doc, DfCache* cache) {
-  if (did != 0) {
-    if (const DfCache::Vector* v = cache->FindVector(did)) return *v;
-  }
-  SparseVector v = ComputeTfIdfVector(db, doc, cache);
-  if (did != 0) cache->PutVector(did, v);
-  return v;
-}
-
-double Dot(const SparseVector& a, const SparseVector& b) {
-  double dot = 0;
-  size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    const int c = a[i].first.compare(b[j].first);
-    if (c == 0) {
-      dot += a[i++].second * b[j++].second;
-    } else if (c < 0) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  return dot;
 }
 
 // The `k` heaviest of `terms`; ties go to the smaller term, so results are
@@ -171,26 +121,30 @@ Xapian::Query Filtered(Xapian::Query query, const FilterParams& filter,
 }
 
 
+bool HasTerm(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator it = doc.termlist_begin();
+  it.skip_to(term);
+  return it != doc.termlist_end() && *it == term;
+}
+
+// FilterQuery(filter), evaluated on one document.
+bool MatchesFilter(const Xapian::Document& doc, const FilterParams& f) {
+  auto any = [&](const std::vector<std::string>& values, std::string (*to_term)(absl::string_view)) {
+    return values.empty() || std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+             return HasTerm(doc, to_term(v));
+           });
+  };
+  if (!any(f.topics, &TopicTerm) || !any(f.sources, &SourceTerm)) return false;
+  if (f.published_after || f.published_before) {
+    std::optional<absl::Time> t = DocTime(doc);
+    if (!t) return false;
+    if (f.published_after && *t < *f.published_after) return false;
+    if (f.published_before && *t > *f.published_before) return false;
+  }
+  return true;
+}
+
 }  // namespace
-
-const DfCache::Vector* DfCache::FindVector(Xapian::docid did) const {
-  auto it = vectors_.find(did);
-  return it == vectors_.end() ? nullptr : &it->second;
-}
-
-void DfCache::PutVector(Xapian::docid did, Vector v) {
-  if (vectors_.size() >= 20000) vectors_.clear();  // bound memory
-  vectors_.emplace(did, std::move(v));
-}
-
-Xapian::doccount DfCache::Get(const Xapian::Database& db, const std::string& term) {
-  auto it = map_.find(term);
-  if (it != map_.end()) return it->second;
-  if (map_.size() > 2'000'000) map_.clear();  // bound memory on huge vocabularies
-  const Xapian::doccount df = db.get_termfreq(term);
-  map_.emplace(term, df);
-  return df;
-}
 
 Xapian::Query FilterQuery(const FilterParams& p) {
   auto any_of = [](const std::vector<std::string>& values,
@@ -354,11 +308,13 @@ std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& 
 //    words, come first (BBC P@10: kNN 0.90 -> 0.95+; bench/README.md).
 
 absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::Stem& stemmer,
-                                           DfCache* df_cache, const SimilarParams& p) {
+                                           DfCache* df_cache, const LsaModel* model,
+                                           const SimilarParams& p) {
   if (absl::Now() >= p.deadline) return DeadlineError();
   SimilarResults out;
   std::vector<WeightedTerm> terms;
   SparseVector seed_vec;
+  Xapian::docid seed_did = 0;
   uint64_t seed_hash = 0;
   std::vector<std::string> exclude;
   FilterParams filter = p.filter;
@@ -371,6 +327,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     }
     Xapian::Document doc = db.get_document(*did);
     seed_vec = TfIdfVector(db, *did, doc, df_cache);
+    seed_did = *did;
     terms = TopTerms(db, seed_vec, kSimilarTerms, /*in_index=*/true, df_cache);
     seed_hash = DocSimHash(doc);
     exclude.push_back(p.article_id);
@@ -422,38 +379,82 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
   Xapian::Enquire enquire(db);
   enquire.set_query(Filtered(WeightedOr(terms), filter, exclude));
   const int page_size = std::clamp(p.page_size, 1, 100);
-  Xapian::MSet mset = enquire.get_mset(
-      0, std::max<Xapian::doccount>(kCandidates, static_cast<Xapian::doccount>(page_size) * 2));
+  const auto want = std::max<Xapian::doccount>(kCandidates,
+                                               static_cast<Xapian::doccount>(page_size) * 2);
+  Xapian::MSet mset = enquire.get_mset(0, want);
   if (absl::Now() > p.deadline) return DeadlineError();
+
+  // The seed in the semantic space, if there is one.
+  std::vector<float> seed_z;
+  if (model != nullptr) {
+    std::span<const float> stored =
+        seed_did != 0 ? model->DocVector(seed_did) : std::span<const float>();
+    seed_z = stored.empty() ? model->Project(seed_vec)
+                            : std::vector<float>(stored.begin(), stored.end());
+  }
+  const bool semantic = !seed_z.empty();
 
   struct Candidate {
     Xapian::Document doc;
     SparseVector vec;
+    std::vector<float> z;
+    double cosine = 0;  // TF-IDF cosine to the seed (duplicate test)
     double knn = 0;
     double score = 0;
   };
   std::vector<Candidate> candidates;
-  candidates.reserve(mset.size());
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Candidate c;
-    c.doc = it.get_document();
-    c.vec = TfIdfVector(db, *it, c.doc, df_cache);
-    c.knn = Dot(seed_vec, c.vec);
-    candidates.push_back(std::move(c));
+  candidates.reserve(mset.size() + (semantic ? want : 0));
+  absl::flat_hash_set<Xapian::docid> seen;
+  auto add = [&](Xapian::docid did, Xapian::Document doc) {
+    if (!seen.insert(did).second) return;
+    Candidate& c = candidates.emplace_back();
+    c.doc = std::move(doc);
+    c.vec = TfIdfVector(db, did, c.doc, df_cache);
+    c.cosine = Dot(seed_vec, c.vec);
+    c.knn = c.cosine;
+    if (semantic) {
+      std::span<const float> stored = model->DocVector(did);
+      c.z = stored.empty() ? model->Project(c.vec) : std::vector<float>(stored.begin(), stored.end());
+      c.knn = kLexicalShare * c.cosine + (1 - kLexicalShare) * LsaModel::Dot(seed_z, c.z);
+    }
+  };
+  for (auto it = mset.begin(); it != mset.end(); ++it) add(*it, it.get_document());
+  if (semantic) {
+    // Neighbours in the semantic space that share few words with the seed.
+    for (const auto& [did, cos] : model->Nearest(seed_z, want, seed_did)) {
+      if (seen.contains(did)) continue;
+      Xapian::Document doc;
+      try {
+        doc = db.get_document(did);
+      } catch (const Xapian::DocNotFoundError&) {
+        continue;  // deleted since the model was built
+      }
+      if (!MatchesFilter(doc, filter)) continue;
+      add(did, std::move(doc));
+    }
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.knn > b.knn; });
+  if (absl::Now() > p.deadline) return DeadlineError();
 
-  // Rocchio: q = seed + beta * mean(top neighbours), then cosine again.
+  // Rocchio: move the seed toward the mean of its nearest candidates, in
+  // both spaces, and score again.
   absl::flat_hash_map<std::string, double> q;
   for (const auto& [t, w] : seed_vec) q[t] += w;
+  std::vector<double> qz(seed_z.begin(), seed_z.end());
   const size_t m = std::min(kFeedbackDocs, candidates.size());
   for (size_t i = 0; i < m; ++i) {
     for (const auto& [t, w] : candidates[i].vec) q[t] += kFeedbackBeta * w / m;
+    for (size_t k = 0; k < qz.size() && k < candidates[i].z.size(); ++k) {
+      qz[k] += kFeedbackBeta * candidates[i].z[k] / m;
+    }
   }
   double qnorm = 0;
   for (const auto& [t, w] : q) qnorm += w * w;
   qnorm = std::sqrt(std::max(qnorm, 1e-12));
+  double qznorm = 0;
+  for (double x : qz) qznorm += x * x;
+  qznorm = std::sqrt(std::max(qznorm, 1e-12));
   for (Candidate& c : candidates) {
     double dot = 0;
     for (const auto& [t, w] : c.vec) {
@@ -461,6 +462,11 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
       if (it != q.end()) dot += w * it->second;
     }
     c.score = dot / qnorm;
+    if (semantic) {
+      double zdot = 0;
+      for (size_t k = 0; k < qz.size() && k < c.z.size(); ++k) zdot += qz[k] * c.z[k];
+      c.score = kLexicalShare * c.score + (1 - kLexicalShare) * zdot / qznorm;
+    }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
@@ -476,7 +482,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     Article article;
     if (!ParseArticle(c.doc, &article)) continue;
     if (!p.include_duplicates) {
-      if (NearDuplicates(h, seed_hash) || c.knn >= kDuplicateCosine) {
+      if (NearDuplicates(h, seed_hash) || c.cosine >= kDuplicateCosine) {
         out.seed_duplicates.push_back(article.id());
         continue;
       }

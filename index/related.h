@@ -16,34 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "index/lsa.h"
+#include "index/tfidf.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
-
-// Per-reader caches for related-stories scoring, kept between requests:
-// document frequencies (a B-tree access each; SimilarStories needs
-// thousands) and documents' TF-IDF vectors (candidates recur across
-// requests). Call Clear() when the database changes.
-class DfCache {
- public:
-  using Vector = std::vector<std::pair<std::string, double>>;
-
-  Xapian::doccount Get(const Xapian::Database& db, const std::string& term);
-  // The cached vector of document `did`, or null.
-  const Vector* FindVector(Xapian::docid did) const;
-  void PutVector(Xapian::docid did, Vector v);
-  void Clear() {
-    map_.clear();
-    vectors_.clear();
-  }
-
- private:
-  absl::flat_hash_map<std::string, Xapian::doccount> map_;
-  absl::flat_hash_map<Xapian::docid, Vector> vectors_;
-};
 
 // The Filter message, as index structs.
 struct FilterParams {
@@ -112,8 +91,10 @@ struct RecommendResults {
 // Fail with kNotFound (unknown seed / all-unknown history),
 // kInvalidArgument (text without indexable words), kDeadlineExceeded.
 // May throw Xapian::Error; Searcher maps it.
+// `model` (may be null) adds latent-space similarity (index/lsa.h).
 absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::Stem& stemmer,
-                                           DfCache* df_cache, const SimilarParams& params);
+                                           DfCache* df_cache, const LsaModel* model,
+                                           const SimilarParams& params);
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
                                                      const Xapian::Stem& stemmer,
                                                      DfCache* df_cache,

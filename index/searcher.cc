@@ -97,18 +97,19 @@ uint64_t SearchFingerprint(const SearchParams& p) {
 
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
 
-absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
+                                                          const SemanticSpace* semantic) {
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
-    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db)));
+    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
 }
 
-Searcher::Searcher(std::string dir, Xapian::Database db)
-    : dir_(std::move(dir)), db_(std::move(db)), stemmer_("english") {
+Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic)
+    : dir_(std::move(dir)), db_(std::move(db)), semantic_(semantic), stemmer_("english") {
   parser_.set_stemmer(stemmer_);
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);
@@ -296,8 +297,12 @@ auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
 }
 
 absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
-  return WithFreshDatabase("similar stories",
-                           [&] { return FindSimilar(db_, stemmer_, &df_cache_, params); });
+  // Holding the model keeps it alive if a rebuild swaps it meanwhile.
+  const std::shared_ptr<const LsaModel> model =
+      semantic_ != nullptr ? semantic_->Current() : nullptr;
+  return WithFreshDatabase("similar stories", [&] {
+    return FindSimilar(db_, stemmer_, &df_cache_, model.get(), params);
+  });
 }
 
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
@@ -332,6 +337,11 @@ absl::StatusOr<IndexStatsData> Searcher::Stats() {
     if (db_.reopen()) df_cache_.Clear();
     IndexStatsData stats;
     stats.article_count = db_.get_doccount();
+    if (semantic_ != nullptr) {
+      if (std::shared_ptr<const LsaModel> model = semantic_->Current()) {
+        stats.semantic_articles = static_cast<int64_t>(model->document_count());
+      }
+    }
     // Revisions and commit times are per shard: report the sum (which grows
     // with every commit) and the latest.
     absl::StatusOr<std::vector<std::string>> shards = ShardDirs(dir_);

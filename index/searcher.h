@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "index/related.h"
+#include "index/semantic_space.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
@@ -81,6 +82,8 @@ struct IndexStatsData {
   uint64_t revision = 0;
   int64_t disk_bytes = 0;
   std::optional<absl::Time> last_commit_time;
+  // Articles in the current semantic model (0 while none is built).
+  int64_t semantic_articles = 0;
 };
 
 // A stable fingerprint of everything in `params` that defines the result
@@ -95,7 +98,10 @@ class Searcher {
  public:
   // Opens the index in `dir` read-only. Fails with kNotFound if there is no
   // index there yet.
-  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir);
+  // `semantic` (optional, must outlive the Searcher) supplies the latent
+  // space SimilarStories blends in.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir,
+                                                        const SemanticSpace* semantic = nullptr);
 
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -117,7 +123,7 @@ class Searcher {
   absl::StatusOr<IndexStatsData> Stats();
 
  private:
-  explicit Searcher(std::string dir, Xapian::Database db);
+  Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   // Runs fn() after reopen(), retrying once on DatabaseModifiedError and
@@ -131,6 +137,7 @@ class Searcher {
 
   const std::string dir_;
   Xapian::Database db_;
+  const SemanticSpace* const semantic_;
   Xapian::Stem stemmer_;
   Xapian::QueryParser parser_;
   DfCache df_cache_;

@@ -31,6 +31,8 @@ struct SearcherPoolOptions {
   // overloaded server sheds load (RESOURCE_EXHAUSTED) instead of queueing
   // work whose deadline will pass anyway.
   size_t max_queue = 1024;
+  // Latent space for SimilarStories (optional; must outlive the pool).
+  const SemanticSpace* semantic = nullptr;
 };
 
 class SearcherPool {

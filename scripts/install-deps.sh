@@ -14,6 +14,7 @@ BUILD_PACKAGES=(
   libxapian-dev xapian-tools
   libssl-dev openssl
   libcli11-dev libspdlog-dev
+  libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Reflection test: a client we did not write (Python grpcio + Debian's protos).
   python3 python3-grpcio python3-protobuf grpc-proto

@@ -171,6 +171,7 @@ void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out) 
   out->set_article_count(stats.article_count);
   out->set_revision(stats.revision);
   out->set_disk_bytes(stats.disk_bytes);
+  out->set_semantic_articles(stats.semantic_articles);
   if (stats.last_commit_time) {
     const int64_t ms = absl::ToUnixMillis(*stats.last_commit_time);
     out->mutable_last_commit_time()->set_seconds(ms / 1000);

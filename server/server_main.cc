@@ -59,6 +59,9 @@ ABSL_FLAG(int, flush_threshold, 300,
 ABSL_FLAG(bool, experimental_related_stories, false,
           "Serve SimilarStories and Recommend (work in progress: see bench/README.md for "
           "their current quality); otherwise they answer UNIMPLEMENTED.");
+ABSL_FLAG(int, semantic_rank, 20,
+          "Dimensions of the latent semantic (LSA) space SimilarStories blends with word "
+          "overlap; 0 turns it off. Rebuilt in the background when the index changes.");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
@@ -115,8 +118,15 @@ int Run() {
                  seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
     article_count = seeded->indexed;
   }
-  auto pool = std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
-      .index_dir = index_dir, .threads = absl::GetFlag(FLAGS_search_threads)});
+  std::unique_ptr<index::SemanticSpace> semantic;
+  if (const int rank = absl::GetFlag(FLAGS_semantic_rank); rank > 0) {
+    semantic = std::make_unique<index::SemanticSpace>(
+        index::SemanticSpaceOptions{.index_dir = index_dir, .lsa = {.rank = rank}});
+  }
+  auto pool = std::make_unique<index::SearcherPool>(
+      index::SearcherPoolOptions{.index_dir = index_dir,
+                                 .threads = absl::GetFlag(FLAGS_search_threads),
+                                 .semantic = semantic.get()});
   std::string key = absl::GetFlag(FLAGS_page_token_key);
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
@@ -182,6 +192,7 @@ int Run() {
   server->Wait();
   spdlog::debug("server drained");
   pool.reset();      // runs queued searches, joins workers
+  semantic.reset();  // after the searchers that read it
   pipeline.reset();  // runs queued writes (commits included), joins the writer
   spdlog::info("storyline-server stopped");
   return 0;

@@ -20,6 +20,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -35,6 +36,8 @@ ABSL_FLAG(bool, ingest, false, "Ingest --corpus through the server first.");
 ABSL_FLAG(int, sample, 1000, "Query articles to sample (fixed seed); all if fewer.");
 ABSL_FLAG(uint32_t, seed, 42, "Sampling seed.");
 ABSL_FLAG(int, k, 10, "Results per query (precision@k).");
+ABSL_FLAG(int, wait_semantic_seconds, 120,
+          "Wait up to this long for the server's semantic model to cover the index.");
 ABSL_FLAG(bool, json, false, "Print the summary as one JSON object.");
 
 namespace {
@@ -104,6 +107,22 @@ int main(int argc, char** argv) {
                  static_cast<long long>(resp->indexed_count() + resp->updated_count()),
                  resp->errors_size(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+
+  // The server builds its semantic model in the background once ingest goes
+  // quiet; measure what users get after that, not the warm-up.
+  if (absl::GetFlag(FLAGS_wait_semantic_seconds) > 0) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (;;) {
+      auto stats = client.GetIndexStats();
+      if (!stats.ok() || stats->semantic_articles() >= stats->article_count()) break;
+      if (std::chrono::steady_clock::now() - t0 >
+          std::chrono::seconds(absl::GetFlag(FLAGS_wait_semantic_seconds))) {
+        std::fprintf(stderr, "storyline-eval: semantic model not ready; measuring without it\n");
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   }
 
   const bool text_mode = mode == "similar-text";

@@ -1,0 +1,212 @@
+#include "index/lsa.h"
+
+#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace storyline::index {
+namespace {
+
+using SparseMatrix = Eigen::SparseMatrix<float, Eigen::RowMajor, int>;
+
+// An orthonormal basis of the columns of `m` (thin Q of its QR).
+Eigen::MatrixXf Orthonormalize(const Eigen::MatrixXf& m) {
+  Eigen::HouseholderQR<Eigen::MatrixXf> qr(m);
+  return qr.householderQ() * Eigen::MatrixXf::Identity(m.rows(), m.cols());
+}
+
+absl::Status Late() {
+  return absl::DeadlineExceededError("building the semantic model took longer than allowed");
+}
+
+}  // namespace
+
+std::string LsaModel::Signature(const Xapian::Database& db) {
+  return absl::StrCat(db.get_doccount(), ":", db.get_lastdocid(), ":",
+                      static_cast<uint64_t>(db.get_avlength() * db.get_doccount() + 0.5));
+}
+
+float LsaModel::Dot(std::span<const float> a, std::span<const float> b) {
+  float dot = 0;
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) dot += a[i] * b[i];
+  return dot;
+}
+
+absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Database& db,
+                                                                const LsaOptions& options) {
+  const int rank = std::max(1, options.rank);
+  const Xapian::doccount n = db.get_doccount();
+  if (n < static_cast<Xapian::doccount>(2 * rank)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a semantic model of rank ", rank, " needs at least ", 2 * rank, " articles; the index has ",
+        n));
+  }
+  std::shared_ptr<LsaModel> model(new LsaModel());
+  model->rank_ = rank;
+  model->signature_ = Signature(db);
+
+  // Vocabulary: stems in at least min_df documents but not in all of them.
+  std::vector<float> idf;
+  for (auto it = db.allterms_begin("Z"); it != db.allterms_end("Z"); ++it) {
+    const std::string term = *it;
+    const Xapian::doccount df = it.get_termfreq();
+    if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
+    model->term_index_.emplace(term, static_cast<uint32_t>(idf.size()));
+    idf.push_back(static_cast<float>(std::log(static_cast<double>(n) / df)));
+  }
+  const int terms = static_cast<int>(idf.size());
+  const int width = std::min(rank + std::max(0, options.oversample), terms);
+  if (terms < 2 * rank || width < rank) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a semantic model of rank ", rank, " needs at least ", 2 * rank,
+        " distinct words shared by two articles; the index has ", terms));
+  }
+
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    model->docids_.push_back(*it);
+  }
+  std::sort(model->docids_.begin(), model->docids_.end());
+
+  // One document's row: TF-IDF over the vocabulary, L2-normalized.
+  std::vector<Eigen::Triplet<float>> row;
+  auto read_row = [&](Xapian::docid did, int r, std::vector<Eigen::Triplet<float>>* out) {
+    row.clear();
+    double norm = 0;
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+      auto found = model->term_index_.find(*t);
+      if (found == model->term_index_.end()) continue;
+      const float w =
+          (1.0f + std::log(static_cast<float>(t.get_wdf()))) * idf[found->second];
+      row.emplace_back(r, static_cast<int>(found->second), w);
+      norm += static_cast<double>(w) * w;
+    }
+    const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+    for (const auto& e : row) out->emplace_back(e.row(), e.col(), e.value() * inv);
+  };
+
+  // Fit on an even sample of at most max_fit_documents.
+  const size_t total = model->docids_.size();
+  const size_t fit = std::min<size_t>(total, std::max<Xapian::doccount>(
+                                                 options.max_fit_documents, 2 * rank));
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (size_t r = 0; r < fit; ++r) {
+    if ((r & 1023) == 0 && absl::Now() > options.deadline) return Late();
+    read_row(model->docids_[r * total / fit], static_cast<int>(r), &triplets);
+  }
+  SparseMatrix a(static_cast<int>(fit), terms);
+  a.setFromTriplets(triplets.begin(), triplets.end());
+  triplets.clear();
+  triplets.shrink_to_fit();
+
+  // Randomized range finder with power iterations.
+  std::mt19937_64 rng(options.seed);
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  Eigen::MatrixXf omega(terms, width);
+  for (int j = 0; j < width; ++j) {
+    for (int i = 0; i < terms; ++i) omega(i, j) = gauss(rng);
+  }
+  Eigen::MatrixXf y = a * omega;
+  for (int i = 0; i < options.power_iterations; ++i) {
+    if (absl::Now() > options.deadline) return Late();
+    const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
+    y = a * z;
+  }
+  const Eigen::MatrixXf q = Orthonormalize(y);           // fit x width
+  const Eigen::MatrixXf bt = a.transpose() * q;          // terms x width = (Q^T A)^T
+  // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
+  // the right singular vectors of A are B^T W L^-1/2.
+  const Eigen::MatrixXd gram = (bt.transpose() * bt).cast<double>();
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+  if (eig.info() != Eigen::Success) {
+    return absl::InternalError("semantic model: eigen-decomposition did not converge");
+  }
+  Eigen::MatrixXf v(terms, rank);  // leading right singular vectors
+  for (int k = 0; k < rank; ++k) {
+    const int col = width - 1 - k;  // eigenvalues ascend
+    const double sigma = std::sqrt(std::max(eig.eigenvalues()(col), 1e-20));
+    v.col(k) = (bt * eig.eigenvectors().col(col).cast<float>()) / static_cast<float>(sigma);
+  }
+  if (absl::Now() > options.deadline) return Late();
+
+  model->term_vectors_.resize(static_cast<size_t>(terms) * rank);
+  for (int t = 0; t < terms; ++t) {
+    for (int k = 0; k < rank; ++k) model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
+  }
+
+  // Every document's latent vector, folded in like any other text.
+  model->doc_vectors_.assign(total * rank, 0.0f);
+  auto store = [&](size_t index, const Eigen::VectorXf& z) {
+    const float norm = z.norm();
+    if (norm <= 0) return;  // no vocabulary stems: stays zero, matches nothing
+    for (int k = 0; k < rank; ++k) model->doc_vectors_[index * rank + k] = z(k) / norm;
+  };
+  if (fit == total) {
+    const Eigen::MatrixXf z = a * v;
+    for (size_t r = 0; r < total; ++r) store(r, z.row(static_cast<int>(r)).transpose());
+  } else {
+    for (size_t r = 0; r < total; ++r) {
+      if ((r & 1023) == 0 && absl::Now() > options.deadline) return Late();
+      triplets.clear();
+      read_row(model->docids_[r], 0, &triplets);
+      Eigen::VectorXf z = Eigen::VectorXf::Zero(rank);
+      for (const auto& e : triplets) z += e.value() * v.row(e.col()).transpose();
+      store(r, z);
+    }
+  }
+  return std::shared_ptr<const LsaModel>(std::move(model));
+}
+
+std::vector<float> LsaModel::Project(const SparseVector& tfidf) const {
+  std::vector<float> z(rank_, 0.0f);
+  bool any = false;
+  for (const auto& [term, w] : tfidf) {
+    auto it = term_index_.find(term);
+    if (it == term_index_.end()) continue;
+    any = true;
+    const float* row = &term_vectors_[static_cast<size_t>(it->second) * rank_];
+    for (int k = 0; k < rank_; ++k) z[k] += static_cast<float>(w) * row[k];
+  }
+  double norm = 0;
+  for (float x : z) norm += static_cast<double>(x) * x;
+  if (!any || norm <= 0) return {};
+  const auto inv = static_cast<float>(1.0 / std::sqrt(norm));
+  for (float& x : z) x *= inv;
+  return z;
+}
+
+std::span<const float> LsaModel::DocVector(Xapian::docid did) const {
+  auto it = std::lower_bound(docids_.begin(), docids_.end(), did);
+  if (it == docids_.end() || *it != did) return {};
+  const size_t index = static_cast<size_t>(it - docids_.begin());
+  return std::span<const float>(&doc_vectors_[index * rank_], rank_);
+}
+
+std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const float> z, size_t n,
+                                                               Xapian::docid skip) const {
+  std::vector<std::pair<Xapian::docid, float>> out;
+  if (z.size() != static_cast<size_t>(rank_) || n == 0) return out;
+  std::vector<std::pair<float, uint32_t>> scored;
+  scored.reserve(docids_.size());
+  for (size_t i = 0; i < docids_.size(); ++i) {
+    if (docids_[i] == skip) continue;
+    scored.emplace_back(Dot(z, std::span<const float>(&doc_vectors_[i * rank_], rank_)),
+                        static_cast<uint32_t>(i));
+  }
+  const size_t keep = std::min(n, scored.size());
+  // Ties go to the smaller docid, so results are deterministic.
+  auto better = [](const auto& x, const auto& y) {
+    return x.first > y.first || (x.first == y.first && x.second < y.second);
+  };
+  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(), better);
+  out.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) out.emplace_back(docids_[scored[i].second], scored[i].first);
+  return out;
+}
+
+}  // namespace storyline::index

@@ -1,0 +1,100 @@
+// LsaModel: a latent semantic space (LSA) learned from an index's TF-IDF
+// document vectors by a truncated SVD, A ~= U S V^T.
+//
+// Bag-of-stems cosine treats "striker" and "goal" as unrelated; in the
+// latent space they point the same way, because they occur in the same
+// stories. SimilarStories blends both similarities (index/related.cc), and
+// topic clustering works in this space.
+//
+// Documents are stored as unit vectors A V (the rows of U S, normalized);
+// any other text is folded in the same way: its TF-IDF vector times V. So a
+// model built at one revision still places documents added later.
+//
+// The SVD is randomized (Halko, Martinsson & Tropp 2011): a Gaussian test
+// matrix with a fixed seed, a few power iterations, then an exact SVD of
+// the small projected matrix. Same index + same options = same model.
+//
+// Thread-safety: immutable after Build(); share it freely across threads.
+#ifndef STORYLINE_INDEX_LSA_H_
+#define STORYLINE_INDEX_LSA_H_
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "index/tfidf.h"
+
+namespace storyline::index {
+
+struct LsaOptions {
+  // Dimensions of the latent space.
+  int rank = 20;
+  // Extra random directions and power iterations for the randomized SVD
+  // (accuracy of the leading singular vectors).
+  int oversample = 10;
+  int power_iterations = 4;
+  uint64_t seed = 42;
+  // Stems in fewer documents than this carry no co-occurrence signal.
+  Xapian::doccount min_df = 2;
+  // Fit on at most this many documents (an even sample), then fold the
+  // rest in; bounds build time and memory on large indexes.
+  Xapian::doccount max_fit_documents = 100000;
+  // Give up (kDeadlineExceeded) rather than finish after this.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+class LsaModel {
+ public:
+  // Learns the space from every document in `db`. Fails with
+  // kFailedPrecondition if the index has too few documents or stems for
+  // a space of any use (fewer than 2 * rank documents).
+  static absl::StatusOr<std::shared_ptr<const LsaModel>> Build(const Xapian::Database& db,
+                                                               const LsaOptions& options);
+
+  // Latent unit vector of a TF-IDF vector (see tfidf.h). Empty if none of
+  // its stems is in the model.
+  std::vector<float> Project(const SparseVector& tfidf) const;
+
+  // The stored latent vector of document `did` (a docid of the whole
+  // index), or an empty span if the model does not know it.
+  std::span<const float> DocVector(Xapian::docid did) const;
+
+  // The `n` documents whose vectors are most similar (cosine) to `z`, best
+  // first, as (docid, cosine). `skip` is left out.
+  std::vector<std::pair<Xapian::docid, float>> Nearest(std::span<const float> z, size_t n,
+                                                       Xapian::docid skip = 0) const;
+
+  int rank() const { return rank_; }
+  size_t document_count() const { return docids_.size(); }
+  size_t term_count() const { return term_index_.size(); }
+  // A fingerprint of the index the model was built from (see Signature).
+  const std::string& signature() const { return signature_; }
+
+  // A cheap fingerprint of an index's contents: document count, last docid
+  // and total length. It changes with almost every commit.
+  static std::string Signature(const Xapian::Database& db);
+
+  static float Dot(std::span<const float> a, std::span<const float> b);
+
+ private:
+  LsaModel() = default;
+
+  int rank_ = 0;
+  std::string signature_;
+  absl::flat_hash_map<std::string, uint32_t> term_index_;
+  std::vector<float> term_vectors_;    // terms x rank: rows of V
+  std::vector<Xapian::docid> docids_;  // sorted
+  std::vector<float> doc_vectors_;     // docids_.size() x rank, unit rows
+};
+
+}  // namespace storyline::index
+
+#endif  // STORYLINE_INDEX_LSA_H_
