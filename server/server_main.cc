@@ -56,9 +56,9 @@ ABSL_FLAG(int, flush_threshold, 300,
           "XAPIAN_FLUSH_THRESHOLD unless the environment already does). Small batches keep "
           "the writer's in-memory maps small: 300 indexed 20news ~1.7x faster than Xapian's "
           "default of 10000 here (bench/README.md).");
-ABSL_FLAG(bool, experimental_related_stories, false,
-          "Serve SimilarStories and Recommend (work in progress: see bench/README.md for "
-          "their current quality); otherwise they answer UNIMPLEMENTED.");
+ABSL_FLAG(bool, related_stories, true,
+          "Serve SimilarStories and Recommend; --norelated_stories makes them answer "
+          "UNIMPLEMENTED.");
 ABSL_FLAG(int, semantic_rank, 20,
           "Dimensions of the latent semantic (LSA) space SimilarStories blends with word "
           "overlap; 0 turns it off. Rebuilt in the background when the index changes.");
@@ -133,7 +133,7 @@ int Run() {
 
   server::StoryService story(
       pool.get(), &tokens,
-      {.related_stories = absl::GetFlag(FLAGS_experimental_related_stories),
+      {.related_stories = absl::GetFlag(FLAGS_related_stories),
        .inline_reads = absl::GetFlag(FLAGS_inline_reads)});
   server::IngestService ingest(pipeline.get());
 

@@ -74,15 +74,15 @@ grpc::ServerUnaryReactor* Serve(const char* method, index::SearcherPool* pool, b
   return reactor;
 }
 
-grpc::ServerUnaryReactor* Unimplemented(const char* method, grpc::CallbackServerContext* ctx) {
+grpc::ServerUnaryReactor* Unimplemented(const char* method, const char* why,
+                                        grpc::CallbackServerContext* ctx) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Finish(reactor, RpcTimer(method),
-         absl::UnimplementedError(
-             absl::StrCat(method,
-                          " is not enabled on this server (it is experimental: start "
-                          "storyline-server with --experimental_related_stories)")));
+  Finish(reactor, RpcTimer(method), absl::UnimplementedError(absl::StrCat(method, " ", why)));
   return reactor;
 }
+
+constexpr char kRelatedOff[] =
+    "is turned off on this server (it was started with --norelated_stories)";
 
 }  // namespace
 
@@ -124,7 +124,7 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerContext* ctx,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  if (!options_.related_stories) return Unimplemented("SimilarStories", ctx);
+  if (!options_.related_stories) return Unimplemented("SimilarStories", kRelatedOff, ctx);
   return Serve<v1::SimilarStoriesRequest>(
       "SimilarStories", pool_, options_.inline_reads, ctx, request, response,
       [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
@@ -141,7 +141,7 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* ctx,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  if (!options_.related_stories) return Unimplemented("Recommend", ctx);
+  if (!options_.related_stories) return Unimplemented("Recommend", kRelatedOff, ctx);
   return Serve<v1::RecommendRequest>(
       "Recommend", pool_, options_.inline_reads, ctx, request, response,
       [ctx](const v1::RecommendRequest& req) {
@@ -159,7 +159,7 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
 
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
                                                       const grpc::ByteBuffer*, grpc::ByteBuffer*) {
-  return Unimplemented("TopicClusters", ctx);
+  return Unimplemented("TopicClusters", "is not implemented yet", ctx);
 }
 
 grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContext* ctx,

@@ -23,10 +23,9 @@ using RawStoryService = v1::StoryService::WithRawCallbackMethod_Search<
                         v1::StoryService::Service>>>>>>;
 
 struct StoryServiceOptions {
-  // Serve SimilarStories and Recommend. Off by default until they meet
-  // their quality and latency targets (bench/README.md); when off they
-  // answer UNIMPLEMENTED.
-  bool related_stories = false;
+  // Serve SimilarStories and Recommend; when off they answer
+  // UNIMPLEMENTED (--norelated_stories).
+  bool related_stories = true;
   // Run reads on the gRPC callback thread instead of handing them to the
   // search pool: no thread hop, but long queries then hold gRPC threads and
   // there is no queue limit. See bench/README.md for the trade-off.

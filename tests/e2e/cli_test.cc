@@ -80,9 +80,9 @@ TEST_F(CliTest, GetAndErrors) {
   CliResult usage = Cli("frobnicate");
   EXPECT_EQ(usage.exit_code, 2);
 
-  CliResult similar = Cli("similar demo-001");
+  CliResult similar = Cli("similar no-such-article");
   EXPECT_EQ(similar.exit_code, 3);
-  EXPECT_THAT(similar.err, HasSubstr("UNIMPLEMENTED"));
+  EXPECT_THAT(similar.err, HasSubstr("NOT_FOUND"));
 
   CliResult down = RunCli("--addr 127.0.0.1:1 --deadline 2 stats", tmp_);
   EXPECT_EQ(down.exit_code, 3);

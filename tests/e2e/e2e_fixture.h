@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "storyline/client.h"
 #include "tests/testing/test_server.h"
 
@@ -49,6 +50,22 @@ inline v1::Article MakeArticle(const std::string& id, const std::string& title,
   a.set_topic(topic);
   a.set_source("Test Wire");
   return a;
+}
+
+// Waits until the server's semantic model covers every article, so related
+// stories are measured as users get them once ingest has settled. Returns
+// false on timeout.
+inline bool WaitForSemanticModel(Client& client, absl::Duration timeout = absl::Seconds(60)) {
+  const absl::Time end = absl::Now() + timeout;
+  while (absl::Now() < end) {
+    auto stats = client.GetIndexStats();
+    if (stats.ok() && stats->article_count() > 0 &&
+        stats->semantic_articles() == stats->article_count()) {
+      return true;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return false;
 }
 
 }  // namespace storyline::testing

@@ -1,6 +1,6 @@
-// SimilarStories and Recommend end to end (server started with
-// --experimental_related_stories): behaviour on the demo corpus, every
-// bad-input error, and the recommendation sanity checks on BBC News.
+// SimilarStories and Recommend end to end: behaviour on the demo corpus
+// (once the semantic model covers it), every bad-input error, and the
+// recommendation sanity checks on BBC News.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -23,10 +23,10 @@ using Code = absl::StatusCode;
 class RelatedTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new TestServer({std::string("--seed_jsonl=") + STORYLINE_DEMO_JSONL,
-                              "--experimental_related_stories"});
+    server_ = new TestServer({std::string("--seed_jsonl=") + STORYLINE_DEMO_JSONL});
     ASSERT_TRUE(server_->ok());
     client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(20)});
+    ASSERT_TRUE(WaitForSemanticModel(*client_)) << "semantic model never covered the demo corpus";
   }
   static void TearDownTestSuite() {
     delete client_;
@@ -189,19 +189,21 @@ TEST_F(RelatedTest, CliShowsSharedTermsAndBecause) {
   EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
 }
 
-TEST_F(RelatedTest, DisabledByDefault) {
-  TestServer plain;
+TEST_F(RelatedTest, OperatorsCanTurnItOff) {
+  TestServer plain({"--norelated_stories"});
   ASSERT_TRUE(plain.ok());
   Client c({.target = plain.address()});
   EXPECT_THAT(c.SimilarStories(ById("x")),
-              StatusIs(Code::kUnimplemented, HasSubstr("--experimental_related_stories")));
+              StatusIs(Code::kUnimplemented, HasSubstr("--norelated_stories")));
+  EXPECT_THAT(c.Recommend(v1::RecommendRequest()),
+              StatusIs(Code::kUnimplemented, HasSubstr("--norelated_stories")));
 }
 
 // Issue 3's sanity checks, on BBC News.
 class BbcRecommendTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new TestServer({"--experimental_related_stories"});
+    server_ = new TestServer();
     ASSERT_TRUE(server_->ok());
     client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(30)});
     std::ifstream in(std::string(STORYLINE_SHARED_DATA_DIR) + "/bbc/articles.jsonl");
@@ -218,6 +220,7 @@ class BbcRecommendTest : public ::testing::Test {
       return false;
     }));
     ASSERT_THAT(resp, IsOk());
+    ASSERT_TRUE(WaitForSemanticModel(*client_)) << "semantic model never covered BBC";
   }
   static void TearDownTestSuite() {
     delete client_;

@@ -287,11 +287,6 @@ TEST_F(ServiceTest, IndexStats) {
 }
 
 TEST_F(ServiceTest, FutureRpcsAreUnimplemented) {
-  v1::SimilarStoriesRequest s;
-  s.set_article_id("demo-001");
-  EXPECT_THAT(client().SimilarStories(s), StatusIs(Code::kUnimplemented, ::testing::_));
-  EXPECT_THAT(client().Recommend(v1::RecommendRequest()),
-              StatusIs(Code::kUnimplemented, ::testing::_));
   EXPECT_THAT(client().TopicClusters(v1::TopicClustersRequest()),
               StatusIs(Code::kUnimplemented, ::testing::_));
 }

@@ -1,0 +1,186 @@
+// Tests for index/lsa and index/semantic_space on a synthetic index of three
+// themes whose articles share no fixed wording, only a vocabulary.
+#include "index/lsa.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "index/index_writer.h"
+#include "index/semantic_space.h"
+#include "tests/index/test_index.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace storyline::index {
+namespace {
+
+using ::storyline::index::testing::MakeArticle;
+using ::storyline::index::testing::WriteArticles;
+using ::storyline::testing::IsOk;
+using ::storyline::testing::StatusIs;
+using ::storyline::testing::TempDir;
+
+const std::vector<std::vector<std::string>> kThemes = {
+    {"striker", "goal", "keeper", "penalty", "midfield", "league", "referee", "stadium",
+     "coach", "transfer", "derby", "fixture", "winger", "tackle", "offside", "season"},
+    {"inflation", "bank", "rates", "bond", "market", "shares", "investor", "profit",
+     "dividend", "currency", "lending", "mortgage", "treasury", "earnings", "deficit", "yield"},
+    {"comet", "orbit", "telescope", "galaxy", "planet", "rocket", "launch", "astronaut",
+     "satellite", "nebula", "asteroid", "crater", "lunar", "module", "probe", "spacecraft"},
+};
+const std::vector<std::string> kCommon = {"report", "said", "week", "people", "new", "year"};
+
+// Article i of theme t: ten words drawn from the theme, three common ones.
+std::string ThemeText(size_t theme, std::mt19937& rng) {
+  std::vector<std::string> words;
+  std::uniform_int_distribution<size_t> pick_theme(0, kThemes[theme].size() - 1);
+  std::uniform_int_distribution<size_t> pick_common(0, kCommon.size() - 1);
+  for (int i = 0; i < 10; ++i) words.push_back(kThemes[theme][pick_theme(rng)]);
+  for (int i = 0; i < 3; ++i) words.push_back(kCommon[pick_common(rng)]);
+  return absl::StrJoin(words, " ");
+}
+
+class LsaTest : public ::testing::Test {
+ protected:
+  static constexpr int kPerTheme = 20;
+
+  void SetUp() override {
+    auto writer = IndexWriter::Open(dir_.path());
+    ASSERT_THAT(writer, IsOk());
+    std::mt19937 rng(7);
+    std::vector<storyline::v1::Article> articles;
+    for (size_t t = 0; t < kThemes.size(); ++t) {
+      for (int i = 0; i < kPerTheme; ++i) {
+        articles.push_back(MakeArticle(
+            {.id = absl::StrCat("t", t, "-", i), .title = "", .body = ThemeText(t, rng)}));
+      }
+    }
+    WriteArticles(**writer, articles);
+    db_ = Xapian::Database(dir_.path());
+  }
+
+  // The theme of the article with docid `did` (ids are "t<theme>-<n>").
+  int ThemeOf(Xapian::docid did) {
+    storyline::v1::Article a;
+    a.ParseFromString(db_.get_document(did).get_data());
+    return a.id()[1] - '0';
+  }
+
+  TempDir dir_;
+  Xapian::Database db_;
+};
+
+TEST_F(LsaTest, NeighboursInTheSpaceShareTheTheme) {
+  auto model = LsaModel::Build(db_, {.rank = 3});
+  ASSERT_THAT(model, IsOk());
+  EXPECT_EQ((*model)->rank(), 3);
+  EXPECT_EQ((*model)->document_count(), 3u * kPerTheme);
+  int same = 0, total = 0;
+  for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
+    std::span<const float> z = (*model)->DocVector(did);
+    ASSERT_EQ(z.size(), 3u);
+    EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-4);
+    for (const auto& [n, cos] : (*model)->Nearest(z, 5, did)) {
+      EXPECT_NE(n, did);
+      same += ThemeOf(n) == ThemeOf(did);
+      ++total;
+    }
+  }
+  EXPECT_GE(same, total * 95 / 100);
+}
+
+TEST_F(LsaTest, WordsNeverSeenTogetherStillPointTheSameWay) {
+  // "striker" and "stadium" may never share an article, but both live in
+  // football articles; "comet" lives elsewhere.
+  auto model = LsaModel::Build(db_, {.rank = 3});
+  ASSERT_THAT(model, IsOk());
+  Xapian::Stem stem("english");
+  auto one = [&](const std::string& w) {
+    return (*model)->Project({{"Z" + stem(w), 1.0}});
+  };
+  const std::vector<float> striker = one("striker"), stadium = one("stadium"), comet = one("comet");
+  ASSERT_FALSE(striker.empty());
+  EXPECT_GT(LsaModel::Dot(striker, stadium), 0.8);
+  EXPECT_LT(LsaModel::Dot(striker, comet), 0.3);
+  EXPECT_TRUE((*model)->Project({{"Zunheardof", 1.0}}).empty());
+}
+
+TEST_F(LsaTest, FoldingInAStoredArticleGivesItsStoredVector) {
+  auto model = LsaModel::Build(db_, {.rank = 3});
+  ASSERT_THAT(model, IsOk());
+  DfCache cache;
+  const Xapian::Document doc = db_.get_document(5);
+  const std::vector<float> folded = (*model)->Project(ComputeTfIdfVector(db_, doc, &cache));
+  EXPECT_NEAR(LsaModel::Dot(folded, (*model)->DocVector(5)), 1.0, 1e-3);
+  EXPECT_TRUE((*model)->DocVector(100000).empty());
+}
+
+TEST_F(LsaTest, SameIndexSameOptionsSameModel) {
+  auto a = LsaModel::Build(db_, {.rank = 4, .seed = 9});
+  auto b = LsaModel::Build(db_, {.rank = 4, .seed = 9});
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ((*a)->signature(), (*b)->signature());
+  for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
+    std::span<const float> x = (*a)->DocVector(did), y = (*b)->DocVector(did);
+    ASSERT_EQ(x.size(), y.size());
+    for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(x[k], y[k]);
+  }
+}
+
+TEST_F(LsaTest, SampledFitStillPlacesEveryArticle) {
+  auto model = LsaModel::Build(db_, {.rank = 3, .max_fit_documents = 30});
+  ASSERT_THAT(model, IsOk());
+  EXPECT_EQ((*model)->document_count(), 3u * kPerTheme);
+  int same = 0;
+  for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
+    for (const auto& [n, cos] : (*model)->Nearest((*model)->DocVector(did), 1, did)) {
+      same += ThemeOf(n) == ThemeOf(did);
+    }
+  }
+  EXPECT_GE(same, 3 * kPerTheme * 9 / 10);
+}
+
+TEST_F(LsaTest, TooSmallForTheRankIsAClearError) {
+  EXPECT_THAT(LsaModel::Build(db_, {.rank = 40}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("at least 80")));
+  EXPECT_THAT(LsaModel::Build(db_, {.rank = 3, .deadline = absl::InfinitePast()}),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, ::testing::_));
+}
+
+TEST_F(LsaTest, SemanticSpaceRebuildsOnlyWhenTheIndexChanged) {
+  SemanticSpace space({.index_dir = dir_.path(), .lsa = {.rank = 3}, .background = false});
+  EXPECT_EQ(space.Current(), nullptr);
+  ASSERT_THAT(space.Refresh(), IsOk());
+  std::shared_ptr<const LsaModel> first = space.Current();
+  ASSERT_NE(first, nullptr);
+  ASSERT_THAT(space.Refresh(), IsOk());
+  EXPECT_EQ(space.Current(), first);  // nothing changed: same model
+
+  {
+    db_ = Xapian::Database();
+    auto writer = IndexWriter::Open(dir_.path());
+    ASSERT_THAT(writer, IsOk());
+    std::mt19937 rng(8);
+    WriteArticles(**writer, {MakeArticle({.id = "late", .body = ThemeText(0, rng)})});
+  }
+  ASSERT_THAT(space.Refresh(), IsOk());
+  ASSERT_NE(space.Current(), first);
+  EXPECT_EQ(space.Current()->document_count(), 3u * kPerTheme + 1);
+}
+
+TEST(SemanticSpaceTest, MissingIndexIsUnavailableNotACrash) {
+  TempDir dir;
+  SemanticSpace space({.index_dir = dir.Sub("none"), .lsa = {}, .background = false});
+  EXPECT_THAT(space.Refresh(), StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  EXPECT_EQ(space.Current(), nullptr);
+}
+
+}  // namespace
+}  // namespace storyline::index
