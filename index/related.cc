@@ -299,13 +299,14 @@ std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& 
 // SimilarStories
 //
 // 1. The seed's kSimilarTerms most distinctive stems (TF-IDF) retrieve
-//    kCandidates candidates with BM25.
-// 2. Candidates are re-ranked by exact cosine similarity of full TF-IDF
-//    vectors, as a TF-IDF kNN would rank them.
-// 3. Rocchio feedback: the seed vector is moved toward the centroid of its
-//    kFeedbackDocs nearest candidates and candidates are re-scored against
-//    it. Stories that share the seed's neighbourhood, not just its rarest
-//    words, come first (BBC P@10: kNN 0.90 -> 0.95+; bench/README.md).
+//    kCandidates candidates with BM25; with a semantic model, the seed's
+//    kCandidates nearest neighbours in the latent space join them.
+// 2. Candidates are scored by kLexicalShare x TF-IDF cosine + the rest x
+//    latent cosine (plain TF-IDF cosine without a model).
+// 3. Rocchio feedback: the seed is moved toward the mean of its
+//    kFeedbackDocs best candidates, in both spaces, and candidates are
+//    scored again. Stories that share the seed's neighbourhood, not just
+//    its rarest words, come first (bench/README.md has the figures).
 
 absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::Stem& stemmer,
                                            DfCache* df_cache, const LsaModel* model,

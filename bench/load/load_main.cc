@@ -8,8 +8,7 @@
 //   search  two-word queries taken from corpus titles (fixed seed), one
 //           Search RPC each, `--concurrency` client threads.
 //   get     GetArticle of random corpus ids.
-//   similar SimilarStories of random corpus ids (server needs
-//           --experimental_related_stories).
+//   similar SimilarStories of random corpus ids.
 //   recommend  Recommend with a 20-article history of random corpus ids.
 // Requests are bounded in count and time (--max_seconds); only loopback or
 // the given address is contacted.

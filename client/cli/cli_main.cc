@@ -188,7 +188,8 @@ void PrintStats(const v1::IndexStats& stats) {
             << "last commit: "
             << (stats.has_last_commit_time() ? FormatTimestamp(stats.last_commit_time())
                                              : std::string("never"))
-            << '\n';
+            << '\n'
+            << "semantic:    " << FormatCount(stats.semantic_articles()) << " articles in the model\n";
 }
 
 void PrintDeleted(const v1::DeleteArticlesResponse& response) {
