@@ -20,6 +20,8 @@ Eigen::MatrixXf Orthonormalize(const Eigen::MatrixXf& m) {
   return qr.householderQ() * Eigen::MatrixXf::Identity(m.rows(), m.cols());
 }
 
+constexpr Xapian::doccount kMinDocuments = 8;
+
 absl::Status Late() {
   return absl::DeadlineExceededError("building the semantic model took longer than allowed");
 }
@@ -40,15 +42,12 @@ float LsaModel::Dot(std::span<const float> a, std::span<const float> b) {
 
 absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Database& db,
                                                                 const LsaOptions& options) {
-  const int rank = std::max(1, options.rank);
   const Xapian::doccount n = db.get_doccount();
-  if (n < static_cast<Xapian::doccount>(2 * rank)) {
+  if (n < kMinDocuments) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "a semantic model of rank ", rank, " needs at least ", 2 * rank, " articles; the index has ",
-        n));
+        "a semantic model needs at least ", kMinDocuments, " articles; the index has ", n));
   }
   std::shared_ptr<LsaModel> model(new LsaModel());
-  model->rank_ = rank;
   model->signature_ = Signature(db);
 
   // Vocabulary: stems in at least min_df documents but not in all of them.
@@ -58,15 +57,21 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     const Xapian::doccount df = it.get_termfreq();
     if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
     model->term_index_.emplace(term, static_cast<uint32_t>(idf.size()));
+    model->terms_.push_back(term);
     idf.push_back(static_cast<float>(std::log(static_cast<double>(n) / df)));
   }
   const int terms = static_cast<int>(idf.size());
-  const int width = std::min(rank + std::max(0, options.oversample), terms);
-  if (terms < 2 * rank || width < rank) {
+  // A small index gets a smaller space: at most a quarter of its articles
+  // or words.
+  const int rank = std::min({std::max(1, options.rank), static_cast<int>(n / 4), terms / 4});
+  if (rank < 2) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "a semantic model of rank ", rank, " needs at least ", 2 * rank,
-        " distinct words shared by two articles; the index has ", terms));
+        "a semantic model needs at least 8 distinct words shared by two articles; the index has ",
+        terms));
   }
+  const int width = std::min(rank + std::max(0, options.oversample), terms);
+  model->rank_ = rank;
+  model->narrow_ = std::clamp(options.similarity_dims, 1, rank);
 
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     model->docids_.push_back(*it);
@@ -139,12 +144,18 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     for (int k = 0; k < rank; ++k) model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
   }
 
-  // Every document's latent vector, folded in like any other text.
-  model->doc_vectors_.assign(total * rank, 0.0f);
+  // Every document's latent vectors, folded in like any other text.
+  const int narrow = model->narrow_;
+  model->wide_vectors_.assign(total * rank, 0.0f);
+  model->narrow_vectors_.assign(total * narrow, 0.0f);
   auto store = [&](size_t index, const Eigen::VectorXf& z) {
-    const float norm = z.norm();
-    if (norm <= 0) return;  // no vocabulary stems: stays zero, matches nothing
-    for (int k = 0; k < rank; ++k) model->doc_vectors_[index * rank + k] = z(k) / norm;
+    // No vocabulary stems: stays zero, matches nothing.
+    if (const float norm = z.norm(); norm > 0) {
+      for (int k = 0; k < rank; ++k) model->wide_vectors_[index * rank + k] = z(k) / norm;
+    }
+    if (const float norm = z.head(narrow).norm(); norm > 0) {
+      for (int k = 0; k < narrow; ++k) model->narrow_vectors_[index * narrow + k] = z(k) / norm;
+    }
   };
   if (fit == total) {
     const Eigen::MatrixXf z = a * v;
@@ -162,15 +173,16 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   return std::shared_ptr<const LsaModel>(std::move(model));
 }
 
-std::vector<float> LsaModel::Project(const SparseVector& tfidf) const {
-  std::vector<float> z(rank_, 0.0f);
+std::vector<float> LsaModel::Project(const SparseVector& tfidf, LsaView view) const {
+  const int dims = this->dims(view);
+  std::vector<float> z(dims, 0.0f);
   bool any = false;
   for (const auto& [term, w] : tfidf) {
     auto it = term_index_.find(term);
     if (it == term_index_.end()) continue;
     any = true;
     const float* row = &term_vectors_[static_cast<size_t>(it->second) * rank_];
-    for (int k = 0; k < rank_; ++k) z[k] += static_cast<float>(w) * row[k];
+    for (int k = 0; k < dims; ++k) z[k] += static_cast<float>(w) * row[k];
   }
   double norm = 0;
   for (float x : z) norm += static_cast<double>(x) * x;
@@ -180,22 +192,25 @@ std::vector<float> LsaModel::Project(const SparseVector& tfidf) const {
   return z;
 }
 
-std::span<const float> LsaModel::DocVector(Xapian::docid did) const {
+std::span<const float> LsaModel::DocVector(Xapian::docid did, LsaView view) const {
   auto it = std::lower_bound(docids_.begin(), docids_.end(), did);
   if (it == docids_.end() || *it != did) return {};
   const size_t index = static_cast<size_t>(it - docids_.begin());
-  return std::span<const float>(&doc_vectors_[index * rank_], rank_);
+  const size_t dims = static_cast<size_t>(this->dims(view));
+  const std::vector<float>& m = view == LsaView::kSimilarity ? narrow_vectors_ : wide_vectors_;
+  return std::span<const float>(&m[index * dims], dims);
 }
 
 std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const float> z, size_t n,
                                                                Xapian::docid skip) const {
   std::vector<std::pair<Xapian::docid, float>> out;
-  if (z.size() != static_cast<size_t>(rank_) || n == 0) return out;
+  const auto dims = static_cast<size_t>(narrow_);
+  if (z.size() != dims || n == 0) return out;
   std::vector<std::pair<float, uint32_t>> scored;
   scored.reserve(docids_.size());
   for (size_t i = 0; i < docids_.size(); ++i) {
     if (docids_[i] == skip) continue;
-    scored.emplace_back(Dot(z, std::span<const float>(&doc_vectors_[i * rank_], rank_)),
+    scored.emplace_back(Dot(z, std::span<const float>(&narrow_vectors_[i * dims], dims)),
                         static_cast<uint32_t>(i));
   }
   const size_t keep = std::min(n, scored.size());
@@ -206,6 +221,26 @@ std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const f
   std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(), better);
   out.reserve(keep);
   for (size_t i = 0; i < keep; ++i) out.emplace_back(docids_[scored[i].second], scored[i].first);
+  return out;
+}
+
+std::vector<std::pair<std::string, float>> LsaModel::Words(std::span<const float> z,
+                                                           size_t n) const {
+  std::vector<std::pair<float, uint32_t>> scored;
+  if (z.size() != static_cast<size_t>(rank_)) return {};
+  scored.reserve(terms_.size());
+  for (size_t t = 0; t < terms_.size(); ++t) {
+    scored.emplace_back(
+        Dot(z, std::span<const float>(&term_vectors_[t * rank_], static_cast<size_t>(rank_))),
+        static_cast<uint32_t>(t));
+  }
+  const size_t keep = std::min(n, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.first > y.first || (x.first == y.first && x.second < y.second);
+                    });
+  std::vector<std::pair<std::string, float>> out;
+  for (size_t i = 0; i < keep; ++i) out.emplace_back(terms_[scored[i].second], scored[i].first);
   return out;
 }
 

@@ -34,9 +34,17 @@
 
 namespace storyline::index {
 
+// Two views of one space: SimilarStories compares articles on the leading
+// `similarity_dims` dimensions (coarse themes; measured best for
+// more-like-this), topic clustering on all `rank` of them (finer topics).
+enum class LsaView { kSimilarity, kTopics };
+
 struct LsaOptions {
-  // Dimensions of the latent space.
-  int rank = 20;
+  // Dimensions of the latent space (the topics view). A small index gets
+  // fewer: at most a quarter of its articles or of its shared words.
+  int rank = 100;
+  // Leading dimensions the similarity view keeps (at most rank).
+  int similarity_dims = 20;
   // Extra random directions and power iterations for the randomized SVD
   // (accuracy of the leading singular vectors).
   int oversample = 10;
@@ -55,24 +63,31 @@ class LsaModel {
  public:
   // Learns the space from every document in `db`. Fails with
   // kFailedPrecondition if the index has too few documents or stems for
-  // a space of any use (fewer than 2 * rank documents).
+  // a space of any use (fewer than 8 articles or 8 shared words).
   static absl::StatusOr<std::shared_ptr<const LsaModel>> Build(const Xapian::Database& db,
                                                                const LsaOptions& options);
 
-  // Latent unit vector of a TF-IDF vector (see tfidf.h). Empty if none of
-  // its stems is in the model.
-  std::vector<float> Project(const SparseVector& tfidf) const;
+  // Latent unit vector of a TF-IDF vector (see tfidf.h) in `view`. Empty
+  // if none of its stems is in the model.
+  std::vector<float> Project(const SparseVector& tfidf,
+                             LsaView view = LsaView::kSimilarity) const;
 
-  // The stored latent vector of document `did` (a docid of the whole
-  // index), or an empty span if the model does not know it.
-  std::span<const float> DocVector(Xapian::docid did) const;
+  // The stored unit vector of document `did` (a docid of the whole index)
+  // in `view`, or an empty span if the model does not know it.
+  std::span<const float> DocVector(Xapian::docid did, LsaView view = LsaView::kSimilarity) const;
 
-  // The `n` documents whose vectors are most similar (cosine) to `z`, best
-  // first, as (docid, cosine). `skip` is left out.
+  // The `n` documents whose similarity-view vectors are most similar
+  // (cosine) to `z`, best first, as (docid, cosine). `skip` is left out.
   std::vector<std::pair<Xapian::docid, float>> Nearest(std::span<const float> z, size_t n,
                                                        Xapian::docid skip = 0) const;
 
+  // How well each word fits a direction of the topics view: the dot
+  // product of `z` with every word's latent vector, as (word, score) for
+  // the `n` best. For naming a cluster by its centroid.
+  std::vector<std::pair<std::string, float>> Words(std::span<const float> z, size_t n) const;
+
   int rank() const { return rank_; }
+  int dims(LsaView view) const { return view == LsaView::kSimilarity ? narrow_ : rank_; }
   size_t document_count() const { return docids_.size(); }
   size_t term_count() const { return term_index_.size(); }
   // A fingerprint of the index the model was built from (see Signature).
@@ -88,11 +103,14 @@ class LsaModel {
   LsaModel() = default;
 
   int rank_ = 0;
+  int narrow_ = 0;  // similarity_dims
   std::string signature_;
   absl::flat_hash_map<std::string, uint32_t> term_index_;
+  std::vector<std::string> terms_;     // by index
   std::vector<float> term_vectors_;    // terms x rank: rows of V
   std::vector<Xapian::docid> docids_;  // sorted
-  std::vector<float> doc_vectors_;     // docids_.size() x rank, unit rows
+  std::vector<float> narrow_vectors_;  // docids_.size() x narrow_, unit rows
+  std::vector<float> wide_vectors_;    // docids_.size() x rank_, unit rows
 };
 
 }  // namespace storyline::index

@@ -59,9 +59,11 @@ ABSL_FLAG(int, flush_threshold, 300,
 ABSL_FLAG(bool, related_stories, true,
           "Serve SimilarStories and Recommend; --norelated_stories makes them answer "
           "UNIMPLEMENTED.");
-ABSL_FLAG(int, semantic_rank, 20,
-          "Dimensions of the latent semantic (LSA) space SimilarStories blends with word "
-          "overlap; 0 turns it off. Rebuilt in the background when the index changes.");
+ABSL_FLAG(int, semantic_rank, 100,
+          "Dimensions of the latent semantic (LSA) space topic clustering works in; 0 turns "
+          "the space off. Rebuilt in the background when the index changes.");
+ABSL_FLAG(int, similarity_dims, 20,
+          "Leading dimensions of that space SimilarStories blends with word overlap.");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
@@ -121,7 +123,9 @@ int Run() {
   std::unique_ptr<index::SemanticSpace> semantic;
   if (const int rank = absl::GetFlag(FLAGS_semantic_rank); rank > 0) {
     semantic = std::make_unique<index::SemanticSpace>(
-        index::SemanticSpaceOptions{.index_dir = index_dir, .lsa = {.rank = rank}});
+        index::SemanticSpaceOptions{.index_dir = index_dir, .lsa = {.rank = rank,
+                                                  .similarity_dims =
+                                                      absl::GetFlag(FLAGS_similarity_dims)}});
   }
   auto pool = std::make_unique<index::SearcherPool>(
       index::SearcherPoolOptions{.index_dir = index_dir,

@@ -85,6 +85,7 @@ TEST_F(LsaTest, NeighboursInTheSpaceShareTheTheme) {
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
     std::span<const float> z = (*model)->DocVector(did);
     ASSERT_EQ(z.size(), 3u);
+    EXPECT_EQ((*model)->DocVector(did, LsaView::kTopics).size(), 3u);
     EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-4);
     for (const auto& [n, cos] : (*model)->Nearest(z, 5, did)) {
       EXPECT_NE(n, did);
@@ -147,9 +148,30 @@ TEST_F(LsaTest, SampledFitStillPlacesEveryArticle) {
   EXPECT_GE(same, 3 * kPerTheme * 9 / 10);
 }
 
-TEST_F(LsaTest, TooSmallForTheRankIsAClearError) {
-  EXPECT_THAT(LsaModel::Build(db_, {.rank = 40}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("at least 80")));
+TEST_F(LsaTest, SmallIndexGetsASmallerSpace) {
+  auto model = LsaModel::Build(db_, {.rank = 40, .similarity_dims = 30});
+  ASSERT_THAT(model, IsOk());
+  // At most a quarter of the articles (15) or of the ~54 shared words.
+  const int rank = (*model)->rank();
+  EXPECT_LE(rank, 3 * kPerTheme / 4);
+  EXPECT_GE(rank, 10);
+  EXPECT_EQ((*model)->dims(LsaView::kSimilarity), rank);
+  EXPECT_EQ((*model)->DocVector(1, LsaView::kTopics).size(), static_cast<size_t>(rank));
+}
+
+TEST(LsaBuildTest, TooSmallAnIndexIsAClearError) {
+  TempDir dir;
+  {
+    auto writer = IndexWriter::Open(dir.path());
+    ASSERT_THAT(writer, IsOk());
+    WriteArticles(**writer, {MakeArticle({.id = "a", .body = "one two three"}),
+                             MakeArticle({.id = "b", .body = "two three four"})});
+  }
+  EXPECT_THAT(LsaModel::Build(Xapian::Database(dir.path()), {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("at least 8")));
+}
+
+TEST_F(LsaTest, LateBuildIsDeadlineExceeded) {
   EXPECT_THAT(LsaModel::Build(db_, {.rank = 3, .deadline = absl::InfinitePast()}),
               StatusIs(absl::StatusCode::kDeadlineExceeded, ::testing::_));
 }
