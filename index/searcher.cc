@@ -305,6 +305,19 @@ absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
   });
 }
 
+absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
+  const std::shared_ptr<const LsaModel> model =
+      semantic_ != nullptr ? semantic_->Current() : nullptr;
+  return WithFreshDatabase("topic clusters", [&]() -> absl::StatusOr<ClusterResults> {
+    Xapian::Query query;
+    if (params.query.find_first_not_of(" \t\r\n") != std::string::npos) {
+      std::string unused;
+      query = ParseQuery(params.query, &unused);
+    }
+    return FindClusters(db_, stemmer_, &df_cache_, model.get(), query, params);
+  });
+}
+
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
   return WithFreshDatabase("recommend",
                            [&] { return FindRecommendations(db_, stemmer_, &df_cache_, params); });

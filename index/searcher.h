@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "index/clusters.h"
 #include "index/related.h"
 #include "index/semantic_space.h"
 #include "storyline/v1/article.pb.h"
@@ -112,6 +113,9 @@ class Searcher {
 
   // Stories similar to a stored article or a text (see related.h).
   absl::StatusOr<SimilarResults> Similar(const SimilarParams& params);
+
+  // Topic clusters of a query's matches (see clusters.h).
+  absl::StatusOr<ClusterResults> Clusters(const ClusterParams& params);
 
   // Recommendations from a reading history (see related.h).
   absl::StatusOr<RecommendResults> Recommend(const RecommendParams& params);

@@ -336,6 +336,67 @@ absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequ
   return p;
 }
 
+absl::StatusOr<index::ClusterParams> ToClusterParams(const v1::TopicClustersRequest& request,
+                                                     absl::Time deadline) {
+  index::ClusterParams p;
+  if (request.query().size() > index::kMaxQueryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("query is ", request.query().size(),
+                                                   " bytes; the limit is ", index::kMaxQueryBytes));
+  }
+  p.query = request.query();
+  if (request.max_documents() < 0 || request.max_documents() > index::kMaxClusterDocuments) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_documents must be between 1 and ", index::kMaxClusterDocuments,
+        " (0 means the default, ", index::kDefaultClusterDocuments, "); got ",
+        request.max_documents()));
+  }
+  p.max_documents =
+      request.max_documents() == 0 ? index::kDefaultClusterDocuments : request.max_documents();
+  if (request.cluster_count() < 0 || request.cluster_count() > index::kMaxClusterCount) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cluster_count must be between 1 and ", index::kMaxClusterCount,
+        " (0 chooses automatically); got ", request.cluster_count()));
+  }
+  p.cluster_count = request.cluster_count();
+  if (request.stories_per_cluster() < 0 ||
+      request.stories_per_cluster() > index::kMaxStoriesPerCluster) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stories_per_cluster must be between 1 and ", index::kMaxStoriesPerCluster,
+        " (0 means the default, ", index::kDefaultStoriesPerCluster, "); got ",
+        request.stories_per_cluster()));
+  }
+  p.stories_per_cluster = request.stories_per_cluster() == 0 ? index::kDefaultStoriesPerCluster
+                                                             : request.stories_per_cluster();
+  if (absl::Status s = ValidateFilter(request.filter()); !s.ok()) return s;
+  p.filter = ToFilterParams(request.filter());
+  p.seed = request.seed();
+  p.deadline = deadline;
+  return p;
+}
+
+void ToClusterResponse(index::ClusterResults results, v1::TopicClustersResponse* response) {
+  for (index::ClusterData& c : results.clusters) {
+    v1::TopicCluster* out = response->add_clusters();
+    out->set_id(c.id);
+    out->set_label(std::move(c.label));
+    for (index::ClusterKeywordData& k : c.keywords) {
+      v1::ClusterKeyword* kw = out->add_keywords();
+      kw->set_term(std::move(k.term));
+      kw->set_weight(k.weight);
+    }
+    out->set_size(static_cast<int32_t>(c.members.size()));
+    out->set_score(c.score);
+    for (auto& [id, score] : c.members) {
+      v1::ClusterMember* m = out->add_members();
+      m->set_article_id(std::move(id));
+      m->set_score(score);
+    }
+    for (v1::Article& a : c.top_stories) *out->add_top_stories() = std::move(a);
+  }
+  for (std::string& id : results.unclustered) response->add_unclustered(std::move(id));
+  response->set_considered_documents(results.considered_documents);
+}
+
 void ToRecommendResponse(index::RecommendResults results, v1::RecommendResponse* response) {
   for (index::RecommendHit& hit : results.hits) {
     v1::RecommendedStory* s = response->add_stories();

@@ -47,6 +47,12 @@ absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequ
                                                          absl::Time now, absl::Time deadline);
 void ToRecommendResponse(index::RecommendResults results, v1::RecommendResponse* response);
 
+// Validates a TopicClustersRequest (query <= 4096 bytes, max_documents
+// 0..10000, cluster_count 0..50, stories_per_cluster 0..100, filter).
+absl::StatusOr<index::ClusterParams> ToClusterParams(const v1::TopicClustersRequest& request,
+                                                     absl::Time deadline);
+void ToClusterResponse(index::ClusterResults results, v1::TopicClustersResponse* response);
+
 }  // namespace storyline::server
 
 #endif  // STORYLINE_SERVER_PROTO_CONVERT_H_

@@ -158,8 +158,19 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
 }
 
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
-                                                      const grpc::ByteBuffer*, grpc::ByteBuffer*) {
-  return Unimplemented("TopicClusters", "is not implemented yet", ctx);
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return Serve<v1::TopicClustersRequest>(
+      "TopicClusters", pool_, options_.inline_reads, ctx, request, response,
+      [ctx](const v1::TopicClustersRequest& req) { return ToClusterParams(req, Deadline(ctx)); },
+      [](index::Searcher& searcher,
+         const index::ClusterParams& params) -> absl::StatusOr<v1::TopicClustersResponse> {
+        absl::StatusOr<index::ClusterResults> results = searcher.Clusters(params);
+        if (!results.ok()) return results.status();
+        v1::TopicClustersResponse reply;
+        ToClusterResponse(std::move(*results), &reply);
+        return reply;
+      });
 }
 
 grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContext* ctx,

@@ -15,6 +15,8 @@
 // fixed-seed sample of --sample query articles (all of them if fewer).
 // Also reports latency percentiles of the SimilarStories calls.
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -26,10 +28,17 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "storyline/client.h"
 
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
-ABSL_FLAG(std::string, mode, "similar", "similar (article_id) or similar-text.");
+ABSL_FLAG(std::string, mode, "similar",
+          "similar (article_id), similar-text, or clusters (TopicClusters of the whole corpus).");
+ABSL_FLAG(std::string, cluster_counts, "labels,0",
+          "clusters: the cluster_count values to ask for; \"labels\" is the corpus's number of "
+          "topics.");
 ABSL_FLAG(std::string, corpus, "", "Labelled JSONL corpus that is (or gets) indexed.");
 ABSL_FLAG(std::string, queries, "", "similar-text: JSONL whose articles' text is the query.");
 ABSL_FLAG(bool, ingest, false, "Ingest --corpus through the server first.");
@@ -65,16 +74,148 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
+// Clustering agreement with the labels: NMI (arithmetic-mean
+// normalization, as scikit-learn's default), ARI and purity.
+struct Agreement {
+  double nmi = 0, ari = 0, purity = 0;
+};
+
+Agreement Compare(const std::vector<int>& truth, const std::vector<int>& found) {
+  const size_t n = truth.size();
+  std::map<std::pair<int, int>, double> joint;
+  std::map<int, double> a, b;
+  for (size_t i = 0; i < n; ++i) {
+    ++joint[{truth[i], found[i]}];
+    ++a[truth[i]];
+    ++b[found[i]];
+  }
+  auto entropy = [n](const std::map<int, double>& m) {
+    double h = 0;
+    for (const auto& [k, c] : m) h -= c / n * std::log(c / n);
+    return h;
+  };
+  double mi = 0;
+  for (const auto& [key, c] : joint) {
+    mi += c / n * std::log(c * n / (a[key.first] * b[key.second]));
+  }
+  const double ha = entropy(a), hb = entropy(b);
+  Agreement out;
+  out.nmi = (ha + hb) > 0 ? mi / ((ha + hb) / 2) : 1.0;
+  auto c2 = [](double v) { return v * (v - 1) / 2; };
+  double index = 0, sa = 0, sb = 0;
+  for (const auto& [key, c] : joint) index += c2(c);
+  for (const auto& [k, c] : a) sa += c2(c);
+  for (const auto& [k, c] : b) sb += c2(c);
+  const double expected = sa * sb / c2(static_cast<double>(n));
+  out.ari = (sa + sb) / 2 - expected != 0 ? (index - expected) / ((sa + sb) / 2 - expected) : 1.0;
+  std::map<int, std::map<int, double>> by_found;
+  for (const auto& [key, c] : joint) by_found[key.second][key.first] += c;
+  double majority = 0;
+  for (const auto& [f, topics] : by_found) {
+    double best = 0;
+    for (const auto& [t, c] : topics) best = std::max(best, c);
+    majority += best;
+  }
+  out.purity = majority / n;
+  return out;
+}
+
+int RunClusters(storyline::Client& client, const std::string& corpus_path) {
+  const std::vector<Labelled> corpus = Load(corpus_path, false);
+  std::map<std::string, int> topic_index;
+  absl::flat_hash_map<std::string, int> truth_of;
+  for (const Labelled& l : corpus) {
+    auto [it, added] = topic_index.emplace(l.topic, static_cast<int>(topic_index.size()));
+    truth_of[l.id] = it->second;
+  }
+  std::vector<std::string> topic_names(topic_index.size());
+  for (const auto& [name, i] : topic_index) topic_names[i] = name;
+  int status = 0;
+  for (absl::string_view count : absl::StrSplit(absl::GetFlag(FLAGS_cluster_counts), ',')) {
+    int k = 0;
+    if (count == "labels") {
+      k = static_cast<int>(topic_index.size());
+    } else if (!absl::SimpleAtoi(count, &k)) {
+      std::fprintf(stderr, "storyline-eval: bad --cluster_counts entry \"%s\"\n",
+                   std::string(count).c_str());
+      return 2;
+    }
+    storyline::v1::TopicClustersRequest req;
+    req.set_max_documents(static_cast<int32_t>(std::min<size_t>(corpus.size(), 10000)));
+    req.set_cluster_count(k);
+    req.set_seed(absl::GetFlag(FLAGS_seed));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto resp = client.TopicClusters(req, {.deadline = absl::Seconds(120)});
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!resp.ok()) {
+      std::fprintf(stderr, "storyline-eval: TopicClusters(cluster_count=%d) failed: %s\n", k,
+                   resp.status().ToString().c_str());
+      status = 1;
+      continue;
+    }
+    std::vector<int> truth, found;
+    for (int c = 0; c < resp->clusters_size(); ++c) {
+      for (const auto& m : resp->clusters(c).members()) {
+        auto it = truth_of.find(m.article_id());
+        if (it == truth_of.end()) continue;
+        truth.push_back(it->second);
+        found.push_back(c);
+      }
+    }
+    for (const std::string& id : resp->unclustered()) {
+      auto it = truth_of.find(id);
+      if (it == truth_of.end()) continue;
+      truth.push_back(it->second);
+      found.push_back(resp->clusters_size());  // "Other topics" counts as one more cluster
+    }
+    const Agreement a = Compare(truth, found);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::printf("{\"mode\":\"clusters\",\"corpus\":\"%s\",\"cluster_count\":%d,"
+                  "\"clusters\":%d,\"unclustered\":%d,\"considered\":%d,\"nmi\":%.4f,"
+                  "\"ari\":%.4f,\"purity\":%.4f,\"ms\":%.1f}\n",
+                  corpus_path.c_str(), k, resp->clusters_size(), resp->unclustered_size(),
+                  resp->considered_documents(), a.nmi, a.ari, a.purity, ms);
+      continue;
+    }
+    std::printf("clusters (cluster_count=%d): %d clusters + %d unclustered of %d considered; "
+                "NMI %.4f, ARI %.4f, purity %.4f; %.0f ms\n",
+                k, resp->clusters_size(), resp->unclustered_size(), resp->considered_documents(),
+                a.nmi, a.ari, a.purity, ms);
+    for (int c = 0; c < resp->clusters_size(); ++c) {
+      const auto& cl = resp->clusters(c);
+      std::map<int, int> topics;
+      for (const auto& m : cl.members()) {
+        auto it = truth_of.find(m.article_id());
+        if (it != truth_of.end()) ++topics[it->second];
+      }
+      int best = -1, best_n = 0;
+      for (const auto& [t, n] : topics) {
+        if (n > best_n) best = t, best_n = n;
+      }
+      std::string keywords;
+      for (int i = 0; i < std::min(5, cl.keywords_size()); ++i) {
+        absl::StrAppend(&keywords, i ? ", " : "", cl.keywords(i).term());
+      }
+      std::printf("  %-28s size %5d  score %.2f  [%s]  mostly %s (%.0f%%)\n",
+                  ("\"" + cl.label() + "\"").c_str(), cl.size(), cl.score(), keywords.c_str(),
+                  best >= 0 ? topic_names[best].c_str() : "-",
+                  cl.size() ? 100.0 * best_n / cl.size() : 0.0);
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
-  if (corpus_path.empty() || (mode != "similar" && mode != "similar-text") ||
+  if (corpus_path.empty() || (mode != "similar" && mode != "similar-text" && mode != "clusters") ||
       (mode == "similar-text" && absl::GetFlag(FLAGS_queries).empty())) {
     std::fprintf(stderr,
-                 "usage: storyline-eval --mode=similar|similar-text --corpus=FILE "
+                 "usage: storyline-eval --mode=similar|similar-text|clusters --corpus=FILE "
                  "[--queries=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
@@ -124,6 +265,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
+
+  if (mode == "clusters") return RunClusters(client, corpus_path);
 
   const bool text_mode = mode == "similar-text";
   std::vector<Labelled> queries = Load(text_mode ? absl::GetFlag(FLAGS_queries) : corpus_path,

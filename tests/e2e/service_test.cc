@@ -286,11 +286,6 @@ TEST_F(ServiceTest, IndexStats) {
   EXPECT_GT(stats->last_commit_time().seconds(), 1700000000);
 }
 
-TEST_F(ServiceTest, FutureRpcsAreUnimplemented) {
-  EXPECT_THAT(client().TopicClusters(v1::TopicClustersRequest()),
-              StatusIs(Code::kUnimplemented, ::testing::_));
-}
-
 TEST_F(ServiceTest, DeadlineIsHonoured) {
   Client::CallOptions tiny{.deadline = absl::Microseconds(1)};
   EXPECT_THAT(client().Search(Query("tidal barrage"), tiny),

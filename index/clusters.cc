@@ -1,0 +1,265 @@
+#include "index/clusters.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "index/kmeans.h"
+#include "index/schema.h"
+#include "index/stopwords.h"
+
+namespace storyline::index {
+namespace {
+
+using storyline::v1::Article;
+
+// A document this far (cosine) from every centroid fits no topic.
+constexpr float kMinMembership = 0.05f;
+// Members whose words describe a cluster, and whose text gives surface forms.
+constexpr size_t kKeywordMembers = 100;
+constexpr size_t kSurfaceMembers = 20;
+constexpr size_t kSurfaceBytesPerMember = 3000;
+constexpr size_t kKeywords = 10;
+constexpr size_t kLabelCandidates = 6;
+
+absl::Status DeadlineError() {
+  return absl::DeadlineExceededError("topic clustering did not finish before the deadline");
+}
+
+bool AllDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+struct Doc {
+  Xapian::docid did = 0;
+  Xapian::Document doc;
+  Article article;  // body kept until the text for surface forms is taken
+};
+
+}  // namespace
+
+namespace clusters_internal {
+
+std::vector<std::pair<std::string, double>> KeywordStems(
+    const std::vector<const SparseVector*>& member_vectors, const Xapian::Database& db,
+    DfCache* df_cache, size_t max) {
+  absl::flat_hash_map<std::string, int> count;
+  for (const SparseVector* v : member_vectors) {
+    for (const auto& [term, w] : *v) ++count[term];
+  }
+  const double m = static_cast<double>(member_vectors.size());
+  const int min_count = std::max(2, static_cast<int>(std::ceil(0.1 * m)));
+  const double n = std::max<double>(1, db.get_doccount());
+  std::vector<std::pair<std::string, double>> scored;
+  for (const auto& [term, c] : count) {
+    if (c < min_count || IsStopStem(term) || AllDigits(absl::string_view(term).substr(1))) continue;
+    const double p = c / m;
+    const double p_index = std::max<double>(df_cache->Get(db, term), 1) / n;
+    if (p <= p_index) continue;
+    scored.emplace_back(term, p * std::log(p / p_index));
+  }
+  const size_t keep = std::min(max, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second > b.second || (a.second == b.second && a.first < b.first);
+                    });
+  scored.resize(keep);
+  return scored;
+}
+
+std::string PickLabel(const std::vector<std::string>& candidates,
+                      const std::vector<std::string>& taken) {
+  for (const std::string& c : candidates) {
+    if (c.empty() || IsStopWord(c)) continue;
+    const std::string lower = absl::AsciiStrToLower(c);
+    bool used = false;
+    for (const std::string& t : taken) used = used || absl::AsciiStrToLower(t) == lower;
+    if (!used) return c;
+  }
+  return "";
+}
+
+}  // namespace clusters_internal
+
+absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::Stem& stemmer,
+                                            DfCache* df_cache, const LsaModel* model,
+                                            const Xapian::Query& query,
+                                            const ClusterParams& p) {
+  const absl::Time start = absl::Now();
+  if (start >= p.deadline) return DeadlineError();
+  ClusterResults out;
+
+  Xapian::Query q = query.empty() ? Xapian::Query::MatchAll : query;
+  if (Xapian::Query f = FilterQuery(p.filter); !f.empty()) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  if (query.empty()) {
+    // "Everything": the newest max_documents stories.
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
+  }
+  const auto max_docs = static_cast<Xapian::doccount>(
+      std::clamp(p.max_documents, 1, kMaxClusterDocuments));
+  Xapian::MSet mset = enquire.get_mset(0, max_docs);
+  if (mset.empty()) return out;
+  if (model == nullptr) {
+    return absl::UnavailableError(
+        "topic clusters need the semantic model, which the server builds a few seconds after "
+        "the index changes; retry shortly (a server started with --semantic_rank=0 has none)");
+  }
+
+  // Documents and their topic-space vectors.
+  const int d = model->dims(LsaView::kTopics);
+  std::vector<Doc> docs;
+  docs.reserve(mset.size());
+  std::vector<float> points(static_cast<size_t>(mset.size()) * d, 0.0f);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Doc& doc = docs.emplace_back();
+    doc.did = *it;
+    doc.doc = it.get_document();
+    if (!doc.article.ParseFromString(doc.doc.get_data())) {
+      return absl::DataLossError(absl::StrCat("stored article for document ", *it,
+                                              " is corrupt; re-ingest it"));
+    }
+    std::span<const float> z = model->DocVector(doc.did, LsaView::kTopics);
+    std::vector<float> folded;
+    if (z.empty()) {
+      folded = model->Project(TfIdfVector(db, doc.did, doc.doc, df_cache), LsaView::kTopics);
+      z = folded;
+    }
+    std::copy(z.begin(), z.end(), points.begin() + static_cast<std::ptrdiff_t>((docs.size() - 1) * d));
+  }
+  out.considered_documents = static_cast<int>(docs.size());
+  const int n = static_cast<int>(docs.size());
+  if (absl::Now() > p.deadline) return DeadlineError();
+
+  // Budget: a short deadline gets fewer restarts and k candidates, not a
+  // late answer.
+  const absl::Duration remaining = p.deadline - absl::Now();
+  const bool hurry = remaining < absl::Milliseconds(50) + absl::Microseconds(100) * n;
+  const PointSet set{.data = points, .n = n, .d = d};
+  int k = p.cluster_count;
+  if (k <= 0) {
+    k = ChooseClusterCount(set, {.min_k = 3,
+                                 .max_k = 15,
+                                 .runs = hurry ? 2 : 3,
+                                 .sample = hurry ? 300 : 1000,
+                                 .seed = p.seed,
+                                 .deadline = absl::Now() + remaining * 0.4});
+  }
+  k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
+  const KMeansResult km = SphericalKMeans(set, {.k = k,
+                                                .restarts = hurry ? 1 : 4,
+                                                .max_iterations = 40,
+                                                .seed = p.seed,
+                                                .deadline = absl::Now() + remaining * 0.5});
+  if (absl::Now() > p.deadline) return DeadlineError();
+
+  // Members per cluster, most central first; misfits and tiny clusters go
+  // to "Other topics".
+  std::vector<std::vector<int>> members(km.k);
+  std::vector<int> unclustered;
+  for (int i = 0; i < n; ++i) {
+    if (km.assignment[i] < 0 || km.similarity[i] < kMinMembership) {
+      unclustered.push_back(i);
+    } else {
+      members[km.assignment[i]].push_back(i);
+    }
+  }
+  const size_t min_size = std::max<size_t>(2, static_cast<size_t>(n) / 200);
+  struct Built {
+    std::vector<int> members;
+    double score = 0;
+  };
+  std::vector<Built> built;
+  for (std::vector<int>& m : members) {
+    if (m.empty()) continue;
+    if (m.size() < min_size && n >= 20) {
+      unclustered.insert(unclustered.end(), m.begin(), m.end());
+      continue;
+    }
+    std::sort(m.begin(), m.end(), [&](int a, int b) {
+      return km.similarity[a] > km.similarity[b] ||
+             (km.similarity[a] == km.similarity[b] && docs[a].did < docs[b].did);
+    });
+    double sum = 0;
+    for (int i : m) sum += km.similarity[i];
+    const double score = std::clamp(sum / static_cast<double>(m.size()), 0.0, 1.0);
+    built.push_back({std::move(m), score});
+  }
+  std::sort(built.begin(), built.end(), [](const Built& a, const Built& b) {
+    return a.members.size() > b.members.size() ||
+           (a.members.size() == b.members.size() && a.score > b.score);
+  });
+
+  std::vector<std::string> labels;
+  for (size_t c = 0; c < built.size(); ++c) {
+    if (absl::Now() > p.deadline) return DeadlineError();
+    const Built& b = built[c];
+    ClusterData& cluster = out.clusters.emplace_back();
+    cluster.id = static_cast<int>(c);
+    cluster.score = b.score;
+
+    // Keywords from the central members' words.
+    const size_t central = std::min(kKeywordMembers, b.members.size());
+    std::vector<SparseVector> vectors;
+    vectors.reserve(central);
+    for (size_t j = 0; j < central; ++j) {
+      const Doc& doc = docs[b.members[j]];
+      vectors.push_back(TfIdfVector(db, doc.did, doc.doc, df_cache));
+    }
+    std::vector<const SparseVector*> ptrs;
+    for (const SparseVector& v : vectors) ptrs.push_back(&v);
+    const auto stems = clusters_internal::KeywordStems(ptrs, db, df_cache, kKeywords * 2);
+
+    std::string text;
+    for (size_t j = 0; j < std::min(kSurfaceMembers, b.members.size()); ++j) {
+      const Article& a = docs[b.members[j]].article;
+      absl::StrAppend(&text, a.title(), ".\n", a.body().substr(0, kSurfaceBytesPerMember), "\n");
+    }
+    const SurfaceForms forms(stemmer, text);
+    const double top = stems.empty() ? 1.0 : stems.front().second;
+    std::vector<std::string> label_stems;
+    for (const auto& [stem, score] : stems) {
+      if (cluster.keywords.size() >= kKeywords) break;
+      std::string word = forms.Word(stem);
+      if (word.size() < 2 || IsStopWord(word)) continue;
+      cluster.keywords.push_back({std::move(word), score / top});
+      if (label_stems.size() < kLabelCandidates) label_stems.push_back(stem);
+    }
+    cluster.label = clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates),
+                                                 labels);
+    if (cluster.label.empty()) {
+      std::vector<std::string> words;
+      for (const ClusterKeywordData& kw : cluster.keywords) words.push_back(kw.term);
+      for (size_t i = 0; i + 1 < words.size() && cluster.label.empty(); ++i) {
+        cluster.label = clusters_internal::PickLabel({words[i] + " " + words[i + 1]}, labels);
+      }
+    }
+    if (cluster.label.empty()) cluster.label = absl::StrCat("topic ", c + 1);
+    labels.push_back(cluster.label);
+
+    cluster.members.reserve(b.members.size());
+    for (int i : b.members) cluster.members.emplace_back(docs[i].article.id(), km.similarity[i]);
+    const size_t stories = static_cast<size_t>(
+        std::clamp(p.stories_per_cluster, 0, kMaxStoriesPerCluster));
+    for (size_t j = 0; j < std::min(stories, b.members.size()); ++j) {
+      Article a = docs[b.members[j]].article;
+      a.clear_body();
+      cluster.top_stories.push_back(std::move(a));
+    }
+  }
+  std::sort(unclustered.begin(), unclustered.end(),
+            [&](int a, int b) { return docs[a].did < docs[b].did; });
+  for (int i : unclustered) out.unclustered.push_back(docs[i].article.id());
+  if (absl::Now() > p.deadline) return DeadlineError();
+  return out;
+}
+
+}  // namespace storyline::index

@@ -1,0 +1,210 @@
+#include "index/kmeans.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "absl/time/clock.h"
+
+namespace storyline::index {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+
+struct Run {
+  std::vector<int> assignment;
+  std::vector<float> similarity;
+  RowMatrix centroids;
+  double objective = -1;
+};
+
+// One k-means++ seeded Lloyd run.
+Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_iterations,
+           std::mt19937_64& rng) {
+  const int n = static_cast<int>(x.rows());
+  const int d = static_cast<int>(x.cols());
+  Run run;
+  run.centroids = RowMatrix::Zero(k, d);
+  // k-means++: each next seed with probability proportional to its squared
+  // cosine distance from the nearest seed so far.
+  std::vector<double> dist(n, 0.0);
+  for (int i : live) dist[i] = 1e9;
+  std::uniform_int_distribution<size_t> first(0, live.size() - 1);
+  int chosen = live[first(rng)];
+  for (int c = 0; c < k; ++c) {
+    run.centroids.row(c) = x.row(chosen);
+    double total = 0;
+    for (int i : live) {
+      const double dd = std::max(0.0, 1.0 - static_cast<double>(x.row(i).dot(x.row(chosen))));
+      dist[i] = std::min(dist[i], dd * dd);
+      total += dist[i];
+    }
+    if (c + 1 == k) break;
+    if (total <= 0) {
+      chosen = live[first(rng)];
+      continue;
+    }
+    std::uniform_real_distribution<double> pick(0, total);
+    double r = pick(rng);
+    chosen = live.back();
+    for (int i : live) {
+      r -= dist[i];
+      if (r <= 0) {
+        chosen = i;
+        break;
+      }
+    }
+  }
+
+  run.assignment.assign(n, -1);
+  run.similarity.assign(n, 0.0f);
+  for (int iter = 0; iter < max_iterations; ++iter) {
+    const RowMatrix sims = x * run.centroids.transpose();  // n x k
+    bool changed = false;
+    double objective = 0;
+    for (int i : live) {
+      Eigen::Index best = 0;
+      const float s = sims.row(i).maxCoeff(&best);
+      if (run.assignment[i] != best) changed = true;
+      run.assignment[i] = static_cast<int>(best);
+      run.similarity[i] = s;
+      objective += s;
+    }
+    run.objective = objective;
+    if (!changed && iter > 0) break;
+    RowMatrix sums = RowMatrix::Zero(k, d);
+    std::vector<int> sizes(k, 0);
+    for (int i : live) {
+      sums.row(run.assignment[i]) += x.row(i);
+      ++sizes[run.assignment[i]];
+    }
+    for (int c = 0; c < k; ++c) {
+      if (sizes[c] == 0) {
+        // An empty cluster takes the point that fits its own worst.
+        int worst = live.front();
+        for (int i : live) {
+          if (run.similarity[i] < run.similarity[worst]) worst = i;
+        }
+        run.similarity[worst] = 2.0f;  // not picked twice
+        sums.row(c) = x.row(worst);
+      }
+      const float norm = sums.row(c).norm();
+      run.centroids.row(c) = norm > 0 ? RowMatrix(sums.row(c) / norm) : sums.row(c);
+    }
+  }
+  // Final similarities against the final centroids.
+  const RowMatrix sims = x * run.centroids.transpose();
+  run.objective = 0;
+  for (int i : live) {
+    Eigen::Index best = 0;
+    run.similarity[i] = sims.row(i).maxCoeff(&best);
+    run.assignment[i] = static_cast<int>(best);
+    run.objective += run.similarity[i];
+  }
+  return run;
+}
+
+}  // namespace
+
+KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& options) {
+  KMeansResult out;
+  out.assignment.assign(points.n, -1);
+  out.similarity.assign(points.n, 0.0f);
+  if (points.n == 0 || points.d == 0) return out;
+  const ConstRowMap x(points.data.data(), points.n, points.d);
+  std::vector<int> live;
+  for (int i = 0; i < points.n; ++i) {
+    if (x.row(i).squaredNorm() > 0) live.push_back(i);
+  }
+  if (live.empty()) return out;
+  const int k = std::clamp(options.k, 1, static_cast<int>(live.size()));
+  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + 1);
+  Run best;
+  const int restarts = std::max(1, options.restarts);
+  for (int r = 0; r < restarts; ++r) {
+    if (r > 0 && absl::Now() > options.deadline) {
+      out.complete = false;
+      break;
+    }
+    Run run = OneRun(x, live, k, options.max_iterations, rng);
+    if (run.objective > best.objective) best = std::move(run);
+  }
+  out.k = k;
+  out.assignment = std::move(best.assignment);
+  out.similarity = std::move(best.similarity);
+  out.objective = best.objective;
+  out.centroids.assign(best.centroids.data(), best.centroids.data() + best.centroids.size());
+  return out;
+}
+
+double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  if (n < 2) return 1.0;
+  int ka = 0, kb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ka = std::max(ka, a[i] + 2);
+    kb = std::max(kb, b[i] + 2);
+  }
+  std::vector<double> table(static_cast<size_t>(ka) * kb, 0), ra(ka, 0), rb(kb, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const int x = a[i] + 1, y = b[i] + 1;  // -1 -> 0
+    ++table[static_cast<size_t>(x) * kb + y];
+    ++ra[x];
+    ++rb[y];
+  }
+  auto c2 = [](double v) { return v * (v - 1) / 2; };
+  double index = 0, sa = 0, sb = 0;
+  for (double v : table) index += c2(v);
+  for (double v : ra) sa += c2(v);
+  for (double v : rb) sb += c2(v);
+  const double expected = sa * sb / c2(static_cast<double>(n));
+  const double max = (sa + sb) / 2;
+  if (max - expected == 0) return 1.0;
+  return (index - expected) / (max - expected);
+}
+
+int ChooseClusterCount(const PointSet& points, const ChooseKOptions& options) {
+  // An even sample keeps the cost flat in the number of points.
+  const int n = points.n;
+  const int m = std::min(n, std::max(1, options.sample));
+  std::vector<float> sample(static_cast<size_t>(m) * points.d);
+  for (int r = 0; r < m; ++r) {
+    const size_t i = static_cast<size_t>(r) * n / m;
+    std::copy_n(points.data.begin() + static_cast<std::ptrdiff_t>(i * points.d), points.d,
+                sample.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * points.d));
+  }
+  const PointSet s{.data = sample, .n = m, .d = points.d};
+  const int max_k = std::min(options.max_k, std::max(1, m / 5));
+  const int min_k = std::min(options.min_k, max_k);
+  int best_k = min_k;
+  double best = -2;
+  for (int k = min_k; k <= max_k; ++k) {
+    if (k > min_k && absl::Now() > options.deadline) break;
+    std::vector<std::vector<int>> runs;
+    for (int r = 0; r < std::max(2, options.runs); ++r) {
+      runs.push_back(SphericalKMeans(s, {.k = k,
+                                         .restarts = 1,
+                                         .max_iterations = 20,
+                                         .seed = options.seed + 1000003ULL * (r + 1) + k})
+                         .assignment);
+    }
+    double agreement = 0;
+    int pairs = 0;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      for (size_t j = i + 1; j < runs.size(); ++j) {
+        agreement += AdjustedRandIndex(runs[i], runs[j]);
+        ++pairs;
+      }
+    }
+    agreement /= std::max(1, pairs);
+    if (agreement > best + 1e-9) {
+      best = agreement;
+      best_k = k;
+    }
+  }
+  return best_k;
+}
+
+}  // namespace storyline::index
