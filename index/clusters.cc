@@ -119,6 +119,8 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
   std::vector<Doc> docs;
   docs.reserve(mset.size());
   std::vector<float> points(static_cast<size_t>(mset.size()) * d, 0.0f);
+  const int nd = model->dims(LsaView::kSimilarity);
+  std::vector<float> narrow(static_cast<size_t>(mset.size()) * nd, 0.0f);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Doc& doc = docs.emplace_back();
     doc.did = *it;
@@ -128,12 +130,18 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
                                               " is corrupt; re-ingest it"));
     }
     std::span<const float> z = model->DocVector(doc.did, LsaView::kTopics);
-    std::vector<float> folded;
-    if (z.empty()) {
-      folded = model->Project(TfIdfVector(db, doc.did, doc.doc, df_cache), LsaView::kTopics);
+    std::span<const float> zn = model->DocVector(doc.did, LsaView::kSimilarity);
+    std::vector<float> folded, folded_narrow;
+    if (z.empty() || zn.empty()) {  // newer than the model: fold it in
+      const SparseVector v = TfIdfVector(db, doc.did, doc.doc, df_cache);
+      folded = model->Project(v, LsaView::kTopics);
+      folded_narrow = model->Project(v, LsaView::kSimilarity);
       z = folded;
+      zn = folded_narrow;
     }
-    std::copy(z.begin(), z.end(), points.begin() + static_cast<std::ptrdiff_t>((docs.size() - 1) * d));
+    const size_t row = docs.size() - 1;
+    std::copy(z.begin(), z.end(), points.begin() + static_cast<std::ptrdiff_t>(row * d));
+    std::copy(zn.begin(), zn.end(), narrow.begin() + static_cast<std::ptrdiff_t>(row * nd));
   }
   out.considered_documents = static_cast<int>(docs.size());
   const int n = static_cast<int>(docs.size());
@@ -154,11 +162,20 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
                                  .deadline = absl::Now() + remaining * 0.4});
   }
   k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
-  const KMeansResult km = SphericalKMeans(set, {.k = k,
+  KMeansResult km = SphericalKMeans(set, {.k = k,
                                                 .restarts = hurry ? 1 : 4,
                                                 .max_iterations = 40,
                                                 .seed = p.seed,
                                                 .deadline = absl::Now() + remaining * 0.5});
+  // Boundary documents follow their nearest neighbours in the similarity
+  // view, whose neighbourhoods are the most topical (bench/README.md).
+  SmoothByNeighbours(set, PointSet{.data = narrow, .n = n, .d = nd},
+                     {.neighbours = 15,
+                      .self_weight = 3,
+                      .iterations = 2,
+                      .margin = 0.05f,
+                      .deadline = absl::Now() + (p.deadline - absl::Now()) * 0.5},
+                     &km);
   if (absl::Now() > p.deadline) return DeadlineError();
 
   // Members per cluster, most central first; misfits and tiny clusters go

@@ -139,6 +139,91 @@ KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& option
   return out;
 }
 
+void SmoothByNeighbours(const PointSet& points, const PointSet& neighbour_space,
+                        const SmoothOptions& options, KMeansResult* result) {
+  const int n = points.n, d = points.d, k = result->k;
+  if (n < 3 || k < 2 || result->centroids.size() != static_cast<size_t>(k) * d) return;
+  if (neighbour_space.n != n) return;
+  const int nd = neighbour_space.d;
+  const ConstRowMap y(neighbour_space.data.data(), n, nd);
+  const ConstRowMap x(points.data.data(), n, d);
+  const ConstRowMap c(result->centroids.data(), k, d);
+  // Ambiguous points: the runner-up centroid is within `margin`.
+  std::vector<int> ambiguous;
+  {
+    const RowMatrix sims = x * c.transpose();
+    for (int i = 0; i < n; ++i) {
+      if (result->assignment[i] < 0) continue;
+      float first = -2, second = -2;
+      for (int j = 0; j < k; ++j) {
+        const float s = sims(i, j);
+        if (s > first) {
+          second = first;
+          first = s;
+        } else if (s > second) {
+          second = s;
+        }
+      }
+      if (first - second < options.margin) ambiguous.push_back(i);
+    }
+  }
+  if (ambiguous.empty()) return;
+  // Their nearest neighbours, a block of rows at a time.
+  const int m = std::min(options.neighbours, n - 1);
+  std::vector<std::vector<int>> neighbours(ambiguous.size());
+  constexpr int kBlock = 256;
+  for (size_t start = 0; start < ambiguous.size(); start += kBlock) {
+    if (absl::Now() > options.deadline) {
+      neighbours.resize(start);
+      break;
+    }
+    const int rows = static_cast<int>(std::min<size_t>(kBlock, ambiguous.size() - start));
+    RowMatrix block(rows, nd);
+    for (int r = 0; r < rows; ++r) block.row(r) = y.row(ambiguous[start + r]);
+    const RowMatrix sims = block * y.transpose();  // rows x n
+    std::vector<std::pair<float, int>> row(n);
+    for (int r = 0; r < rows; ++r) {
+      const int self = ambiguous[start + r];
+      for (int j = 0; j < n; ++j) row[j] = {j == self ? -3.0f : sims(r, j), j};
+      std::partial_sort(row.begin(), row.begin() + m, row.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
+      for (int j = 0; j < m; ++j) neighbours[start + r].push_back(row[j].second);
+    }
+  }
+  std::vector<int>& label = result->assignment;
+  std::vector<int> votes(k);
+  for (int iter = 0; iter < options.iterations; ++iter) {
+    std::vector<int> next = label;
+    for (size_t a = 0; a < neighbours.size(); ++a) {
+      const int i = ambiguous[a];
+      std::fill(votes.begin(), votes.end(), 0);
+      votes[label[i]] += options.self_weight;
+      for (int j : neighbours[a]) {
+        if (label[j] >= 0) ++votes[label[j]];
+      }
+      next[i] = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    }
+    label.swap(next);
+  }
+  // Centroids and similarities of the final assignment.
+  RowMatrix sums = RowMatrix::Zero(k, d);
+  for (int i = 0; i < n; ++i) {
+    if (label[i] >= 0) sums.row(label[i]) += x.row(i);
+  }
+  result->objective = 0;
+  for (int j = 0; j < k; ++j) {
+    const float norm = sums.row(j).norm();
+    if (norm > 0) sums.row(j) /= norm;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (label[i] < 0) continue;
+    result->similarity[i] = x.row(i).dot(sums.row(label[i]));
+    result->objective += result->similarity[i];
+  }
+  result->centroids.assign(sums.data(), sums.data() + sums.size());
+}
+
 double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
   const size_t n = std::min(a.size(), b.size());
   if (n < 2) return 1.0;

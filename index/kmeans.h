@@ -45,6 +45,24 @@ struct KMeansResult {
 // distinct points).
 KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& options);
 
+// Moves points whose clustering is ambiguous (cosine to their own centroid
+// within `margin` of another's) to the majority cluster of their
+// `neighbours` nearest points, their own vote counting `self_weight`; then
+// recomputes centroids and similarities. Topics are contiguous regions, so
+// a boundary point's neighbours know better than two centroids do.
+// Stops early (keeping what is done) at the deadline.
+struct SmoothOptions {
+  int neighbours = 15;
+  int self_weight = 3;
+  int iterations = 2;
+  float margin = 0.1f;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+// `neighbour_space` (the same points, possibly in another space) decides
+// who is near whom.
+void SmoothByNeighbours(const PointSet& points, const PointSet& neighbour_space,
+                        const SmoothOptions& options, KMeansResult* result);
+
 // Adjusted Rand index of two labelings of the same points (-1 labels are
 // one more group).
 double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b);

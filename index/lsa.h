@@ -42,7 +42,7 @@ enum class LsaView { kSimilarity, kTopics };
 struct LsaOptions {
   // Dimensions of the latent space (the topics view). A small index gets
   // fewer: at most a quarter of its articles or of its shared words.
-  int rank = 100;
+  int rank = 150;
   // Leading dimensions the similarity view keeps (at most rank).
   int similarity_dims = 20;
   // Extra random directions and power iterations for the randomized SVD

@@ -59,7 +59,7 @@ ABSL_FLAG(int, flush_threshold, 300,
 ABSL_FLAG(bool, related_stories, true,
           "Serve SimilarStories and Recommend; --norelated_stories makes them answer "
           "UNIMPLEMENTED.");
-ABSL_FLAG(int, semantic_rank, 100,
+ABSL_FLAG(int, semantic_rank, 150,
           "Dimensions of the latent semantic (LSA) space topic clustering works in; 0 turns "
           "the space off. Rebuilt in the background when the index changes.");
 ABSL_FLAG(int, similarity_dims, 20,
