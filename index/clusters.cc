@@ -87,8 +87,7 @@ std::string PickLabel(const std::vector<std::string>& candidates,
 
 absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::Stem& stemmer,
                                             DfCache* df_cache, const LsaModel* model,
-                                            const Xapian::Query& query,
-                                            const ClusterParams& p) {
+                                            const Xapian::Query& query, const ClusterParams& p) {
   const absl::Time start = absl::Now();
   if (start >= p.deadline) return DeadlineError();
   ClusterResults out;
@@ -104,8 +103,8 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
   }
-  const auto max_docs = static_cast<Xapian::doccount>(
-      std::clamp(p.max_documents, 1, kMaxClusterDocuments));
+  const auto max_docs =
+      static_cast<Xapian::doccount>(std::clamp(p.max_documents, 1, kMaxClusterDocuments));
   Xapian::MSet mset = enquire.get_mset(0, max_docs);
   if (mset.empty()) return out;
   if (model == nullptr) {
@@ -126,8 +125,8 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
     doc.did = *it;
     doc.doc = it.get_document();
     if (!doc.article.ParseFromString(doc.doc.get_data())) {
-      return absl::DataLossError(absl::StrCat("stored article for document ", *it,
-                                              " is corrupt; re-ingest it"));
+      return absl::DataLossError(
+          absl::StrCat("stored article for document ", *it, " is corrupt; re-ingest it"));
     }
     std::span<const float> z = model->DocVector(doc.did, LsaView::kTopics);
     std::span<const float> zn = model->DocVector(doc.did, LsaView::kSimilarity);
@@ -154,19 +153,22 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
   const PointSet set{.data = points, .n = n, .d = d};
   int k = p.cluster_count;
   if (k <= 0) {
-    k = ChooseClusterCount(set, {.min_k = 3,
-                                 .max_k = 15,
-                                 .runs = hurry ? 2 : 3,
-                                 .sample = hurry ? 300 : 1000,
-                                 .seed = p.seed,
-                                 .deadline = absl::Now() + remaining * 0.4});
+    // How many themes there are is decided in the similarity view: coarse
+    // themes, and 7x cheaper than the topics view (bench/README.md).
+    k = ChooseClusterCount(PointSet{.data = narrow, .n = n, .d = nd},
+                           {.min_k = 3,
+                            .max_k = 15,
+                            .runs = hurry ? 2 : 3,
+                            .sample = hurry ? 300 : 1000,
+                            .seed = p.seed,
+                            .deadline = absl::Now() + remaining * 0.4});
   }
   k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
   KMeansResult km = SphericalKMeans(set, {.k = k,
-                                                .restarts = hurry ? 1 : 4,
-                                                .max_iterations = 40,
-                                                .seed = p.seed,
-                                                .deadline = absl::Now() + remaining * 0.5});
+                                          .restarts = hurry ? 1 : 4,
+                                          .max_iterations = 40,
+                                          .seed = p.seed,
+                                          .deadline = absl::Now() + remaining * 0.5});
   // Boundary documents follow their nearest neighbours in the similarity
   // view, whose neighbourhoods are the most topical (bench/README.md).
   SmoothByNeighbours(set, PointSet{.data = narrow, .n = n, .d = nd},
@@ -240,7 +242,9 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
       const Article& a = docs[b.members[j]].article;
       absl::StrAppend(&text, a.title(), ".\n", a.body().substr(0, kSurfaceBytesPerMember), "\n");
     }
-    const SurfaceForms forms(stemmer, text);
+    std::vector<std::string> wanted;
+    for (const auto& [stem, score] : stems) wanted.push_back(stem);
+    const SurfaceForms forms(stemmer, text, wanted);
     const double top = stems.empty() ? 1.0 : stems.front().second;
     std::vector<std::string> label_stems;
     for (const auto& [stem, score] : stems) {
@@ -250,8 +254,8 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
       cluster.keywords.push_back({std::move(word), score / top});
       if (label_stems.size() < kLabelCandidates) label_stems.push_back(stem);
     }
-    cluster.label = clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates),
-                                                 labels);
+    cluster.label =
+        clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates), labels);
     if (cluster.label.empty()) {
       std::vector<std::string> words;
       for (const ClusterKeywordData& kw : cluster.keywords) words.push_back(kw.term);
@@ -264,8 +268,8 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
 
     cluster.members.reserve(b.members.size());
     for (int i : b.members) cluster.members.emplace_back(docs[i].article.id(), km.similarity[i]);
-    const size_t stories = static_cast<size_t>(
-        std::clamp(p.stories_per_cluster, 0, kMaxStoriesPerCluster));
+    const size_t stories =
+        static_cast<size_t>(std::clamp(p.stories_per_cluster, 0, kMaxStoriesPerCluster));
     for (size_t j = 0; j < std::min(stories, b.members.size()); ++j) {
       Article a = docs[b.members[j]].article;
       a.clear_body();

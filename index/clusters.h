@@ -49,8 +49,8 @@ struct ClusterParams {
 };
 
 struct ClusterKeywordData {
-  std::string term;  // surface form
-  double weight = 0; // 1 for the strongest keyword
+  std::string term;   // surface form
+  double weight = 0;  // 1 for the strongest keyword
 };
 
 struct ClusterData {

@@ -33,12 +33,12 @@ struct KMeansOptions {
 };
 
 struct KMeansResult {
-  std::vector<int> assignment;      // per point: cluster, or -1 for zero points
-  std::vector<float> similarity;    // per point: cosine to its centroid
-  std::vector<float> centroids;     // k x d, unit rows
-  double objective = 0;             // sum of similarities (higher is better)
+  std::vector<int> assignment;    // per point: cluster, or -1 for zero points
+  std::vector<float> similarity;  // per point: cosine to its centroid
+  std::vector<float> centroids;   // k x d, unit rows
+  double objective = 0;           // sum of similarities (higher is better)
   int k = 0;
-  bool complete = true;             // false if the deadline cut restarts short
+  bool complete = true;  // false if the deadline cut restarts short
 };
 
 // Clusters `points` into options.k groups (fewer if there are fewer
@@ -70,8 +70,8 @@ double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b);
 struct ChooseKOptions {
   int min_k = 3;
   int max_k = 15;
-  int runs = 3;               // clusterings per k whose agreement is measured
-  int sample = 1000;          // points used (an even sample)
+  int runs = 3;       // clusterings per k whose agreement is measured
+  int sample = 1000;  // points used (an even sample)
   uint64_t seed = 0;
   absl::Time deadline = absl::InfiniteFuture();
 };

@@ -86,8 +86,7 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
       auto found = model->term_index_.find(*t);
       if (found == model->term_index_.end()) continue;
-      const float w =
-          (1.0f + std::log(static_cast<float>(t.get_wdf()))) * idf[found->second];
+      const float w = (1.0f + std::log(static_cast<float>(t.get_wdf()))) * idf[found->second];
       row.emplace_back(r, static_cast<int>(found->second), w);
       norm += static_cast<double>(w) * w;
     }
@@ -97,8 +96,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
 
   // Fit on an even sample of at most max_fit_documents.
   const size_t total = model->docids_.size();
-  const size_t fit = std::min<size_t>(total, std::max<Xapian::doccount>(
-                                                 options.max_fit_documents, 2 * rank));
+  const size_t fit =
+      std::min<size_t>(total, std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
   std::vector<Eigen::Triplet<float>> triplets;
   for (size_t r = 0; r < fit; ++r) {
     if ((r & 1023) == 0 && absl::Now() > options.deadline) return Late();
@@ -122,8 +121,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
     y = a * z;
   }
-  const Eigen::MatrixXf q = Orthonormalize(y);           // fit x width
-  const Eigen::MatrixXf bt = a.transpose() * q;          // terms x width = (Q^T A)^T
+  const Eigen::MatrixXf q = Orthonormalize(y);   // fit x width
+  const Eigen::MatrixXf bt = a.transpose() * q;  // terms x width = (Q^T A)^T
   // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
   // the right singular vectors of A are B^T W L^-1/2.
   const Eigen::MatrixXd gram = (bt.transpose() * bt).cast<double>();
@@ -141,7 +140,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
 
   model->term_vectors_.resize(static_cast<size_t>(terms) * rank);
   for (int t = 0; t < terms; ++t) {
-    for (int k = 0; k < rank; ++k) model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
+    for (int k = 0; k < rank; ++k)
+      model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
   }
 
   // Every document's latent vectors, folded in like any other text.

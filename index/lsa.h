@@ -69,8 +69,7 @@ class LsaModel {
 
   // Latent unit vector of a TF-IDF vector (see tfidf.h) in `view`. Empty
   // if none of its stems is in the model.
-  std::vector<float> Project(const SparseVector& tfidf,
-                             LsaView view = LsaView::kSimilarity) const;
+  std::vector<float> Project(const SparseVector& tfidf, LsaView view = LsaView::kSimilarity) const;
 
   // The stored unit vector of document `did` (a docid of the whole index)
   // in `view`, or an empty span if the model does not know it.

@@ -174,8 +174,19 @@ Xapian::Query FilterQuery(const FilterParams& p) {
 // ---------------------------------------------------------------------------
 // SurfaceForms
 
-SurfaceForms::SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text) {
+SurfaceForms::SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text)
+    : SurfaceForms(stemmer, text, {}) {}
+
+SurfaceForms::SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text,
+                           const std::vector<std::string>& wanted) {
   text = text.substr(0, kSurfaceScanBytes);
+  // Stemming only changes endings, so a word can only stem to a wanted
+  // stem if its first two letters match that stem's.
+  absl::flat_hash_set<std::string> prefixes;
+  for (const std::string& z : wanted) prefixes.insert(z.substr(1, 2));
+  auto maybe_wanted = [&](const std::string& lower) {
+    return wanted.empty() || prefixes.contains(absl::string_view(lower).substr(0, 2));
+  };
   std::map<std::string, std::map<std::string, int>> words, pairs;
   std::string prev_key, prev_word;
   size_t i = 0;
@@ -193,6 +204,11 @@ SurfaceForms::SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text) 
     std::string lower = word;
     for (char& c : lower) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!maybe_wanted(lower)) {
+      prev_key.clear();
+      i = j;
+      continue;
     }
     const std::string key = "Z" + stem(lower);
     ++words[key][word];

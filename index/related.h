@@ -105,6 +105,11 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
 class SurfaceForms {
  public:
   SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text);
+  // Learns only words that may stem to one of `wanted` (Z-prefixed stems):
+  // a word is stemmed only if it starts like one of them, which skips most
+  // of the stemming cost. Phrases then pair adjacent wanted words.
+  SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text,
+               const std::vector<std::string>& wanted);
   // Words and two-word phrases for `zterms` (Z-prefixed stems, most
   // important first): at most `max` entries, never stems.
   std::vector<std::string> Readable(const std::vector<std::string>& zterms, size_t max) const;

@@ -47,8 +47,8 @@ SparseVector ComputeTfIdfVector(const Xapian::Database& db, const Xapian::Docume
   return v;  // termlists are sorted, so v is too
 }
 
-SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did,
-                         const Xapian::Document& doc, DfCache* cache) {
+SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                         DfCache* cache) {
   if (did != 0) {
     if (const DfCache::Vector* v = cache->FindVector(did)) return *v;
   }

@@ -60,8 +60,8 @@ SparseVector ComputeTfIdfVector(const Xapian::Database& db, const Xapian::Docume
 // ComputeTfIdfVector, cached for documents in the index. `did` must be the
 // docid in `db` as a whole (Document::get_docid() is the shard's own docid,
 // which collides across shards); 0 means "not in the index, do not cache".
-SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did,
-                         const Xapian::Document& doc, DfCache* cache);
+SparseVector TfIdfVector(const Xapian::Database& db, Xapian::docid did, const Xapian::Document& doc,
+                         DfCache* cache);
 
 // Dot product of two sorted sparse vectors (their cosine, since both are
 // normalized).

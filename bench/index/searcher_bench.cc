@@ -15,6 +15,7 @@
 //   BM_SearcherSearch    storyline::index::Searcher::Search: the same plus
 //                        reopen(), filters, snippets and article decoding;
 //                        the in-process ceiling of the gRPC Search RPC.
+//   BM_TopicClusters/N   Searcher::Clusters of the newest N articles.
 //   BM_PrepareArticle    ArticleIndexer::Prepare (term generation) alone.
 //
 // Recent run: see bench/README.md.
@@ -164,6 +165,36 @@ void BM_SearcherSearchNoSnippets(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SearcherSearchNoSnippets)->Unit(benchmark::kMicrosecond);
+
+// TopicClusters in process, for 500 / 2,000 / 10,000 documents (the
+// newest of the index), automatic cluster count, a new seed each time.
+// The semantic model is built once, before timing.
+void BM_TopicClusters(benchmark::State& state) {
+  static storyline::index::SemanticSpace* space = [] {
+    auto* s = new storyline::index::SemanticSpace(
+        {.index_dir = IndexDir(), .lsa = {}, .background = false});
+    (void)s->Refresh();
+    return s;
+  }();
+  auto searcher = storyline::index::Searcher::Open(IndexDir(), space);
+  if (!searcher.ok() || space->Current() == nullptr) {
+    state.SkipWithError("cannot open index or build its semantic model");
+    return;
+  }
+  storyline::index::ClusterParams params;
+  params.max_documents = static_cast<int>(state.range(0));
+  uint64_t seed = 0;
+  for (auto _ : state) {
+    params.seed = seed++;
+    auto results = (*searcher)->Clusters(params);
+    if (!results.ok()) {
+      state.SkipWithError(std::string(results.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(results);
+  }
+}
+BENCHMARK(BM_TopicClusters)->Arg(500)->Arg(2000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 void BM_PrepareArticle(benchmark::State& state) {
   storyline::index::ArticleIndexer indexer;

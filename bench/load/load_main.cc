@@ -9,6 +9,7 @@
 //           Search RPC each, `--concurrency` client threads.
 //   get     GetArticle of random corpus ids.
 //   similar SimilarStories of random corpus ids.
+//   clusters   TopicClusters of the newest --cluster_documents articles.
 //   recommend  Recommend with a 20-article history of random corpus ids.
 // Requests are bounded in count and time (--max_seconds); only loopback or
 // the given address is contacted.
@@ -25,6 +26,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "storyline/client.h"
 
@@ -32,6 +34,8 @@ ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, workloads, "search", "Comma-separated: search, get.");
 ABSL_FLAG(std::string, corpus, "", "JSONL corpus the queries and ids are drawn from.");
 ABSL_FLAG(int, requests, 1000, "Requests per workload.");
+ABSL_FLAG(int, cluster_documents, 500, "clusters: max_documents per request.");
+ABSL_FLAG(int, cluster_count, 0, "clusters: cluster_count per request (0 = automatic).");
 ABSL_FLAG(int, concurrency, 1, "Client threads.");
 ABSL_FLAG(int, warmup, 50, "Untimed requests before measuring.");
 ABSL_FLAG(uint32_t, seed, 42, "Random seed for query selection.");
@@ -179,6 +183,17 @@ int main(int argc, char** argv) {
           req.add_history()->set_article_id(ids[(i * 20 + h) % ids.size()]);
         }
         return client.Recommend(req).ok();
+      });
+    } else if (w == "clusters") {
+      // TopicClusters of the newest --cluster_documents articles, a new
+      // seed each time.
+      const std::string name = absl::StrCat("clusters/", absl::GetFlag(FLAGS_cluster_documents));
+      RunWorkload(name, n, [&](int i) {
+        storyline::v1::TopicClustersRequest req;
+        req.set_max_documents(absl::GetFlag(FLAGS_cluster_documents));
+        req.set_cluster_count(absl::GetFlag(FLAGS_cluster_count));
+        req.set_seed(static_cast<uint64_t>(i));
+        return client.TopicClusters(req, {.deadline = absl::Seconds(30)}).ok();
       });
     } else if (w == "get") {
       RunWorkload("get", n, [&](int i) { return client.GetArticle(ids[i % ids.size()]).ok(); });

@@ -27,10 +27,10 @@ using ::storyline::testing::StatusIs;
 using ::storyline::testing::TempDir;
 
 const std::vector<std::vector<std::string>> kThemes = {
-    {"striker", "goal", "keeper", "penalty", "midfield", "league", "referee", "stadium",
-     "coach", "transfer", "derby", "fixture", "winger", "tackle", "offside", "season"},
-    {"inflation", "bank", "rates", "bond", "market", "shares", "investor", "profit",
-     "dividend", "currency", "lending", "mortgage", "treasury", "earnings", "deficit", "yield"},
+    {"striker", "goal", "keeper", "penalty", "midfield", "league", "referee", "stadium", "coach",
+     "transfer", "derby", "fixture", "winger", "tackle", "offside", "season"},
+    {"inflation", "bank", "rates", "bond", "market", "shares", "investor", "profit", "dividend",
+     "currency", "lending", "mortgage", "treasury", "earnings", "deficit", "yield"},
     {"comet", "orbit", "telescope", "galaxy", "planet", "rocket", "launch", "astronaut",
      "satellite", "nebula", "asteroid", "crater", "lunar", "module", "probe", "spacecraft"},
 };
@@ -102,9 +102,7 @@ TEST_F(LsaTest, WordsNeverSeenTogetherStillPointTheSameWay) {
   auto model = LsaModel::Build(db_, {.rank = 3});
   ASSERT_THAT(model, IsOk());
   Xapian::Stem stem("english");
-  auto one = [&](const std::string& w) {
-    return (*model)->Project({{"Z" + stem(w), 1.0}});
-  };
+  auto one = [&](const std::string& w) { return (*model)->Project({{"Z" + stem(w), 1.0}}); };
   const std::vector<float> striker = one("striker"), stadium = one("stadium"), comet = one("comet");
   ASSERT_FALSE(striker.empty());
   EXPECT_GT(LsaModel::Dot(striker, stadium), 0.8);
