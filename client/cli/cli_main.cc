@@ -19,9 +19,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli/ingest.h"
 #include "client/cli/output.h"
@@ -57,6 +59,10 @@ struct RecommendFlags {
 struct ClustersFlags {
   std::vector<std::string> query;
   int32_t count = 0;
+  int32_t max_documents = 0;
+  int32_t stories = 0;
+  uint64_t seed = 0;
+  std::string since;  // RFC 3339 time, or an age such as 36h or 7d
 };
 
 // google.protobuf.Timestamp covers 0001-01-01T00:00:00Z through
@@ -189,7 +195,8 @@ void PrintStats(const v1::IndexStats& stats) {
             << (stats.has_last_commit_time() ? FormatTimestamp(stats.last_commit_time())
                                              : std::string("never"))
             << '\n'
-            << "semantic:    " << FormatCount(stats.semantic_articles()) << " articles in the model\n";
+            << "semantic:    " << FormatCount(stats.semantic_articles())
+            << " articles in the model\n";
 }
 
 void PrintDeleted(const v1::DeleteArticlesResponse& response) {
@@ -261,10 +268,13 @@ void PrintClusters(const v1::TopicClustersResponse& response) {
       std::cout << indent << "- " << TitleOf(story) << "  (" << Sanitize(story.id()) << ")\n";
     }
   }
-  if (response.considered_documents() > 0 || response.unclustered_size() > 0) {
+  if (response.unclustered_size() > 0) {
+    std::cout << "\nOther topics  (" << FormatCount(response.unclustered_size())
+              << (response.unclustered_size() == 1 ? " story" : " stories") << ")\n";
+  }
+  if (response.considered_documents() > 0) {
     std::cout << "\nclustered " << FormatCount(response.considered_documents())
-              << " matching articles; " << FormatCount(response.unclustered_size())
-              << " left unclustered\n";
+              << " matching articles into " << response.clusters_size() << " topics\n";
   }
 }
 
@@ -365,10 +375,44 @@ int RunRecommend(Client& client, const GlobalFlags& global, const RecommendFlags
   return PrintResponse(global, response, PrintRecommended);
 }
 
+// --since: "7d", "36h", "90m" (that long before now) or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseSince(const std::string& value, absl::Time now) {
+  absl::Duration age;
+  int64_t days = 0;
+  if (value.size() > 1 && value.back() == 'd' &&
+      absl::SimpleAtoi(absl::string_view(value).substr(0, value.size() - 1), &days) && days >= 0 &&
+      days <= 100000) {
+    return now - absl::Hours(24 * days);
+  }
+  if (absl::ParseDuration(value, &age) && age >= absl::ZeroDuration() &&
+      age <= absl::Hours(24 * 100000)) {
+    return now - age;
+  }
+  absl::StatusOr<absl::Time> t = ParseTimeFlag("--since", value);
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--since: \"", Sanitize(value),
+        "\" is neither an age (7d, 36h, 90m) nor an RFC 3339 time like 2025-01-31T00:00:00Z"));
+  }
+  return t;
+}
+
 int RunClusters(Client& client, const GlobalFlags& global, const ClustersFlags& flags) {
   v1::TopicClustersRequest request;
   request.set_query(absl::StrJoin(flags.query, " "));
   request.set_cluster_count(flags.count);
+  request.set_max_documents(flags.max_documents);
+  request.set_stories_per_cluster(flags.stories);
+  request.set_seed(flags.seed);
+  if (!flags.since.empty()) {
+    absl::StatusOr<absl::Time> since = ParseSince(flags.since, absl::Now());
+    if (!since.ok()) return ReportUsageError(since.status().message());
+    const int64_t s = absl::ToUnixSeconds(*since);
+    if (s < kMinTimestampSeconds || s > kMaxTimestampSeconds) {
+      return ReportUsageError("--since is outside the years 0001..9999");
+    }
+    request.mutable_filter()->mutable_published_after()->set_seconds(s);
+  }
   absl::StatusOr<v1::TopicClustersResponse> response =
       TimedCall(global, "clusters", [&] { return client.TopicClusters(request); });
   return PrintResponse(global, response, PrintClusters);
@@ -493,6 +537,15 @@ int Main(int argc, char** argv) {
   clusters_cmd->add_option("query", clusters.query, "Query words (empty: everything)")->check(utf8);
   clusters_cmd->add_option("-k,--k", clusters.count, "Number of clusters (0: automatic, max 50)")
       ->check(non_negative);
+  clusters_cmd->add_option("--since", clusters.since,
+                           "Only stories published since: an age (7d, 36h) or an RFC 3339 time");
+  clusters_cmd
+      ->add_option("--max-documents", clusters.max_documents,
+                   "Top matches to cluster (default 500, max 10000)")
+      ->check(non_negative);
+  clusters_cmd->add_option("--stories", clusters.stories, "Headlines per cluster (default 3)")
+      ->check(non_negative);
+  clusters_cmd->add_option("--seed", clusters.seed, "Seed, for repeatable clusters");
 
   // Set last: the footer is inherited by subcommands created after it.
   app.footer(
