@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Reproduces the related-stories (issue 3) and topic-cluster (issue 4)
+# figures in bench/README.md, each on a fresh index through a real server:
+#   BBC            SimilarStories by id P@10; TopicClusters k=5 and auto
+#   20news train   SimilarStories by text (test articles) P@10;
+#                  SimilarStories/Recommend latency; TopicClusters latency
+#                  for 500 / 2,000 / 10,000 documents
+#   20news test    TopicClusters k=20 and auto
+# Loopback only. Takes about 5 minutes on 2 cores.
+#   bench/quality_figures.sh [BUILD_DIR] [DATA_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+DATA=${2:-../shared/data}
+WORK=$(mktemp -d)
+PID=
+trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+start_server() {
+  [[ -n "$PID" ]] && { kill "$PID"; wait "$PID" || true; }
+  rm -rf "$WORK/index" "$WORK/port"
+  "$BUILD/server/storyline-server" --index_dir="$WORK/index" --listen=127.0.0.1:0 \
+    --port_file="$WORK/port" --log_level=warn &
+  PID=$!
+  for _ in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done
+  ADDR=127.0.0.1:$(cat "$WORK/port")
+}
+EVAL="$BUILD/bench/storyline-eval"
+LOAD="$BUILD/bench/storyline-load"
+
+echo "== BBC"
+start_server
+"$EVAL" --addr="$ADDR" --mode=similar --ingest --corpus="$DATA/bbc/articles.jsonl"
+"$EVAL" --addr="$ADDR" --mode=clusters --corpus="$DATA/bbc/articles.jsonl"
+
+echo "== 20news: train indexed, test as text"
+start_server
+"$EVAL" --addr="$ADDR" --mode=similar-text --ingest \
+  --corpus="$DATA/20news/articles-train.jsonl" --queries="$DATA/20news/articles-test.jsonl"
+"$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
+  --workloads=similar,recommend
+for docs in 500 2000 10000; do
+  n=200; [[ $docs == 10000 ]] && n=30
+  "$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=$n \
+    --workloads=clusters --cluster_documents=$docs
+done
+
+echo "== 20news test, clustered"
+start_server
+"$EVAL" --addr="$ADDR" --mode=clusters --ingest --corpus="$DATA/20news/articles-test.jsonl"
