@@ -13,6 +13,7 @@
 #include "index/page_token.h"
 #include "index/schema.h"
 #include "index/snippet.h"
+#include "index/stopwords.h"
 #include "index/xapian_status.h"
 
 namespace storyline::index {
@@ -30,6 +31,17 @@ constexpr size_t kSnippetBytes = 240;
 // any realistic result set.
 constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
 constexpr Xapian::doccount kMinCheckAtLeast = 100;
+// Ranking (bench/README.md, "Search relevance"): textbook BM25 parameters;
+// the top kRerankDepth BM25 results re-ranked by
+//   BM25 / best BM25 + kSemanticWeight * cosine(query, article)
+// in the semantic model's topics view (latent semantic indexing as a
+// second-stage ranker). RELEVANCE_RECENCY re-ranks the top
+// kRecencyDepth by relevance * (1 + decay) / 2.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.75;
+constexpr Xapian::doccount kRerankDepth = 100;
+constexpr double kSemanticWeight = 1.0;
+constexpr Xapian::doccount kRecencyDepth = 1000;
 
 std::optional<unsigned> FacetSlot(absl::string_view field) {
   if (field == "topic") return kSlotTopic;
@@ -92,7 +104,10 @@ uint64_t SearchFingerprint(const SearchParams& p) {
       p.query, "\x1f", absl::StrJoin(topics, "\x1e"), "\x1f",
       absl::StrJoin(sources, "\x1e"), "\x1f", time_str(p.published_after), "\x1f",
       time_str(p.published_before), "\x1f", static_cast<int>(p.order), "\x1f",
-      absl::StrJoin(p.facets, "\x1e")));
+      absl::StrJoin(p.facets, "\x1e"), "\x1f",
+      p.order == SortOrder::kRelevanceRecency
+          ? absl::StrCat(absl::ToInt64Seconds(p.recency_half_life))
+          : std::string()));
 }
 
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
@@ -114,6 +129,10 @@ Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* se
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);
   parser_.set_default_op(Xapian::Query::OP_OR);
+  // Query-time stop words (the SMART list): "what", "of", "the" carry no
+  // topic. Xapian keeps them inside phrases and when they are all there is.
+  for (const std::string& w : EnglishStopWords()) stopper_.add(w);
+  parser_.set_stopper(&stopper_);
   parser_.add_prefix("title", kPrefixTitle);
   // Filter values are stored case-folded, so fold what the user typed too.
   parser_.add_boolean_prefix("topic", (new FoldedBooleanField(kPrefixTopic))->release());
@@ -217,6 +236,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   }
 
   Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
   enquire.set_query(query);
   if (p.order == SortOrder::kNewest) {
     enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
@@ -240,28 +260,89 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   const int page_size = std::clamp(p.page_size, 1, kMaxPageSize);
   const auto offset = static_cast<Xapian::doccount>(
       std::clamp<int64_t>(p.offset, 0, kMaxResultOffset));
+  const bool has_words = p.query.find_first_not_of(" \t\r\n") != std::string::npos;
+  // Re-ranked orders fetch their whole re-ranking window while the page
+  // falls inside it; past it, results keep their first-stage order.
+  Xapian::doccount depth = 0;
+  std::shared_ptr<const LsaModel> model;
+  if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr) {
+    model = semantic_->Current();
+    if (model != nullptr) depth = kRerankDepth;
+  } else if (p.order == SortOrder::kRelevanceRecency) {
+    depth = kRecencyDepth;
+  }
+  const bool rerank = depth > 0 && offset < depth;
+  const Xapian::doccount first = rerank ? 0 : offset;
+  const Xapian::doccount want =
+      rerank ? std::max<Xapian::doccount>(depth, offset + page_size + 1) : page_size + 1;
   // Look at a few more matches than the page needs so total_size is exact
   // for small result sets (Xapian's bare estimate was off by 2x on the
   // demo corpus); with facets, at everything so counts are exact.
   const Xapian::doccount check_at_least =
-      spies.empty() ? offset + page_size + kMinCheckAtLeast : kFacetCheckAtLeast;
-  Xapian::MSet mset = enquire.get_mset(offset, page_size + 1, check_at_least);
+      spies.empty() ? first + want + kMinCheckAtLeast : kFacetCheckAtLeast;
+  Xapian::MSet mset = enquire.get_mset(first, want, check_at_least);
   if (absl::Now() > p.deadline) return DeadlineError();
 
   out.total_estimate = mset.get_matches_estimated();
-  out.has_more = mset.size() > static_cast<Xapian::doccount>(page_size) &&
+  // Ranked list of (mset index, score) from `offset` on.
+  std::vector<std::pair<Xapian::doccount, double>> ranked;
+  ranked.reserve(mset.size());
+  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it.get_rank() - first, it.get_weight());
+  std::vector<float> query_z;
+  if (rerank) {
+    const double top = std::max(1e-9, mset.get_max_attained());
+    const size_t window = std::min<size_t>(ranked.size(), depth);
+    if (p.order == SortOrder::kRelevance) {
+      query_z = QueryVector(*model, query);
+      for (size_t r = 0; r < window; ++r) {
+        const Xapian::docid did = *mset[static_cast<Xapian::doccount>(r)];
+        ranked[r].second = ranked[r].second / top + kSemanticWeight * Semantic(*model, query_z, did);
+      }
+    } else {
+      // Decay relative to the newest candidate: "recent" means recent for
+      // this query, in a live index (≈ now) and in an archive alike.
+      double newest = -1e300;
+      std::vector<double> when(window, -1e300);
+      for (size_t r = 0; r < window; ++r) {
+        const std::string v = mset[static_cast<Xapian::doccount>(r)].get_document().get_value(kSlotPublishTime);
+        if (!v.empty()) when[r] = Xapian::sortable_unserialise(v);
+        newest = std::max(newest, when[r]);
+      }
+      const double half_life = std::max(1.0, absl::ToDoubleSeconds(p.recency_half_life));
+      for (size_t r = 0; r < window; ++r) {
+        const double decay = when[r] <= -1e300 ? 0.0 : std::pow(0.5, (newest - when[r]) / half_life);
+        ranked[r].second = ranked[r].second / top * (1 + decay) / 2;
+      }
+    }
+    std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (size_t r = window; r < ranked.size(); ++r) ranked[r].second /= top;
+    ranked.erase(ranked.begin(), ranked.begin() + std::min<size_t>(offset, ranked.size()));
+  } else if (depth > 0) {
+    // Past the re-ranking window: the same scale as the pages before it.
+    const double top = std::max(1e-9, mset.get_max_attained());
+    for (auto& r : ranked) r.second /= top;
+  }
+  out.has_more = ranked.size() > static_cast<size_t>(page_size) &&
                  offset + page_size < static_cast<Xapian::doccount>(kMaxResultOffset);
-  out.hits.reserve(std::min<size_t>(mset.size(), page_size));
+  out.hits.reserve(std::min<size_t>(ranked.size(), page_size));
   const Highlighter highlighter(stemmer_, QueryStems(query));
-  int n = 0;
-  for (auto it = mset.begin(); it != mset.end() && n < page_size; ++it, ++n) {
+  for (size_t n = 0; n < ranked.size() && n < static_cast<size_t>(page_size); ++n) {
+    const auto it = mset[ranked[n].first];
     SearchHit& hit = out.hits.emplace_back();
-    const std::string data = it.get_document().get_data();
-    if (!hit.article.ParseFromString(data)) {
+    const Xapian::Document doc = it.get_document();
+    if (!hit.article.ParseFromString(doc.get_data())) {
       return absl::DataLossError(absl::StrCat("stored article for document ", *it,
                                               " is corrupt; re-ingest it"));
     }
-    hit.score = it.get_weight();
+    hit.score = ranked[n].second;
+    if (p.explain) {
+      hit.explanation = Explain(
+          query, *it, doc, hit.score, p.query,
+          depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
+          rerank && !query_z.empty() ? Semantic(*model, query_z, *it) : 0.0,
+          p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
+    }
     if (p.snippets) {
       hit.snippet = highlighter.Snippet(
           hit.article.body().empty() ? hit.article.title() : hit.article.body(), kSnippetBytes);
@@ -279,6 +360,88 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     }
   }
   if (absl::Now() > p.deadline) return DeadlineError();
+  return out;
+}
+
+std::vector<float> Searcher::QueryVector(const LsaModel& model, const Xapian::Query& query) {
+  // The query's word stems, weighted by idf like a document's TF-IDF.
+  SparseVector v;
+  const double n = std::max<double>(1, db_.get_doccount());
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    const std::string term = *it;
+    if (!IsVectorTerm(term)) continue;
+    const double w = TfIdfWeight(1, df_cache_.Get(db_, term), n);
+    if (w > 0) v.emplace_back(term, w);
+  }
+  return model.Project(v, LsaView::kTopics);
+}
+
+double Searcher::Semantic(const LsaModel& model, const std::vector<float>& query_z,
+                          Xapian::docid did) {
+  if (query_z.empty()) return 0;
+  std::span<const float> z = model.DocVector(did, LsaView::kTopics);
+  std::vector<float> folded;
+  if (z.empty()) {  // newer than the model
+    folded = model.Project(TfIdfVector(db_, did, db_.get_document(did), &df_cache_),
+                           LsaView::kTopics);
+    z = folded;
+  }
+  return z.empty() ? 0.0 : LsaModel::Dot(query_z, z);
+}
+
+std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapian::docid did,
+                                                const Xapian::Document& doc, double score,
+                                                const std::string& text, double scale,
+                                                double semantic, const char* rest_label) {
+  // The words as typed, by stem, so "barrages" explains as "barrages".
+  absl::flat_hash_map<std::string, std::string> typed;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    typed.try_emplace("Z" + stemmer_(FoldCase(word)), word);
+    word.clear();
+  };
+  for (char c : text) {
+    if (IsWordByte(static_cast<unsigned char>(c))) {
+      word.push_back(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  // BM25 per matched term, as Xapian's BM25Weight computes it (k2 = 0,
+  // k3 = 1, min_normlen 0.5).
+  const double n = std::max<double>(1, db_.get_doccount());
+  const double avlen = std::max(1e-9, db_.get_avlength());
+  const double normlen = std::max(db_.get_doclength(did) / avlen, 0.5);
+  std::vector<TermContribution> out;
+  double explained = 0;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    const std::string term = *it;
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    if (t == doc.termlist_end() || *t != term || t.get_wdf() == 0) continue;
+    const double df = std::max<double>(1, df_cache_.Get(db_, term));
+    double tw = (n - df + 0.5) / (df + 0.5);
+    if (tw < 2) tw = tw * 0.5 + 1;
+    const double wdf = t.get_wdf();
+    const double w = std::log(tw) * (kBm25K1 + 1) * wdf /
+                     (kBm25K1 * (normlen * kBm25B + (1 - kBm25B)) + wdf) / scale;
+    auto found = typed.find(term);
+    out.push_back({found != typed.end() ? found->second : term.substr(1), w});
+    explained += w;
+  }
+  if (semantic != 0) {
+    out.push_back({"(semantic similarity)", kSemanticWeight * semantic});
+    explained += kSemanticWeight * semantic;
+  }
+  std::sort(out.begin(), out.end(), [](const TermContribution& a, const TermContribution& b) {
+    return a.weight > b.weight || (a.weight == b.weight && a.term < b.term);
+  });
+  // Whatever the terms do not account for: phrase structure, recency
+  // decay, expansion.
+  const double rest = score - explained;
+  if (std::abs(rest) > 1e-6 * std::max(1.0, std::abs(score))) out.push_back({rest_label, rest});
   return out;
 }
 

@@ -26,7 +26,10 @@
 
 namespace storyline::index {
 
-enum class SortOrder { kRelevance, kNewest };
+// kRelevance: BM25, with the top results re-ranked by semantic similarity
+// (see Searcher). kNewest: publish time, newest first. kRelevanceRecency:
+// relevance scaled by a publish-time decay.
+enum class SortOrder { kRelevance, kNewest, kRelevanceRecency };
 
 // What to search for. The server validates requests before building one of
 // these; the searcher clamps anything still out of range.
@@ -50,14 +53,24 @@ struct SearchParams {
   bool include_body = false;
   // Build highlighted snippets (most of a query's CPU after the match).
   bool snippets = true;
+  // Per hit, the matched terms' contributions to the score.
+  bool explain = false;
+  // Half-life of the kRelevanceRecency decay.
+  absl::Duration recency_half_life = absl::Hours(24 * 7);
   // The search fails with kDeadlineExceeded rather than answer after this.
   absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct TermContribution {
+  std::string term;
+  double weight = 0;
 };
 
 struct SearchHit {
   storyline::v1::Article article;
   double score = 0;
   std::string snippet;  // body extract, query terms in <em>...</em>
+  std::vector<TermContribution> explanation;  // with SearchParams::explain
 };
 
 struct FacetCount {
@@ -135,6 +148,15 @@ class Searcher {
   template <typename Fn>
   auto WithFreshDatabase(const char* what, Fn fn) -> decltype(fn());
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
+  // The query's latent vector (topics view), and a document's cosine to it.
+  std::vector<float> QueryVector(const LsaModel& model, const Xapian::Query& query);
+  double Semantic(const LsaModel& model, const std::vector<float>& query_z, Xapian::docid did);
+  // The terms of `query` that `doc` matches, with their share of `score`
+  // (BM25 per term divided by `scale`, plus the semantic part).
+  std::vector<TermContribution> Explain(const Xapian::Query& query, Xapian::docid did,
+                                        const Xapian::Document& doc, double score,
+                                        const std::string& text, double scale, double semantic,
+                                        const char* rest_label);
   // `text` with each word whose stem is not indexed replaced by the
   // spelling dictionary's suggestion; empty if nothing was replaced.
   std::string CorrectSpelling(const std::string& text);
@@ -144,6 +166,7 @@ class Searcher {
   const SemanticSpace* const semantic_;
   Xapian::Stem stemmer_;
   Xapian::QueryParser parser_;
+  Xapian::SimpleStopper stopper_;
   DfCache df_cache_;
 };
 

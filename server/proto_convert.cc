@@ -85,6 +85,17 @@ absl::Status ValidateFilter(const v1::Filter& filter) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
+                                          absl::string_view field) {
+  // Duration's documented range is +-10,000 years; nanos share the sign.
+  if (d.seconds() < -315576000000LL || d.seconds() > 315576000000LL ||
+      d.nanos() <= -1000000000 || d.nanos() >= 1000000000 ||
+      (d.seconds() > 0 && d.nanos() < 0) || (d.seconds() < 0 && d.nanos() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
 absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
                                                    const index::PageTokenCodec& tokens,
                                                    absl::Time now, absl::Time deadline) {
@@ -100,7 +111,8 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
   }
   if (!v1::OrderBy_IsValid(request.order_by())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "order_by ", request.order_by(), " is not a known value; use RELEVANCE or NEWEST"));
+        "order_by ", request.order_by(),
+        " is not a known value; use RELEVANCE, NEWEST or RELEVANCE_RECENCY"));
   }
   if (absl::Status s = ValidateFilter(request.filter()); !s.ok()) return s;
   if (request.facets_size() > kMaxFacets) {
@@ -119,8 +131,26 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
     p.published_before = ToAbslTime(request.filter().published_before());
   }
   p.page_size = request.page_size() == 0 ? index::kDefaultPageSize : request.page_size();
-  p.order = request.order_by() == v1::NEWEST ? index::SortOrder::kNewest
-                                             : index::SortOrder::kRelevance;
+  switch (request.order_by()) {
+    case v1::NEWEST:
+      p.order = index::SortOrder::kNewest;
+      break;
+    case v1::RELEVANCE_RECENCY:
+      p.order = index::SortOrder::kRelevanceRecency;
+      break;
+    default:
+      p.order = index::SortOrder::kRelevance;
+  }
+  if (request.has_recency_half_life()) {
+    absl::StatusOr<absl::Duration> h = ToDuration(request.recency_half_life(), "recency_half_life");
+    if (!h.ok()) return h.status();
+    if (*h <= absl::ZeroDuration() || *h > absl::Hours(24 * 365 * 100)) {
+      return absl::InvalidArgumentError(
+          "recency_half_life must be above 0 and at most 100 years (unset means 7 days)");
+    }
+    p.recency_half_life = *h;
+  }
+  p.explain = request.explain();
   for (int i = 0; i < request.facets_size(); ++i) {
     if (!index::IsFacetField(request.facets(i))) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -149,6 +179,11 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
     *r->mutable_article() = std::move(hit.article);
     r->set_score(hit.score);
     *r->mutable_snippet() = std::move(hit.snippet);
+    for (index::TermContribution& c : hit.explanation) {
+      v1::TermWeight* w = r->add_explanation();
+      w->set_term(std::move(c.term));
+      w->set_weight(c.weight);
+    }
   }
   if (results.has_more) {
     response->set_next_page_token(tokens.Encode(index::SearchFingerprint(params),
@@ -193,16 +228,6 @@ absl::Status CheckPageSize(int page_size) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
-                                          absl::string_view field) {
-  // Duration's documented range is +-10,000 years; nanos share the sign.
-  if (d.seconds() < -315576000000LL || d.seconds() > 315576000000LL ||
-      d.nanos() <= -1000000000 || d.nanos() >= 1000000000 ||
-      (d.seconds() > 0 && d.nanos() < 0) || (d.seconds() < 0 && d.nanos() > 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
-  }
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
 
 index::FilterParams ToFilterParams(const v1::Filter& f) {
   index::FilterParams out;

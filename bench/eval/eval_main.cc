@@ -25,6 +25,9 @@
 #include <thread>
 #include <vector>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -35,12 +38,19 @@
 
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, mode, "similar",
-          "similar (article_id), similar-text, or clusters (TopicClusters of the whole corpus).");
+          "similar (article_id), similar-text, clusters (TopicClusters of the whole corpus), "
+          "or search (ranked retrieval against --qrels).");
+ABSL_FLAG(std::string, qrels, "", "search: query_id<TAB>doc_id<TAB>grade judgments.");
+ABSL_FLAG(std::string, run_out, "", "search: write a TREC run file here.");
+ABSL_FLAG(int, depth, 1000, "search: results per query, paged with page_token.");
+ABSL_FLAG(std::string, order_by, "", "search: order_by to send (e.g. RELEVANCE_RECENCY).");
+ABSL_FLAG(bool, explain, false, "search: ask for explanations (costs time).");
 ABSL_FLAG(std::string, cluster_counts, "labels,0",
           "clusters: the cluster_count values to ask for; \"labels\" is the corpus's number of "
           "topics.");
 ABSL_FLAG(std::string, corpus, "", "Labelled JSONL corpus that is (or gets) indexed.");
-ABSL_FLAG(std::string, queries, "", "similar-text: JSONL whose articles' text is the query.");
+ABSL_FLAG(std::string, queries, "",
+          "similar-text: JSONL whose articles' text is the query; search: {\"id\",\"text\"} JSONL.");
 ABSL_FLAG(bool, ingest, false, "Ingest --corpus through the server first.");
 ABSL_FLAG(int, sample, 1000, "Query articles to sample (fixed seed); all if fewer.");
 ABSL_FLAG(uint32_t, seed, 42, "Sampling seed.");
@@ -118,6 +128,140 @@ Agreement Compare(const std::vector<int>& truth, const std::vector<int>& found) 
   }
   out.purity = majority / n;
   return out;
+}
+
+// Ranked retrieval: every query of --queries through Search, paged to
+// --depth, scored against --qrels (grade > 0 is relevant; nDCG gain =
+// grade). Queries without a relevant judgment are skipped, as trec_eval
+// does.
+int RunSearch(storyline::Client& client) {
+  struct Query {
+    std::string id, text;
+  };
+  std::vector<Query> queries;
+  {
+    std::ifstream in(absl::GetFlag(FLAGS_queries));
+    std::string line;
+    while (std::getline(in, line)) {
+      google::protobuf::Struct object;
+      if (!google::protobuf::util::JsonStringToMessage(line, &object).ok()) continue;
+      const auto& fields = object.fields();
+      auto id = fields.find("id");
+      auto text = fields.find("text");
+      if (id == fields.end() || text == fields.end()) continue;
+      // Ids may be strings or numbers in such files.
+      std::string id_text = id->second.has_number_value()
+                                ? absl::StrCat(static_cast<int64_t>(id->second.number_value()))
+                                : id->second.string_value();
+      queries.push_back({std::move(id_text), text->second.string_value()});
+    }
+  }
+  std::map<std::string, std::map<std::string, int>> qrels;
+  {
+    std::ifstream in(absl::GetFlag(FLAGS_qrels));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f = absl::StrSplit(line, absl::ByAnyChar("\t "), absl::SkipEmpty());
+      int grade = 0;
+      if (f.size() >= 3 && absl::SimpleAtoi(f.back(), &grade)) qrels[f[0]][f[f.size() - 2]] = grade;
+    }
+  }
+  if (queries.empty() || qrels.empty()) {
+    std::fprintf(stderr, "storyline-eval: --queries and --qrels must both have entries\n");
+    return 2;
+  }
+  std::ofstream run;
+  if (!absl::GetFlag(FLAGS_run_out).empty()) run.open(absl::GetFlag(FLAGS_run_out));
+  const int depth = absl::GetFlag(FLAGS_depth);
+  double sum_ap = 0, sum_ndcg = 0, sum_p10 = 0, sum_r100 = 0, sum_rr = 0;
+  int judged = 0, errors = 0;
+  std::vector<double> latency_ms;
+  for (const Query& q : queries) {
+    auto judgments = qrels.find(q.id);
+    std::vector<std::pair<std::string, double>> ranked;
+    std::string token;
+    do {
+      storyline::v1::SearchRequest req;
+      req.set_query(q.text);
+      req.set_page_size(100);
+      req.set_page_token(token);
+      if (!absl::GetFlag(FLAGS_order_by).empty()) {
+        storyline::v1::OrderBy order;
+        if (storyline::v1::OrderBy_Parse(absl::GetFlag(FLAGS_order_by), &order)) {
+          req.set_order_by(order);
+        }
+      }
+      req.set_explain(absl::GetFlag(FLAGS_explain));
+      const auto t0 = std::chrono::steady_clock::now();
+      auto resp = client.Search(req);
+      if (token.empty()) {
+        latency_ms.push_back(std::chrono::duration<double, std::milli>(
+                                 std::chrono::steady_clock::now() - t0)
+                                 .count());
+      }
+      if (!resp.ok()) {
+        ++errors;
+        std::fprintf(stderr, "query %s: %s\n", q.id.c_str(), resp.status().ToString().c_str());
+        break;
+      }
+      for (const auto& r : resp->results()) ranked.emplace_back(r.article().id(), r.score());
+      token = resp->next_page_token();
+    } while (!token.empty() && static_cast<int>(ranked.size()) < depth);
+    if (static_cast<int>(ranked.size()) > depth) ranked.resize(depth);
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      if (run.is_open()) {
+        run << q.id << " Q0 " << ranked[i].first << " " << i + 1 << " " << ranked[i].second
+            << " storyline\n";
+      }
+    }
+    if (judgments == qrels.end()) continue;
+    const auto& grades = judgments->second;
+    int relevant = 0;
+    std::vector<int> ideal;
+    for (const auto& [doc, g] : grades) {
+      if (g > 0) {
+        ++relevant;
+        ideal.push_back(g);
+      }
+    }
+    if (relevant == 0) continue;
+    ++judged;
+    std::sort(ideal.rbegin(), ideal.rend());
+    double ap = 0, dcg = 0, idcg = 0, rr = 0;
+    int hits = 0, hits10 = 0, hits100 = 0;
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      auto g = grades.find(ranked[i].first);
+      const int grade = g == grades.end() ? 0 : g->second;
+      if (i < 10) dcg += grade / std::log2(i + 2.0);
+      if (grade <= 0) continue;
+      ++hits;
+      ap += static_cast<double>(hits) / (i + 1);
+      if (i < 10) ++hits10;
+      if (i < 100) ++hits100;
+      if (rr == 0) rr = 1.0 / (i + 1);
+    }
+    for (size_t i = 0; i < ideal.size() && i < 10; ++i) idcg += ideal[i] / std::log2(i + 2.0);
+    sum_ap += ap / relevant;
+    sum_ndcg += idcg > 0 ? dcg / idcg : 0;
+    sum_p10 += hits10 / 10.0;
+    sum_r100 += static_cast<double>(hits100) / relevant;
+    sum_rr += rr;
+  }
+  const double n = std::max(1, judged);
+  const double p50 = Percentile(latency_ms, 0.5);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf("{\"mode\":\"search\",\"queries\":%d,\"errors\":%d,\"map\":%.4f,"
+                "\"ndcg_at_10\":%.4f,\"p_at_10\":%.4f,\"recall_at_100\":%.4f,\"mrr\":%.4f,"
+                "\"p50_ms\":%.3f}\n",
+                judged, errors, sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n,
+                p50);
+  } else {
+    std::printf("search: MAP %.4f, nDCG@10 %.4f, P@10 %.4f, Recall@100 %.4f, MRR %.4f over %d "
+                "judged queries (%d errors); first page p50 %.2f ms\n",
+                sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n, judged, errors,
+                p50);
+  }
+  return errors == 0 ? 0 : 1;
 }
 
 int RunClusters(storyline::Client& client, const std::string& corpus_path) {
@@ -212,11 +356,13 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
-  if (corpus_path.empty() || (mode != "similar" && mode != "similar-text" && mode != "clusters") ||
+  if (corpus_path.empty() ||
+      (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search") ||
+      (mode == "search" && (absl::GetFlag(FLAGS_queries).empty() || absl::GetFlag(FLAGS_qrels).empty())) ||
       (mode == "similar-text" && absl::GetFlag(FLAGS_queries).empty())) {
     std::fprintf(stderr,
-                 "usage: storyline-eval --mode=similar|similar-text|clusters --corpus=FILE "
-                 "[--queries=FILE] [--ingest] [--addr=HOST:PORT]\n");
+                 "usage: storyline-eval --mode=similar|similar-text|clusters|search --corpus=FILE "
+                 "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
   storyline::Client client({.target = absl::GetFlag(FLAGS_addr),
@@ -267,6 +413,7 @@ int main(int argc, char** argv) {
   }
 
   if (mode == "clusters") return RunClusters(client, corpus_path);
+  if (mode == "search") return RunSearch(client);
 
   const bool text_mode = mode == "similar-text";
   std::vector<Labelled> queries = Load(text_mode ? absl::GetFlag(FLAGS_queries) : corpus_path,
