@@ -113,26 +113,35 @@ uint64_t SearchFingerprint(const SearchParams& p) {
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
-                                                          const SemanticSpace* semantic) {
+                                                          const SemanticSpace* semantic,
+                                                          bool plain_ranking) {
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
-    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic));
+    return std::unique_ptr<Searcher>(
+        new Searcher(dir, std::move(db), semantic, plain_ranking));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
 }
 
-Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic)
-    : dir_(std::move(dir)), db_(std::move(db)), semantic_(semantic), stemmer_("english") {
+Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
+                   bool plain_ranking)
+    : dir_(std::move(dir)),
+      db_(std::move(db)),
+      semantic_(semantic),
+      plain_ranking_(plain_ranking),
+      stemmer_("english") {
   parser_.set_stemmer(stemmer_);
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);
   parser_.set_default_op(Xapian::Query::OP_OR);
   // Query-time stop words (the SMART list): "what", "of", "the" carry no
   // topic. Xapian keeps them inside phrases and when they are all there is.
-  for (const std::string& w : EnglishStopWords()) stopper_.add(w);
-  parser_.set_stopper(&stopper_);
+  if (!plain_ranking_) {
+    for (const std::string& w : EnglishStopWords()) stopper_.add(w);
+    parser_.set_stopper(&stopper_);
+  }
   parser_.add_prefix("title", kPrefixTitle);
   // Filter values are stored case-folded, so fold what the user typed too.
   parser_.add_boolean_prefix("topic", (new FoldedBooleanField(kPrefixTopic))->release());
@@ -236,7 +245,9 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   }
 
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+  if (!plain_ranking_) {
+    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+  }
   enquire.set_query(query);
   if (p.order == SortOrder::kNewest) {
     enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
@@ -265,7 +276,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   // falls inside it; past it, results keep their first-stage order.
   Xapian::doccount depth = 0;
   std::shared_ptr<const LsaModel> model;
-  if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr) {
+  if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr && !plain_ranking_) {
     model = semantic_->Current();
     if (model != nullptr) depth = kRerankDepth;
   } else if (p.order == SortOrder::kRelevanceRecency) {
@@ -425,8 +436,10 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     double tw = (n - df + 0.5) / (df + 0.5);
     if (tw < 2) tw = tw * 0.5 + 1;
     const double wdf = t.get_wdf();
-    const double w = std::log(tw) * (kBm25K1 + 1) * wdf /
-                     (kBm25K1 * (normlen * kBm25B + (1 - kBm25B)) + wdf) / scale;
+    // Xapian's defaults under plain ranking: k1 1, b 0.5.
+    const double k1 = plain_ranking_ ? 1.0 : kBm25K1, b = plain_ranking_ ? 0.5 : kBm25B;
+    const double w =
+        std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
     auto found = typed.find(term);
     out.push_back({found != typed.end() ? found->second : term.substr(1), w});
     explained += w;

@@ -114,8 +114,11 @@ class Searcher {
   // index there yet.
   // `semantic` (optional, must outlive the Searcher) supplies the latent
   // space SimilarStories blends in.
+  // `plain_ranking` uses Xapian's defaults instead (BM25 defaults, no stop
+  // words, no re-ranking), for comparisons and as an operator fallback.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir,
-                                                        const SemanticSpace* semantic = nullptr);
+                                                        const SemanticSpace* semantic = nullptr,
+                                                        bool plain_ranking = false);
 
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -140,7 +143,8 @@ class Searcher {
   absl::StatusOr<IndexStatsData> Stats();
 
  private:
-  Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic);
+  Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
+           bool plain_ranking);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   // Runs fn() after reopen(), retrying once on DatabaseModifiedError and
@@ -164,6 +168,7 @@ class Searcher {
   const std::string dir_;
   Xapian::Database db_;
   const SemanticSpace* const semantic_;
+  const bool plain_ranking_;
   Xapian::Stem stemmer_;
   Xapian::QueryParser parser_;
   Xapian::SimpleStopper stopper_;

@@ -64,6 +64,9 @@ ABSL_FLAG(int, semantic_rank, 150,
           "the space off. Rebuilt in the background when the index changes.");
 ABSL_FLAG(int, similarity_dims, 20,
           "Leading dimensions of that space SimilarStories blends with word overlap.");
+ABSL_FLAG(bool, plain_ranking, false,
+          "Rank searches with Xapian's defaults (BM25 defaults, no stop words, no semantic "
+          "re-ranking) instead of Storyline's tuned ranking; for comparisons (bench/README.md).");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
@@ -130,7 +133,8 @@ int Run() {
   auto pool = std::make_unique<index::SearcherPool>(
       index::SearcherPoolOptions{.index_dir = index_dir,
                                  .threads = absl::GetFlag(FLAGS_search_threads),
-                                 .semantic = semantic.get()});
+                                 .semantic = semantic.get(),
+                                 .plain_ranking = absl::GetFlag(FLAGS_plain_ranking)});
   std::string key = absl::GetFlag(FLAGS_page_token_key);
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
