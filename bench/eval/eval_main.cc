@@ -15,6 +15,7 @@
 // fixed-seed sample of --sample query articles (all of them if fewer).
 // Also reports latency percentiles of the SimilarStories calls.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <chrono>
@@ -29,6 +30,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
@@ -40,6 +43,7 @@ ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, mode, "similar",
           "similar (article_id), similar-text, clusters (TopicClusters of the whole corpus), "
           "or search (ranked retrieval against --qrels).");
+ABSL_FLAG(int, typos, 500, "spelling: typos to test.");
 ABSL_FLAG(std::string, qrels, "", "search: query_id<TAB>doc_id<TAB>grade judgments.");
 ABSL_FLAG(std::string, run_out, "", "search: write a TREC run file here.");
 ABSL_FLAG(int, depth, 1000, "search: results per query, paged with page_token.");
@@ -264,6 +268,118 @@ int RunSearch(storyline::Client& client) {
   return errors == 0 ? 0 : 1;
 }
 
+// Spelling: --typos one-edit typos (delete, insert, substitute or swap a
+// letter; fixed seed) of headline words of five or more letters, each sent
+// alone as a query; a typo counts as restored when corrected_query is the
+// original word. Typos that are themselves words of the corpus are not
+// used. Then each original word is sent as it is: corrected_query must stay
+// empty (a false correction otherwise).
+int RunSpelling(storyline::Client& client, const std::string& corpus_path) {
+  std::vector<std::string> titles;
+  absl::flat_hash_set<std::string> vocabulary;
+  // Words as the indexer sees them: an apostrophe between letters stays
+  // inside the word ("O'Leary" is one word, not "o" and "leary").
+  auto words_of = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::string w;
+    const std::string t = text + " ";
+    for (size_t i = 0; i < t.size(); ++i) {
+      const char c = t[i];
+      if (std::isalpha(static_cast<unsigned char>(c))) {
+        w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else if (c == '\'' && !w.empty() && i + 1 < t.size() &&
+                 std::isalpha(static_cast<unsigned char>(t[i + 1]))) {
+        w.push_back(c);
+      } else if (!w.empty()) {
+        out.push_back(std::move(w));
+        w.clear();
+      }
+    }
+    return out;
+  };
+  {
+    std::ifstream in(corpus_path);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto a = storyline::ParseArticleJson(line);
+      if (!a.ok()) continue;
+      titles.push_back(a->title());
+      for (std::string& w : words_of(a->title() + " " + a->body())) vocabulary.insert(std::move(w));
+    }
+  }
+  std::mt19937 rng(absl::GetFlag(FLAGS_seed));
+  const int want = absl::GetFlag(FLAGS_typos);
+  std::vector<std::pair<std::string, std::string>> cases;  // (typo, original)
+  absl::flat_hash_set<std::string> used;
+  for (int attempts = 0; static_cast<int>(cases.size()) < want && attempts < want * 100;
+       ++attempts) {
+    const std::vector<std::string> words =
+        words_of(titles[std::uniform_int_distribution<size_t>(0, titles.size() - 1)(rng)]);
+    std::vector<std::string> long_words;
+    for (const std::string& w : words) {
+      if (w.size() >= 5 && w.find('\'') == std::string::npos) long_words.push_back(w);
+    }
+    if (long_words.empty()) continue;
+    const std::string word =
+        long_words[std::uniform_int_distribution<size_t>(0, long_words.size() - 1)(rng)];
+    std::string typo = word;
+    const size_t pos = std::uniform_int_distribution<size_t>(0, word.size() - 1)(rng);
+    const char letter = static_cast<char>('a' + std::uniform_int_distribution<int>(0, 25)(rng));
+    switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+      case 0:
+        typo.erase(pos, 1);
+        break;
+      case 1:
+        typo.insert(pos, 1, letter);
+        break;
+      case 2:
+        typo[pos] = letter;
+        break;
+      default:
+        if (pos + 1 < typo.size()) std::swap(typo[pos], typo[pos + 1]);
+    }
+    if (typo == word || vocabulary.contains(typo) || !used.insert(typo).second) continue;
+    cases.emplace_back(typo, word);
+  }
+  int restored = 0, false_corrections = 0, errors = 0;
+  std::vector<std::string> misses;
+  for (const auto& [typo, word] : cases) {
+    storyline::v1::SearchRequest req;
+    req.set_query(typo);
+    auto resp = client.Search(req);
+    if (!resp.ok()) {
+      ++errors;
+      continue;
+    }
+    if (absl::AsciiStrToLower(resp->corrected_query()) == word) {
+      ++restored;
+    } else if (misses.size() < 10) {
+      misses.push_back(absl::StrCat(typo, "->", resp->corrected_query().empty()
+                                                     ? std::string("(none)")
+                                                     : resp->corrected_query(),
+                                    " [", word, "]"));
+    }
+    req.set_query(word);
+    auto clean = client.Search(req);
+    if (clean.ok() && !clean->corrected_query().empty()) {
+      ++false_corrections;
+      misses.push_back(absl::StrCat("false correction: ", word, "->", clean->corrected_query()));
+    }
+  }
+  const double rate = cases.empty() ? 0 : static_cast<double>(restored) / cases.size();
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf("{\"mode\":\"spelling\",\"typos\":%zu,\"restored\":%d,\"rate\":%.4f,"
+                "\"false_corrections\":%d,\"errors\":%d}\n",
+                cases.size(), restored, rate, false_corrections, errors);
+  } else {
+    std::printf("spelling: restored %d of %zu one-edit typos (%.1f%%); %d of %zu correct words "
+                "falsely corrected; %d errors\n",
+                restored, cases.size(), 100 * rate, false_corrections, cases.size(), errors);
+    for (const std::string& m : misses) std::printf("  missed: %s\n", m.c_str());
+  }
+  return errors == 0 ? 0 : 1;
+}
+
 int RunClusters(storyline::Client& client, const std::string& corpus_path) {
   const std::vector<Labelled> corpus = Load(corpus_path, false);
   std::map<std::string, int> topic_index;
@@ -357,11 +473,12 @@ int main(int argc, char** argv) {
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
   if (corpus_path.empty() ||
-      (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search") ||
+      (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search" &&
+       mode != "spelling") ||
       (mode == "search" && (absl::GetFlag(FLAGS_queries).empty() || absl::GetFlag(FLAGS_qrels).empty())) ||
       (mode == "similar-text" && absl::GetFlag(FLAGS_queries).empty())) {
     std::fprintf(stderr,
-                 "usage: storyline-eval --mode=similar|similar-text|clusters|search --corpus=FILE "
+                 "usage: storyline-eval --mode=similar|similar-text|clusters|search|spelling --corpus=FILE "
                  "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
@@ -414,6 +531,7 @@ int main(int argc, char** argv) {
 
   if (mode == "clusters") return RunClusters(client, corpus_path);
   if (mode == "search") return RunSearch(client);
+  if (mode == "spelling") return RunSpelling(client, corpus_path);
 
   const bool text_mode = mode == "similar-text";
   std::vector<Labelled> queries = Load(text_mode ? absl::GetFlag(FLAGS_queries) : corpus_path,
