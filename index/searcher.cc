@@ -33,14 +33,13 @@ constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
 constexpr Xapian::doccount kMinCheckAtLeast = 100;
 // Ranking (bench/README.md, "Search relevance"): textbook BM25 parameters;
 // the top kRerankDepth BM25 results re-ranked by
-//   BM25 / best BM25 + kSemanticWeight * cosine(query, article)
+//   BM25 / best BM25 + semantic_weight (1.0) * cosine(query, article)
 // in the semantic model's topics view (latent semantic indexing as a
 // second-stage ranker). RELEVANCE_RECENCY re-ranks the top
 // kRecencyDepth by relevance * (1 + decay) / 2.
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25B = 0.75;
 constexpr Xapian::doccount kRerankDepth = 100;
-constexpr double kSemanticWeight = 1.0;
 constexpr Xapian::doccount kRecencyDepth = 1000;
 
 std::optional<unsigned> FacetSlot(absl::string_view field) {
@@ -114,23 +113,23 @@ bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value()
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
                                                           const SemanticSpace* semantic,
-                                                          bool plain_ranking) {
+                                                          RankingOptions ranking) {
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
     return std::unique_ptr<Searcher>(
-        new Searcher(dir, std::move(db), semantic, plain_ranking));
+        new Searcher(dir, std::move(db), semantic, ranking));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
 }
 
 Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-                   bool plain_ranking)
+                   RankingOptions ranking)
     : dir_(std::move(dir)),
       db_(std::move(db)),
       semantic_(semantic),
-      plain_ranking_(plain_ranking),
+      ranking_(ranking),
       stemmer_("english") {
   parser_.set_stemmer(stemmer_);
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
@@ -138,7 +137,7 @@ Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* se
   parser_.set_default_op(Xapian::Query::OP_OR);
   // Query-time stop words (the SMART list): "what", "of", "the" carry no
   // topic. Xapian keeps them inside phrases and when they are all there is.
-  if (!plain_ranking_) {
+  if (!ranking_.plain) {
     for (const std::string& w : EnglishStopWords()) stopper_.add(w);
     parser_.set_stopper(&stopper_);
   }
@@ -245,7 +244,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   }
 
   Xapian::Enquire enquire(db_);
-  if (!plain_ranking_) {
+  if (!ranking_.plain) {
     enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
   }
   enquire.set_query(query);
@@ -276,7 +275,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   // falls inside it; past it, results keep their first-stage order.
   Xapian::doccount depth = 0;
   std::shared_ptr<const LsaModel> model;
-  if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr && !plain_ranking_) {
+  if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr && !ranking_.plain &&
+      ranking_.semantic_weight > 0) {
     model = semantic_->Current();
     if (model != nullptr) depth = kRerankDepth;
   } else if (p.order == SortOrder::kRelevanceRecency) {
@@ -307,7 +307,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
       query_z = QueryVector(*model, query);
       for (size_t r = 0; r < window; ++r) {
         const Xapian::docid did = *mset[static_cast<Xapian::doccount>(r)];
-        ranked[r].second = ranked[r].second / top + kSemanticWeight * Semantic(*model, query_z, did);
+        ranked[r].second = ranked[r].second / top + ranking_.semantic_weight * Semantic(*model, query_z, did);
       }
     } else {
       // Decay relative to the newest candidate: "recent" means recent for
@@ -437,7 +437,7 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     if (tw < 2) tw = tw * 0.5 + 1;
     const double wdf = t.get_wdf();
     // Xapian's defaults under plain ranking: k1 1, b 0.5.
-    const double k1 = plain_ranking_ ? 1.0 : kBm25K1, b = plain_ranking_ ? 0.5 : kBm25B;
+    const double k1 = ranking_.plain ? 1.0 : kBm25K1, b = ranking_.plain ? 0.5 : kBm25B;
     const double w =
         std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
     auto found = typed.find(term);
@@ -445,8 +445,8 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     explained += w;
   }
   if (semantic != 0) {
-    out.push_back({"(semantic similarity)", kSemanticWeight * semantic});
-    explained += kSemanticWeight * semantic;
+    out.push_back({"(semantic similarity)", ranking_.semantic_weight * semantic});
+    explained += ranking_.semantic_weight * semantic;
   }
   std::sort(out.begin(), out.end(), [](const TermContribution& a, const TermContribution& b) {
     return a.weight > b.weight || (a.weight == b.weight && a.term < b.term);

@@ -108,17 +108,25 @@ uint64_t SearchFingerprint(const SearchParams& params);
 // Returns true if `field` is a facet field Search() understands.
 bool IsFacetField(absl::string_view field);
 
+// How Search ranks (bench/README.md, "Search relevance").
+struct RankingOptions {
+  // Xapian's defaults instead of Storyline's: BM25 defaults, no stop
+  // words, no re-ranking. For comparisons and as an operator fallback.
+  bool plain = false;
+  // Weight of the semantic similarity in the re-ranking of the top 100
+  // (0 turns the re-ranking off).
+  double semantic_weight = 1.0;
+};
+
 class Searcher {
  public:
   // Opens the index in `dir` read-only. Fails with kNotFound if there is no
   // index there yet.
   // `semantic` (optional, must outlive the Searcher) supplies the latent
   // space SimilarStories blends in.
-  // `plain_ranking` uses Xapian's defaults instead (BM25 defaults, no stop
-  // words, no re-ranking), for comparisons and as an operator fallback.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir,
                                                         const SemanticSpace* semantic = nullptr,
-                                                        bool plain_ranking = false);
+                                                        RankingOptions ranking = {});
 
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -144,7 +152,7 @@ class Searcher {
 
  private:
   Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-           bool plain_ranking);
+           RankingOptions ranking);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
   // Runs fn() after reopen(), retrying once on DatabaseModifiedError and
@@ -168,7 +176,7 @@ class Searcher {
   const std::string dir_;
   Xapian::Database db_;
   const SemanticSpace* const semantic_;
-  const bool plain_ranking_;
+  const RankingOptions ranking_;
   Xapian::Stem stemmer_;
   Xapian::QueryParser parser_;
   Xapian::SimpleStopper stopper_;

@@ -45,7 +45,7 @@ void SearcherPool::RunInline(const Job& job) {
 
 void SearcherPool::RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) const {
   if (searcher == nullptr) {
-    auto opened = Searcher::Open(options_.index_dir, options_.semantic, options_.plain_ranking);
+    auto opened = Searcher::Open(options_.index_dir, options_.semantic, options_.ranking);
     if (!opened.ok()) {
       job(opened.status());  // retried on the next job, once the index exists
       return;

@@ -33,8 +33,7 @@ struct SearcherPoolOptions {
   size_t max_queue = 1024;
   // Latent space for SimilarStories (optional; must outlive the pool).
   const SemanticSpace* semantic = nullptr;
-  // Xapian's default ranking instead of Storyline's (see Searcher::Open).
-  bool plain_ranking = false;
+  RankingOptions ranking = {};
 };
 
 class SearcherPool {

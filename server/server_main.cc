@@ -67,6 +67,8 @@ ABSL_FLAG(int, similarity_dims, 20,
 ABSL_FLAG(bool, plain_ranking, false,
           "Rank searches with Xapian's defaults (BM25 defaults, no stop words, no semantic "
           "re-ranking) instead of Storyline's tuned ranking; for comparisons (bench/README.md).");
+ABSL_FLAG(double, semantic_rerank_weight, 1.0,
+          "Weight of semantic similarity when re-ranking a search's top 100 (0 = off).");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
@@ -134,7 +136,9 @@ int Run() {
       index::SearcherPoolOptions{.index_dir = index_dir,
                                  .threads = absl::GetFlag(FLAGS_search_threads),
                                  .semantic = semantic.get(),
-                                 .plain_ranking = absl::GetFlag(FLAGS_plain_ranking)});
+                                 .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
+                                             .semantic_weight =
+                                                 absl::GetFlag(FLAGS_semantic_rerank_weight)}});
   std::string key = absl::GetFlag(FLAGS_page_token_key);
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
