@@ -42,7 +42,8 @@
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, mode, "similar",
           "similar (article_id), similar-text, clusters (TopicClusters of the whole corpus), "
-          "or search (ranked retrieval against --qrels).");
+          "search (ranked retrieval against --qrels), spelling (typos of --corpus headlines), "
+          "or ready (just --ingest and wait for the semantic model).");
 ABSL_FLAG(int, typos, 500, "spelling: typos to test.");
 ABSL_FLAG(std::string, qrels, "", "search: query_id<TAB>doc_id<TAB>grade judgments.");
 ABSL_FLAG(std::string, run_out, "", "search: write a TREC run file here.");
@@ -474,7 +475,7 @@ int main(int argc, char** argv) {
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
   if (corpus_path.empty() ||
       (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search" &&
-       mode != "spelling") ||
+       mode != "spelling" && mode != "ready") ||
       (mode == "search" && (absl::GetFlag(FLAGS_queries).empty() || absl::GetFlag(FLAGS_qrels).empty())) ||
       (mode == "similar-text" && absl::GetFlag(FLAGS_queries).empty())) {
     std::fprintf(stderr,
@@ -529,6 +530,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (mode == "ready") return 0;  // ingested (with --ingest) and the model is built
   if (mode == "clusters") return RunClusters(client, corpus_path);
   if (mode == "search") return RunSearch(client);
   if (mode == "spelling") return RunSpelling(client, corpus_path);

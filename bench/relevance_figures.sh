@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Reproduces the search-relevance figures (issue 5) in bench/README.md, each
+# on a fresh index through a real server:
+#   Cranfield dev   MAP, nDCG@10, P@10, Recall@100, MRR for Xapian's default
+#                   ranking (--plain_ranking), Storyline without semantic
+#                   re-ranking, and Storyline's default; TREC run files
+#                   are left in $RUNS (default /tmp/storyline-runs)
+#   BBC             spelling: 500 one-edit headline typos
+#   20news train    Search p50 through the client, 1,000 two-word title
+#                   queries, plain vs default, alternating, 3 runs each
+# Loopback only. About 3 minutes on 2 cores.
+#   bench/relevance_figures.sh [BUILD_DIR] [DATA_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+DATA=${2:-../shared/data}
+RUNS=${RUNS:-/tmp/storyline-runs}
+mkdir -p "$RUNS"
+WORK=$(mktemp -d)
+PID=
+trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# start_server NAME [server flags...]: a server on index $WORK/NAME.
+start_server() {
+  local name=$1; shift
+  [[ -n "$PID" ]] && { kill "$PID"; wait "$PID" || true; }
+  rm -f "$WORK/port"
+  "$BUILD/server/storyline-server" --index_dir="$WORK/$name" --listen=127.0.0.1:0 \
+    --port_file="$WORK/port" --log_level=warn "$@" &
+  PID=$!
+  for _ in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done
+  ADDR=127.0.0.1:$(cat "$WORK/port")
+}
+EVAL="$BUILD/bench/storyline-eval"
+LOAD="$BUILD/bench/storyline-load"
+CRAN=(--corpus="$DATA/cranfield/articles.jsonl" --queries="$DATA/cranfield/dev/queries.jsonl"
+      --qrels="$DATA/cranfield/dev/qrels.tsv")
+
+echo "== Cranfield dev (113 queries), depth 1000"
+ingest=--ingest
+for variant in "plain:--plain_ranking" "no-rerank:--semantic_rerank_weight=0" "default:"; do
+  name=${variant%%:*}; flags=${variant#*:}
+  start_server cranfield $flags
+  echo -n "$name: "
+  "$EVAL" --addr="$ADDR" --mode=search $ingest "${CRAN[@]}" --run_out="$RUNS/cranfield-$name.run" \
+    | grep -v '^ingested'
+  ingest=
+done
+
+echo "== BBC spelling"
+start_server bbc
+"$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/bbc/articles.jsonl"
+"$EVAL" --addr="$ADDR" --mode=spelling --corpus="$DATA/bbc/articles.jsonl" | head -1
+
+echo "== Search latency, 20news-train, 1,000 two-word title queries (p50 ms)"
+start_server news
+"$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/20news/articles-train.jsonl"
+for run in 1 2 3; do
+  for variant in "plain:--plain_ranking" "default:"; do
+    name=${variant%%:*}; flags=${variant#*:}
+    start_server news $flags
+    "$EVAL" --addr="$ADDR" --mode=ready --corpus="$DATA/20news/articles-train.jsonl"
+    out=$("$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
+          --workloads=search --json)
+    echo "$name run $run: p50 $(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<< "$out") ms"
+  done
+done
