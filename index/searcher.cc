@@ -100,10 +100,9 @@ uint64_t SearchFingerprint(const SearchParams& p) {
   std::sort(topics.begin(), topics.end());
   std::sort(sources.begin(), sources.end());
   return Fingerprint(absl::StrCat(
-      p.query, "\x1f", absl::StrJoin(topics, "\x1e"), "\x1f",
-      absl::StrJoin(sources, "\x1e"), "\x1f", time_str(p.published_after), "\x1f",
-      time_str(p.published_before), "\x1f", static_cast<int>(p.order), "\x1f",
-      absl::StrJoin(p.facets, "\x1e"), "\x1f",
+      p.query, "\x1f", absl::StrJoin(topics, "\x1e"), "\x1f", absl::StrJoin(sources, "\x1e"),
+      "\x1f", time_str(p.published_after), "\x1f", time_str(p.published_before), "\x1f",
+      static_cast<int>(p.order), "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f",
       p.order == SortOrder::kRelevanceRecency
           ? absl::StrCat(absl::ToInt64Seconds(p.recency_half_life))
           : std::string()));
@@ -112,13 +111,12 @@ uint64_t SearchFingerprint(const SearchParams& p) {
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
-                                                          const SemanticSpace* semantic,
-                                                          RankingOptions ranking) {
+                                                         const SemanticSpace* semantic,
+                                                         RankingOptions ranking) {
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
-    return std::unique_ptr<Searcher>(
-        new Searcher(dir, std::move(db), semantic, ranking));
+    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic, ranking));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
@@ -177,8 +175,7 @@ std::string Searcher::CorrectSpelling(const std::string& text) {
                              original == "XOR" || original == "NEAR" || original == "ADJ";
     const bool is_field = j < text.size() && text[j] == ':';
     std::string suggestion;
-    if (!is_operator && !is_field && word.size() >= 4 &&
-        !db_.term_exists("Z" + stemmer_(word))) {
+    if (!is_operator && !is_field && word.size() >= 4 && !db_.term_exists("Z" + stemmer_(word))) {
       suggestion = db_.get_spelling_suggestion(word);
     }
     if (!suggestion.empty() && suggestion != word) {
@@ -268,8 +265,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   }
 
   const int page_size = std::clamp(p.page_size, 1, kMaxPageSize);
-  const auto offset = static_cast<Xapian::doccount>(
-      std::clamp<int64_t>(p.offset, 0, kMaxResultOffset));
+  const auto offset =
+      static_cast<Xapian::doccount>(std::clamp<int64_t>(p.offset, 0, kMaxResultOffset));
   const bool has_words = p.query.find_first_not_of(" \t\r\n") != std::string::npos;
   // Re-ranked orders fetch their whole re-ranking window while the page
   // falls inside it; past it, results keep their first-stage order.
@@ -298,7 +295,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   // Ranked list of (mset index, score) from `offset` on.
   std::vector<std::pair<Xapian::doccount, double>> ranked;
   ranked.reserve(mset.size());
-  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it.get_rank() - first, it.get_weight());
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    ranked.emplace_back(it.get_rank() - first, it.get_weight());
   std::vector<float> query_z;
   if (rerank) {
     const double top = std::max(1e-9, mset.get_max_attained());
@@ -307,7 +305,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
       query_z = QueryVector(*model, query);
       for (size_t r = 0; r < window; ++r) {
         const Xapian::docid did = *mset[static_cast<Xapian::doccount>(r)];
-        ranked[r].second = ranked[r].second / top + ranking_.semantic_weight * Semantic(*model, query_z, did);
+        ranked[r].second =
+            ranked[r].second / top + ranking_.semantic_weight * Semantic(*model, query_z, did);
       }
     } else {
       // Decay relative to the newest candidate: "recent" means recent for
@@ -315,13 +314,15 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
       double newest = -1e300;
       std::vector<double> when(window, -1e300);
       for (size_t r = 0; r < window; ++r) {
-        const std::string v = mset[static_cast<Xapian::doccount>(r)].get_document().get_value(kSlotPublishTime);
+        const std::string v =
+            mset[static_cast<Xapian::doccount>(r)].get_document().get_value(kSlotPublishTime);
         if (!v.empty()) when[r] = Xapian::sortable_unserialise(v);
         newest = std::max(newest, when[r]);
       }
       const double half_life = std::max(1.0, absl::ToDoubleSeconds(p.recency_half_life));
       for (size_t r = 0; r < window; ++r) {
-        const double decay = when[r] <= -1e300 ? 0.0 : std::pow(0.5, (newest - when[r]) / half_life);
+        const double decay =
+            when[r] <= -1e300 ? 0.0 : std::pow(0.5, (newest - when[r]) / half_life);
         ranked[r].second = ranked[r].second / top * (1 + decay) / 2;
       }
     }
@@ -343,16 +344,16 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     SearchHit& hit = out.hits.emplace_back();
     const Xapian::Document doc = it.get_document();
     if (!hit.article.ParseFromString(doc.get_data())) {
-      return absl::DataLossError(absl::StrCat("stored article for document ", *it,
-                                              " is corrupt; re-ingest it"));
+      return absl::DataLossError(
+          absl::StrCat("stored article for document ", *it, " is corrupt; re-ingest it"));
     }
     hit.score = ranked[n].second;
     if (p.explain) {
-      hit.explanation = Explain(
-          query, *it, doc, hit.score, p.query,
-          depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
-          rerank && !query_z.empty() ? Semantic(*model, query_z, *it) : 0.0,
-          p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
+      hit.explanation =
+          Explain(query, *it, doc, hit.score, p.query,
+                  depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
+                  rerank && !query_z.empty() ? Semantic(*model, query_z, *it) : 0.0,
+                  p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
     }
     if (p.snippets) {
       hit.snippet = highlighter.Snippet(
@@ -393,8 +394,8 @@ double Searcher::Semantic(const LsaModel& model, const std::vector<float>& query
   std::span<const float> z = model.DocVector(did, LsaView::kTopics);
   std::vector<float> folded;
   if (z.empty()) {  // newer than the model
-    folded = model.Project(TfIdfVector(db_, did, db_.get_document(did), &df_cache_),
-                           LsaView::kTopics);
+    folded =
+        model.Project(TfIdfVector(db_, did, db_.get_document(did), &df_cache_), LsaView::kTopics);
     z = folded;
   }
   return z.empty() ? 0.0 : LsaModel::Dot(query_z, z);
@@ -438,8 +439,7 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     const double wdf = t.get_wdf();
     // Xapian's defaults under plain ranking: k1 1, b 0.5.
     const double k1 = ranking_.plain ? 1.0 : kBm25K1, b = ranking_.plain ? 0.5 : kBm25B;
-    const double w =
-        std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
+    const double w = std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
     auto found = typed.find(term);
     out.push_back({found != typed.end() ? found->second : term.substr(1), w});
     explained += w;

@@ -69,7 +69,7 @@ struct TermContribution {
 struct SearchHit {
   storyline::v1::Article article;
   double score = 0;
-  std::string snippet;  // body extract, query terms in <em>...</em>
+  std::string snippet;                        // body extract, query terms in <em>...</em>
   std::vector<TermContribution> explanation;  // with SearchParams::explain
 };
 

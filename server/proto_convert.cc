@@ -19,10 +19,9 @@ constexpr int kMaxFacets = 8;
 
 absl::Status CheckTimestamp(const Timestamp& t, absl::string_view field) {
   if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
-      t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not a valid timestamp; use a time between years 1 and 9999"));
+      t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 || t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is not a valid timestamp; use a time between years 1 and 9999"));
   }
   return absl::OkStatus();
 }
@@ -34,13 +33,13 @@ absl::Time ToAbslTime(const Timestamp& t) {
 absl::Status CheckValues(const google::protobuf::RepeatedPtrField<std::string>& values,
                          absl::string_view field) {
   if (values.size() > kMaxFilterValues) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " has ", values.size(),
-                                                   " values; at most ", kMaxFilterValues));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " has ", values.size(), " values; at most ", kMaxFilterValues));
   }
   for (int i = 0; i < values.size(); ++i) {
     if (values[i].empty() || values[i].size() > index::kMaxFieldBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, "[", i, "] must be 1 to ", index::kMaxFieldBytes, " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "] must be 1 to ", index::kMaxFieldBytes, " bytes"));
     }
   }
   return absl::OkStatus();
@@ -53,9 +52,8 @@ absl::Status ValidateId(absl::string_view id, absl::string_view field) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is empty; pass an article id"));
   }
   if (id.size() > index::kMaxIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", id.size(),
-                                                   " bytes; ids are at most ",
-                                                   index::kMaxIdBytes, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is ", id.size(), " bytes; ids are at most ", index::kMaxIdBytes, " bytes"));
   }
   return absl::OkStatus();
 }
@@ -79,8 +77,8 @@ absl::Status ValidateFilter(const v1::Filter& filter) {
       ToAbslTime(filter.published_after()) > ToAbslTime(filter.published_before())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "filter.published_after (", TimeUtil::ToString(filter.published_after()),
-        ") is later than filter.published_before (",
-        TimeUtil::ToString(filter.published_before()), "); swap them or widen the window"));
+        ") is later than filter.published_before (", TimeUtil::ToString(filter.published_before()),
+        "); swap them or widen the window"));
   }
   return absl::OkStatus();
 }
@@ -88,9 +86,9 @@ absl::Status ValidateFilter(const v1::Filter& filter) {
 absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
                                           absl::string_view field) {
   // Duration's documented range is +-10,000 years; nanos share the sign.
-  if (d.seconds() < -315576000000LL || d.seconds() > 315576000000LL ||
-      d.nanos() <= -1000000000 || d.nanos() >= 1000000000 ||
-      (d.seconds() > 0 && d.nanos() < 0) || (d.seconds() < 0 && d.nanos() > 0)) {
+  if (d.seconds() < -315576000000LL || d.seconds() > 315576000000LL || d.nanos() <= -1000000000 ||
+      d.nanos() >= 1000000000 || (d.seconds() > 0 && d.nanos() < 0) ||
+      (d.seconds() < 0 && d.nanos() > 0)) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
   }
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
@@ -100,19 +98,19 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
                                                    const index::PageTokenCodec& tokens,
                                                    absl::Time now, absl::Time deadline) {
   if (request.query().size() > index::kMaxQueryBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "query is ", request.query().size(), " bytes; the limit is ", index::kMaxQueryBytes,
-        " bytes, so shorten it"));
+    return absl::InvalidArgumentError(absl::StrCat("query is ", request.query().size(),
+                                                   " bytes; the limit is ", index::kMaxQueryBytes,
+                                                   " bytes, so shorten it"));
   }
   if (request.page_size() < 0 || request.page_size() > index::kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size must be between 0 and ", index::kMaxPageSize, " (0 means ",
-        index::kDefaultPageSize, "); got ", request.page_size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be between 0 and ", index::kMaxPageSize, " (0 means ",
+                     index::kDefaultPageSize, "); got ", request.page_size()));
   }
   if (!v1::OrderBy_IsValid(request.order_by())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "order_by ", request.order_by(),
-        " is not a known value; use RELEVANCE, NEWEST or RELEVANCE_RECENCY"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("order_by ", request.order_by(),
+                     " is not a known value; use RELEVANCE, NEWEST or RELEVANCE_RECENCY"));
   }
   if (absl::Status s = ValidateFilter(request.filter()); !s.ok()) return s;
   if (request.facets_size() > kMaxFacets) {
@@ -153,9 +151,9 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
   p.explain = request.explain();
   for (int i = 0; i < request.facets_size(); ++i) {
     if (!index::IsFacetField(request.facets(i))) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "facets[", i, "] is \"", request.facets(i),
-          "\", which is not a facet field; use \"topic\" or \"source\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("facets[", i, "] is \"", request.facets(i),
+                       "\", which is not a facet field; use \"topic\" or \"source\""));
     }
     p.facets.push_back(request.facets(i));
   }
@@ -186,8 +184,8 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
     }
   }
   if (results.has_more) {
-    response->set_next_page_token(tokens.Encode(index::SearchFingerprint(params),
-                                                params.offset + params.page_size, now));
+    response->set_next_page_token(
+        tokens.Encode(index::SearchFingerprint(params), params.offset + params.page_size, now));
   }
   response->set_total_size(results.total_estimate);
   for (index::Facet& facet : results.facets) {
@@ -221,13 +219,12 @@ constexpr int kMaxHistory = 500;
 
 absl::Status CheckPageSize(int page_size) {
   if (page_size < 0 || page_size > index::kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size must be between 0 and ", index::kMaxPageSize, " (0 means ",
-        index::kDefaultPageSize, "); got ", page_size));
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be between 0 and ",
+                                                   index::kMaxPageSize, " (0 means ",
+                                                   index::kDefaultPageSize, "); got ", page_size));
   }
   return absl::OkStatus();
 }
-
 
 index::FilterParams ToFilterParams(const v1::Filter& f) {
   index::FilterParams out;
@@ -253,9 +250,9 @@ absl::StatusOr<index::SimilarParams> ToSimilarParams(const v1::SimilarStoriesReq
         return absl::InvalidArgumentError("text is empty; give some text to find stories like it");
       }
       if (request.text().size() > kMaxSimilarTextBytes) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "text is ", request.text().size(), " bytes; at most 1 MiB (", kMaxSimilarTextBytes,
-            " bytes) is allowed"));
+        return absl::InvalidArgumentError(absl::StrCat("text is ", request.text().size(),
+                                                       " bytes; at most 1 MiB (",
+                                                       kMaxSimilarTextBytes, " bytes) is allowed"));
       }
       p.text = request.text();
       break;
@@ -325,7 +322,8 @@ absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequ
     index::HistoryEntry e;
     e.article_id = item.article_id();
     if (item.has_read_time()) {
-      if (absl::Status s = CheckTimestamp(item.read_time(), absl::StrCat("history[", i, "].read_time"));
+      if (absl::Status s =
+              CheckTimestamp(item.read_time(), absl::StrCat("history[", i, "].read_time"));
           !s.ok()) {
         return s;
       }
@@ -347,9 +345,9 @@ absl::StatusOr<index::RecommendParams> ToRecommendParams(const v1::RecommendRequ
     p.half_life = *d;
   }
   if (!(request.diversity() >= 0.0 && request.diversity() <= 1.0)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "diversity must be between 0 (pure relevance) and 1 (maximal spread); got ",
-        request.diversity()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("diversity must be between 0 (pure relevance) and 1 (maximal spread); got ",
+                     request.diversity()));
   }
   p.diversity = request.diversity();
   p.as_of = now;
@@ -370,25 +368,25 @@ absl::StatusOr<index::ClusterParams> ToClusterParams(const v1::TopicClustersRequ
   }
   p.query = request.query();
   if (request.max_documents() < 0 || request.max_documents() > index::kMaxClusterDocuments) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "max_documents must be between 1 and ", index::kMaxClusterDocuments,
-        " (0 means the default, ", index::kDefaultClusterDocuments, "); got ",
-        request.max_documents()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_documents must be between 1 and ", index::kMaxClusterDocuments,
+                     " (0 means the default, ", index::kDefaultClusterDocuments, "); got ",
+                     request.max_documents()));
   }
   p.max_documents =
       request.max_documents() == 0 ? index::kDefaultClusterDocuments : request.max_documents();
   if (request.cluster_count() < 0 || request.cluster_count() > index::kMaxClusterCount) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cluster_count must be between 1 and ", index::kMaxClusterCount,
-        " (0 chooses automatically); got ", request.cluster_count()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cluster_count must be between 1 and ", index::kMaxClusterCount,
+                     " (0 chooses automatically); got ", request.cluster_count()));
   }
   p.cluster_count = request.cluster_count();
   if (request.stories_per_cluster() < 0 ||
       request.stories_per_cluster() > index::kMaxStoriesPerCluster) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "stories_per_cluster must be between 1 and ", index::kMaxStoriesPerCluster,
-        " (0 means the default, ", index::kDefaultStoriesPerCluster, "); got ",
-        request.stories_per_cluster()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("stories_per_cluster must be between 1 and ", index::kMaxStoriesPerCluster,
+                     " (0 means the default, ", index::kDefaultStoriesPerCluster, "); got ",
+                     request.stories_per_cluster()));
   }
   p.stories_per_cluster = request.stories_per_cluster() == 0 ? index::kDefaultStoriesPerCluster
                                                              : request.stories_per_cluster();

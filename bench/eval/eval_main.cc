@@ -7,33 +7,33 @@
 //       --corpus=../shared/data/bbc/articles.jsonl
 //   # text mode: index one file, query with the text of articles from another
 //   storyline-eval --addr=localhost:50051 --mode=similar-text --ingest
-//       --corpus=../shared/data/20news/articles-train.jsonl 
+//       --corpus=../shared/data/20news/articles-train.jsonl
 //       --queries=../shared/data/20news/articles-test.jsonl
 //
 // Precision@10 is the share of the top 10 results whose `topic` equals the
 // query article's (missing results count as misses), averaged over a
 // fixed-seed sample of --sample query articles (all of them if fewer).
 // Also reports latency percentiles of the SimilarStories calls.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <map>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -54,8 +54,9 @@ ABSL_FLAG(std::string, cluster_counts, "labels,0",
           "clusters: the cluster_count values to ask for; \"labels\" is the corpus's number of "
           "topics.");
 ABSL_FLAG(std::string, corpus, "", "Labelled JSONL corpus that is (or gets) indexed.");
-ABSL_FLAG(std::string, queries, "",
-          "similar-text: JSONL whose articles' text is the query; search: {\"id\",\"text\"} JSONL.");
+ABSL_FLAG(
+    std::string, queries, "",
+    "similar-text: JSONL whose articles' text is the query; search: {\"id\",\"text\"} JSONL.");
 ABSL_FLAG(bool, ingest, false, "Ingest --corpus through the server first.");
 ABSL_FLAG(int, sample, 1000, "Query articles to sample (fixed seed); all if fewer.");
 ABSL_FLAG(uint32_t, seed, 42, "Sampling seed.");
@@ -77,8 +78,8 @@ std::vector<Labelled> Load(const std::string& path, bool keep_text) {
   while (std::getline(in, line)) {
     auto a = storyline::ParseArticleJson(line);
     if (!a.ok() || a->topic().empty()) continue;
-    out.push_back({a->id(), a->topic(),
-                   keep_text ? a->title() + "\n\n" + a->body() : std::string()});
+    out.push_back(
+        {a->id(), a->topic(), keep_text ? a->title() + "\n\n" + a->body() : std::string()});
   }
   return out;
 }
@@ -200,9 +201,9 @@ int RunSearch(storyline::Client& client) {
       const auto t0 = std::chrono::steady_clock::now();
       auto resp = client.Search(req);
       if (token.empty()) {
-        latency_ms.push_back(std::chrono::duration<double, std::milli>(
-                                 std::chrono::steady_clock::now() - t0)
-                                 .count());
+        latency_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
       }
       if (!resp.ok()) {
         ++errors;
@@ -255,16 +256,16 @@ int RunSearch(storyline::Client& client) {
   const double n = std::max(1, judged);
   const double p50 = Percentile(latency_ms, 0.5);
   if (absl::GetFlag(FLAGS_json)) {
-    std::printf("{\"mode\":\"search\",\"queries\":%d,\"errors\":%d,\"map\":%.4f,"
-                "\"ndcg_at_10\":%.4f,\"p_at_10\":%.4f,\"recall_at_100\":%.4f,\"mrr\":%.4f,"
-                "\"p50_ms\":%.3f}\n",
-                judged, errors, sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n,
-                p50);
+    std::printf(
+        "{\"mode\":\"search\",\"queries\":%d,\"errors\":%d,\"map\":%.4f,"
+        "\"ndcg_at_10\":%.4f,\"p_at_10\":%.4f,\"recall_at_100\":%.4f,\"mrr\":%.4f,"
+        "\"p50_ms\":%.3f}\n",
+        judged, errors, sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n, p50);
   } else {
-    std::printf("search: MAP %.4f, nDCG@10 %.4f, P@10 %.4f, Recall@100 %.4f, MRR %.4f over %d "
-                "judged queries (%d errors); first page p50 %.2f ms\n",
-                sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n, judged, errors,
-                p50);
+    std::printf(
+        "search: MAP %.4f, nDCG@10 %.4f, P@10 %.4f, Recall@100 %.4f, MRR %.4f over %d "
+        "judged queries (%d errors); first page p50 %.2f ms\n",
+        sum_ap / n, sum_ndcg / n, sum_p10 / n, sum_r100 / n, sum_rr / n, judged, errors, p50);
   }
   return errors == 0 ? 0 : 1;
 }
@@ -355,10 +356,10 @@ int RunSpelling(storyline::Client& client, const std::string& corpus_path) {
     if (absl::AsciiStrToLower(resp->corrected_query()) == word) {
       ++restored;
     } else if (misses.size() < 10) {
-      misses.push_back(absl::StrCat(typo, "->", resp->corrected_query().empty()
-                                                     ? std::string("(none)")
-                                                     : resp->corrected_query(),
-                                    " [", word, "]"));
+      misses.push_back(absl::StrCat(
+          typo, "->",
+          resp->corrected_query().empty() ? std::string("(none)") : resp->corrected_query(), " [",
+          word, "]"));
     }
     req.set_query(word);
     auto clean = client.Search(req);
@@ -369,13 +370,15 @@ int RunSpelling(storyline::Client& client, const std::string& corpus_path) {
   }
   const double rate = cases.empty() ? 0 : static_cast<double>(restored) / cases.size();
   if (absl::GetFlag(FLAGS_json)) {
-    std::printf("{\"mode\":\"spelling\",\"typos\":%zu,\"restored\":%d,\"rate\":%.4f,"
-                "\"false_corrections\":%d,\"errors\":%d}\n",
-                cases.size(), restored, rate, false_corrections, errors);
+    std::printf(
+        "{\"mode\":\"spelling\",\"typos\":%zu,\"restored\":%d,\"rate\":%.4f,"
+        "\"false_corrections\":%d,\"errors\":%d}\n",
+        cases.size(), restored, rate, false_corrections, errors);
   } else {
-    std::printf("spelling: restored %d of %zu one-edit typos (%.1f%%); %d of %zu correct words "
-                "falsely corrected; %d errors\n",
-                restored, cases.size(), 100 * rate, false_corrections, cases.size(), errors);
+    std::printf(
+        "spelling: restored %d of %zu one-edit typos (%.1f%%); %d of %zu correct words "
+        "falsely corrected; %d errors\n",
+        restored, cases.size(), 100 * rate, false_corrections, cases.size(), errors);
     for (const std::string& m : misses) std::printf("  missed: %s\n", m.c_str());
   }
   return errors == 0 ? 0 : 1;
@@ -432,17 +435,19 @@ int RunClusters(storyline::Client& client, const std::string& corpus_path) {
     }
     const Agreement a = Compare(truth, found);
     if (absl::GetFlag(FLAGS_json)) {
-      std::printf("{\"mode\":\"clusters\",\"corpus\":\"%s\",\"cluster_count\":%d,"
-                  "\"clusters\":%d,\"unclustered\":%d,\"considered\":%d,\"nmi\":%.4f,"
-                  "\"ari\":%.4f,\"purity\":%.4f,\"ms\":%.1f}\n",
-                  corpus_path.c_str(), k, resp->clusters_size(), resp->unclustered_size(),
-                  resp->considered_documents(), a.nmi, a.ari, a.purity, ms);
+      std::printf(
+          "{\"mode\":\"clusters\",\"corpus\":\"%s\",\"cluster_count\":%d,"
+          "\"clusters\":%d,\"unclustered\":%d,\"considered\":%d,\"nmi\":%.4f,"
+          "\"ari\":%.4f,\"purity\":%.4f,\"ms\":%.1f}\n",
+          corpus_path.c_str(), k, resp->clusters_size(), resp->unclustered_size(),
+          resp->considered_documents(), a.nmi, a.ari, a.purity, ms);
       continue;
     }
-    std::printf("clusters (cluster_count=%d): %d clusters + %d unclustered of %d considered; "
-                "NMI %.4f, ARI %.4f, purity %.4f; %.0f ms\n",
-                k, resp->clusters_size(), resp->unclustered_size(), resp->considered_documents(),
-                a.nmi, a.ari, a.purity, ms);
+    std::printf(
+        "clusters (cluster_count=%d): %d clusters + %d unclustered of %d considered; "
+        "NMI %.4f, ARI %.4f, purity %.4f; %.0f ms\n",
+        k, resp->clusters_size(), resp->unclustered_size(), resp->considered_documents(), a.nmi,
+        a.ari, a.purity, ms);
     for (int c = 0; c < resp->clusters_size(); ++c) {
       const auto& cl = resp->clusters(c);
       std::map<int, int> topics;
@@ -476,15 +481,17 @@ int main(int argc, char** argv) {
   if (corpus_path.empty() ||
       (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search" &&
        mode != "spelling" && mode != "ready") ||
-      (mode == "search" && (absl::GetFlag(FLAGS_queries).empty() || absl::GetFlag(FLAGS_qrels).empty())) ||
+      (mode == "search" &&
+       (absl::GetFlag(FLAGS_queries).empty() || absl::GetFlag(FLAGS_qrels).empty())) ||
       (mode == "similar-text" && absl::GetFlag(FLAGS_queries).empty())) {
-    std::fprintf(stderr,
-                 "usage: storyline-eval --mode=similar|similar-text|clusters|search|spelling --corpus=FILE "
-                 "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
+    std::fprintf(
+        stderr,
+        "usage: storyline-eval --mode=similar|similar-text|clusters|search|spelling --corpus=FILE "
+        "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
-  storyline::Client client({.target = absl::GetFlag(FLAGS_addr),
-                            .default_deadline = absl::Seconds(30)});
+  storyline::Client client(
+      {.target = absl::GetFlag(FLAGS_addr), .default_deadline = absl::Seconds(30)});
   if (absl::Status h = client.CheckHealth(); !h.ok()) {
     std::fprintf(stderr, "storyline-eval: server not healthy: %s\n", h.ToString().c_str());
     return 3;
@@ -494,16 +501,17 @@ int main(int argc, char** argv) {
     std::ifstream in(corpus_path);
     std::string line;
     const auto t0 = std::chrono::steady_clock::now();
-    auto resp = client.IndexArticles(storyline::Client::ArticleSource([&](storyline::v1::Article* a) {
-      while (std::getline(in, line)) {
-        auto parsed = storyline::ParseArticleJson(line);
-        if (parsed.ok()) {
-          *a = std::move(*parsed);
-          return true;
-        }
-      }
-      return false;
-    }));
+    auto resp =
+        client.IndexArticles(storyline::Client::ArticleSource([&](storyline::v1::Article* a) {
+          while (std::getline(in, line)) {
+            auto parsed = storyline::ParseArticleJson(line);
+            if (parsed.ok()) {
+              *a = std::move(*parsed);
+              return true;
+            }
+          }
+          return false;
+        }));
     if (!resp.ok()) {
       std::fprintf(stderr, "storyline-eval: ingest failed: %s\n", resp.status().ToString().c_str());
       return 3;
@@ -536,8 +544,8 @@ int main(int argc, char** argv) {
   if (mode == "spelling") return RunSpelling(client, corpus_path);
 
   const bool text_mode = mode == "similar-text";
-  std::vector<Labelled> queries = Load(text_mode ? absl::GetFlag(FLAGS_queries) : corpus_path,
-                                       text_mode);
+  std::vector<Labelled> queries =
+      Load(text_mode ? absl::GetFlag(FLAGS_queries) : corpus_path, text_mode);
   if (queries.empty()) {
     std::fprintf(stderr, "storyline-eval: no labelled articles to query with\n");
     return 2;
@@ -581,9 +589,10 @@ int main(int argc, char** argv) {
   const double p_at_k = sum_precision / queries.size();
   const double p50 = Percentile(latency_ms, 0.5), p99 = Percentile(latency_ms, 0.99);
   if (absl::GetFlag(FLAGS_json)) {
-    std::printf("{\"mode\":\"%s\",\"corpus\":\"%s\",\"queries\":%zu,\"errors\":%d,\"k\":%d,"
-                "\"precision_at_k\":%.4f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
-                mode.c_str(), corpus_path.c_str(), queries.size(), errors, k, p_at_k, p50, p99);
+    std::printf(
+        "{\"mode\":\"%s\",\"corpus\":\"%s\",\"queries\":%zu,\"errors\":%d,\"k\":%d,"
+        "\"precision_at_k\":%.4f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+        mode.c_str(), corpus_path.c_str(), queries.size(), errors, k, p_at_k, p50, p99);
   } else {
     std::printf("%s: P@%d = %.4f over %zu queries (%d errors); latency p50 %.2f ms, p99 %.2f ms\n",
                 mode.c_str(), k, p_at_k, queries.size(), errors, p50, p99);

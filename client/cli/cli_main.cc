@@ -41,6 +41,8 @@ struct SearchFlags {
   int32_t page_size = 0;
   std::string page_token;
   bool newest = false;
+  std::string recent;  // half-life for RELEVANCE_RECENCY, e.g. 7d, 36h
+  bool explain = false;
   std::vector<std::string> facets;
   bool body = false;
 };
@@ -144,6 +146,15 @@ void PrintSearch(const v1::SearchResponse& response) {
     std::cout << indent << ArticleLine(result.article()) << '\n';
     if (!result.snippet().empty()) {
       std::cout << indent << RenderSnippet(result.snippet(), ansi) << '\n';
+    }
+    if (result.explanation_size() > 0) {
+      std::cout << indent << "score = "
+                << absl::StrJoin(result.explanation(), " + ",
+                                 [](std::string* out, const v1::TermWeight& t) {
+                                   absl::StrAppend(out, Sanitize(t.term()), " ",
+                                                   FormatFixed(t.weight(), 3));
+                                 })
+                << '\n';
     }
     if (!result.article().body().empty()) {
       std::cout << '\n';
@@ -289,6 +300,28 @@ int PrintResponse(const GlobalFlags& global, const absl::StatusOr<Response>& res
   return kExitOk;
 }
 
+// --since: "7d", "36h", "90m" (that long before now) or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseSince(const std::string& value, absl::Time now) {
+  absl::Duration age;
+  int64_t days = 0;
+  if (value.size() > 1 && value.back() == 'd' &&
+      absl::SimpleAtoi(absl::string_view(value).substr(0, value.size() - 1), &days) && days >= 0 &&
+      days <= 100000) {
+    return now - absl::Hours(24 * days);
+  }
+  if (absl::ParseDuration(value, &age) && age >= absl::ZeroDuration() &&
+      age <= absl::Hours(24 * 100000)) {
+    return now - age;
+  }
+  absl::StatusOr<absl::Time> t = ParseTimeFlag("--since", value);
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--since: \"", Sanitize(value),
+        "\" is neither an age (7d, 36h, 90m) nor an RFC 3339 time like 2025-01-31T00:00:00Z"));
+  }
+  return t;
+}
+
 int RunSearch(Client& client, const GlobalFlags& global, const SearchFlags& flags) {
   v1::SearchRequest request;
   request.set_query(absl::StrJoin(flags.query, " "));
@@ -317,6 +350,17 @@ int RunSearch(Client& client, const GlobalFlags& global, const SearchFlags& flag
   request.set_page_size(flags.page_size);
   request.set_page_token(flags.page_token);
   request.set_order_by(flags.newest ? v1::NEWEST : v1::RELEVANCE);
+  if (!flags.recent.empty()) {
+    // An age parses as "that long before now"; the difference is the span.
+    const absl::Time now = absl::Now();
+    absl::StatusOr<absl::Time> since = ParseSince(flags.recent, now);
+    if (!since.ok() || *since >= now) {
+      return ReportUsageError("--recent takes a half-life such as 7d, 36h or 90m");
+    }
+    request.set_order_by(v1::RELEVANCE_RECENCY);
+    request.mutable_recency_half_life()->set_seconds(absl::ToInt64Seconds(now - *since));
+  }
+  request.set_explain(flags.explain);
   for (const std::string& facet : flags.facets) request.add_facets(facet);
   request.set_include_body(flags.body);
 
@@ -373,28 +417,6 @@ int RunRecommend(Client& client, const GlobalFlags& global, const RecommendFlags
   absl::StatusOr<v1::RecommendResponse> response =
       TimedCall(global, "recommend", [&] { return client.Recommend(request); });
   return PrintResponse(global, response, PrintRecommended);
-}
-
-// --since: "7d", "36h", "90m" (that long before now) or an RFC 3339 time.
-absl::StatusOr<absl::Time> ParseSince(const std::string& value, absl::Time now) {
-  absl::Duration age;
-  int64_t days = 0;
-  if (value.size() > 1 && value.back() == 'd' &&
-      absl::SimpleAtoi(absl::string_view(value).substr(0, value.size() - 1), &days) && days >= 0 &&
-      days <= 100000) {
-    return now - absl::Hours(24 * days);
-  }
-  if (absl::ParseDuration(value, &age) && age >= absl::ZeroDuration() &&
-      age <= absl::Hours(24 * 100000)) {
-    return now - age;
-  }
-  absl::StatusOr<absl::Time> t = ParseTimeFlag("--since", value);
-  if (!t.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--since: \"", Sanitize(value),
-        "\" is neither an age (7d, 36h, 90m) nor an RFC 3339 time like 2025-01-31T00:00:00Z"));
-  }
-  return t;
 }
 
 int RunClusters(Client& client, const GlobalFlags& global, const ClustersFlags& flags) {
@@ -474,7 +496,13 @@ int Main(int argc, char** argv) {
       ->check(non_negative);
   search_cmd->add_option("--page-token", search.page_token, "Token printed by the previous page")
       ->check(utf8);
-  search_cmd->add_flag("--newest", search.newest, "Newest first instead of best match first");
+  CLI::Option* newest_opt =
+      search_cmd->add_flag("--newest", search.newest, "Newest first instead of best match first");
+  search_cmd
+      ->add_option("--recent", search.recent,
+                   "Blend relevance with recency, with this half-life (7d, 36h)")
+      ->excludes(newest_opt);
+  search_cmd->add_flag("--explain", search.explain, "Show each matched word's share of the score");
   search_cmd->add_option("--facet", search.facets, "Count values of topic or source (repeatable)")
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"topic", "source"}));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "tests/e2e/cli_runner.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -118,6 +119,22 @@ TEST_F(SearchRelevanceTest, RecencyBadInputGetsClearErrors) {
   EXPECT_THAT(client().Search(r), IsOk());
   r.set_order_by(static_cast<v1::OrderBy>(99));
   EXPECT_THAT(client().Search(r), StatusIs(Code::kInvalidArgument, HasSubstr("RELEVANCE_RECENCY")));
+}
+
+TEST_F(SearchRelevanceTest, CliExplainsAndBlendsRecency) {
+  TempDir tmp;
+  const std::string addr = "--addr " + server().address() + " ";
+  CliResult explained = RunCli(addr + "search tidal barrage --explain --page-size 2", tmp);
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_THAT(explained.out, HasSubstr("score = "));
+  EXPECT_THAT(explained.out, HasSubstr("barrage "));
+  CliResult recent = RunCli(addr + "search council --recent 30d --json", tmp);
+  EXPECT_EQ(recent.exit_code, 0) << recent.err;
+  CliResult bad = RunCli(addr + "search council --recent soon", tmp);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--recent"));
+  CliResult both = RunCli(addr + "search council --recent 7d --newest", tmp);
+  EXPECT_EQ(both.exit_code, 2);
 }
 
 // HuffPost has real dates (2018-2022): recency-blended results skew recent
