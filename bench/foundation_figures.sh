@@ -9,22 +9,12 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 CORPUS=${2:-../shared/data/20news/articles-train.jsonl}
 WORK=$(mktemp -d)
-PID=
-trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-
-start_server() {
-  rm -rf "$WORK/index" "$WORK/port"
-  "$BUILD/server/storyline-server" --index_dir="$WORK/index" --listen=127.0.0.1:0 \
-    --port_file="$WORK/port" --log_level=warn &
-  PID=$!
-  for _ in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done
-  ADDR=127.0.0.1:$(cat "$WORK/port")
-}
+source bench/lib.sh  # after the cd above
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 rates=()
 for run in 1 2 3; do
-  start_server
+  start_server "$WORK/index-$run"
   line=$("$BUILD/client/cli/storyline" --addr "$ADDR" ingest --no-progress "$CORPUS" 2>&1 | tail -1)
   echo "ingest run $run: $line"
   rates+=("$(sed -E 's/.* in ([0-9.]+) s \(([0-9,]+) articles\/s\).*/\1 \2/' <<< "$line")")

@@ -13,11 +13,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 DATA=${2:-../shared/data}
 WORK=$(mktemp -d)
-PID=
-trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-
-start_server() {
-  [[ -n "$PID" ]] && { kill "$PID"; wait "$PID" || true; }
+source bench/lib.sh  # after the cd above
   rm -rf "$WORK/index" "$WORK/port"
   "$BUILD/server/storyline-server" --index_dir="$WORK/index" --listen=127.0.0.1:0 \
     --port_file="$WORK/port" --log_level=warn &
@@ -29,12 +25,12 @@ EVAL="$BUILD/bench/storyline-eval"
 LOAD="$BUILD/bench/storyline-load"
 
 echo "== BBC"
-start_server
+start_server "$WORK/bbc"
 "$EVAL" --addr="$ADDR" --mode=similar --ingest --corpus="$DATA/bbc/articles.jsonl"
 "$EVAL" --addr="$ADDR" --mode=clusters --corpus="$DATA/bbc/articles.jsonl"
 
 echo "== 20news: train indexed, test as text"
-start_server
+start_server "$WORK/20news-train"
 "$EVAL" --addr="$ADDR" --mode=similar-text --ingest \
   --corpus="$DATA/20news/articles-train.jsonl" --queries="$DATA/20news/articles-test.jsonl"
 "$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
@@ -46,5 +42,5 @@ for docs in 500 2000 10000; do
 done
 
 echo "== 20news test, clustered"
-start_server
+start_server "$WORK/20news-test"
 "$EVAL" --addr="$ADDR" --mode=clusters --ingest --corpus="$DATA/20news/articles-test.jsonl"

@@ -17,13 +17,7 @@ DATA=${2:-../shared/data}
 RUNS=${RUNS:-/tmp/storyline-runs}
 mkdir -p "$RUNS"
 WORK=$(mktemp -d)
-PID=
-trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-
-# start_server NAME [server flags...]: a server on index $WORK/NAME.
-start_server() {
-  local name=$1; shift
-  [[ -n "$PID" ]] && { kill "$PID"; wait "$PID" || true; }
+source bench/lib.sh  # after the cd above
   rm -f "$WORK/port"
   "$BUILD/server/storyline-server" --index_dir="$WORK/$name" --listen=127.0.0.1:0 \
     --port_file="$WORK/port" --log_level=warn "$@" &
@@ -40,7 +34,7 @@ echo "== Cranfield dev (113 queries), depth 1000"
 ingest=--ingest
 for variant in "plain:--plain_ranking" "no-rerank:--semantic_rerank_weight=0" "default:"; do
   name=${variant%%:*}; flags=${variant#*:}
-  start_server cranfield $flags
+  start_server "$WORK/cranfield" $flags
   echo -n "$name: "
   "$EVAL" --addr="$ADDR" --mode=search $ingest "${CRAN[@]}" --run_out="$RUNS/cranfield-$name.run" \
     | grep -v '^ingested'
@@ -48,17 +42,17 @@ for variant in "plain:--plain_ranking" "no-rerank:--semantic_rerank_weight=0" "d
 done
 
 echo "== BBC spelling"
-start_server bbc
+start_server "$WORK/bbc"
 "$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/bbc/articles.jsonl"
 "$EVAL" --addr="$ADDR" --mode=spelling --corpus="$DATA/bbc/articles.jsonl" | head -1
 
 echo "== Search latency, 20news-train, 1,000 two-word title queries (p50 ms)"
-start_server news
+start_server "$WORK/news"
 "$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/20news/articles-train.jsonl"
 for run in 1 2 3; do
   for variant in "plain:--plain_ranking" "default:"; do
     name=${variant%%:*}; flags=${variant#*:}
-    start_server news $flags
+    start_server "$WORK/news" $flags
     "$EVAL" --addr="$ADDR" --mode=ready --corpus="$DATA/20news/articles-train.jsonl"
     out=$("$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
           --workloads=search --json)

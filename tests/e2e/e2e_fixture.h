@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +52,27 @@ inline v1::Article MakeArticle(const std::string& id, const std::string& title,
   a.set_topic(topic);
   a.set_source("Test Wire");
   return a;
+}
+
+// Streams a JSONL file from ../shared/data (e.g. "bbc/articles.jsonl")
+// into the server; `seen` (optional) is called with each article sent.
+// Returns the ingest reply's status, or NotFound if the file is missing.
+inline absl::Status IngestSharedJsonl(Client& client, const std::string& relative_path,
+                                      const std::function<void(const v1::Article&)>& seen = {}) {
+  std::ifstream in(std::string(STORYLINE_SHARED_DATA_DIR) + "/" + relative_path);
+  if (!in) return absl::NotFoundError("../shared/data/" + relative_path + " is missing");
+  std::string line;
+  auto resp = client.IndexArticles(Client::ArticleSource([&](v1::Article* a) {
+    while (std::getline(in, line)) {
+      auto parsed = ParseArticleJson(line);
+      if (!parsed.ok()) continue;
+      if (seen) seen(*parsed);
+      *a = std::move(*parsed);
+      return true;
+    }
+    return false;
+  }));
+  return resp.status();
 }
 
 // Waits until the server's semantic model covers every article, so related

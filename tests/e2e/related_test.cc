@@ -206,20 +206,9 @@ class BbcRecommendTest : public ::testing::Test {
     server_ = new TestServer();
     ASSERT_TRUE(server_->ok());
     client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(30)});
-    std::ifstream in(std::string(STORYLINE_SHARED_DATA_DIR) + "/bbc/articles.jsonl");
-    ASSERT_TRUE(in) << "../shared/data/bbc/articles.jsonl is missing";
-    std::string line;
-    auto resp = client_->IndexArticles(Client::ArticleSource([&](v1::Article* a) {
-      while (std::getline(in, line)) {
-        auto parsed = ParseArticleJson(line);
-        if (!parsed.ok()) continue;
-        topic_[parsed->id()] = parsed->topic();
-        *a = std::move(*parsed);
-        return true;
-      }
-      return false;
-    }));
-    ASSERT_THAT(resp, IsOk());
+    ASSERT_THAT(IngestSharedJsonl(*client_, "bbc/articles.jsonl",
+                                  [](const v1::Article& a) { topic_[a.id()] = a.topic(); }),
+                IsOk());
     ASSERT_TRUE(WaitForSemanticModel(*client_)) << "semantic model never covered BBC";
   }
   static void TearDownTestSuite() {

@@ -145,19 +145,7 @@ class HuffpostTest : public ::testing::Test {
     server_ = new TestServer();
     ASSERT_TRUE(server_->ok());
     client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(30)});
-    std::ifstream in(std::string(STORYLINE_SHARED_DATA_DIR) + "/huffpost/articles.jsonl");
-    ASSERT_TRUE(in) << "../shared/data/huffpost/articles.jsonl is missing";
-    std::string line;
-    auto resp = client_->IndexArticles(Client::ArticleSource([&](v1::Article* a) {
-      while (std::getline(in, line)) {
-        auto parsed = ParseArticleJson(line);
-        if (!parsed.ok()) continue;
-        *a = std::move(*parsed);
-        return true;
-      }
-      return false;
-    }));
-    ASSERT_THAT(resp, IsOk());
+    ASSERT_THAT(IngestSharedJsonl(*client_, "huffpost/articles.jsonl"), IsOk());
     ASSERT_TRUE(WaitForSemanticModel(*client_));
   }
   static void TearDownTestSuite() {
