@@ -14,13 +14,6 @@ BUILD=${1:-build}
 DATA=${2:-../shared/data}
 WORK=$(mktemp -d)
 source bench/lib.sh  # after the cd above
-  rm -rf "$WORK/index" "$WORK/port"
-  "$BUILD/server/storyline-server" --index_dir="$WORK/index" --listen=127.0.0.1:0 \
-    --port_file="$WORK/port" --log_level=warn &
-  PID=$!
-  for _ in $(seq 1 100); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done
-  ADDR=127.0.0.1:$(cat "$WORK/port")
-}
 EVAL="$BUILD/bench/storyline-eval"
 LOAD="$BUILD/bench/storyline-load"
 
