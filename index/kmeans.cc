@@ -22,7 +22,7 @@ struct Run {
 
 // One k-means++ seeded Lloyd run.
 Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_iterations,
-           std::mt19937_64& rng) {
+           absl::Time deadline, std::mt19937_64& rng) {
   const int n = static_cast<int>(x.rows());
   const int d = static_cast<int>(x.cols());
   Run run;
@@ -61,6 +61,7 @@ Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_it
   run.assignment.assign(n, -1);
   run.similarity.assign(n, 0.0f);
   for (int iter = 0; iter < max_iterations; ++iter) {
+    if (iter > 0 && absl::Now() > deadline) break;  // keep what we have
     const RowMatrix sims = x * run.centroids.transpose();  // n x k
     bool changed = false;
     double objective = 0;
@@ -128,7 +129,7 @@ KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& option
       out.complete = false;
       break;
     }
-    Run run = OneRun(x, live, k, options.max_iterations, rng);
+    Run run = OneRun(x, live, k, options.max_iterations, options.deadline, rng);
     if (run.objective > best.objective) best = std::move(run);
   }
   out.k = k;
@@ -272,7 +273,8 @@ int ChooseClusterCount(const PointSet& points, const ChooseKOptions& options) {
       runs.push_back(SphericalKMeans(s, {.k = k,
                                          .restarts = 1,
                                          .max_iterations = 20,
-                                         .seed = options.seed + 1000003ULL * (r + 1) + k})
+                                         .seed = options.seed + 1000003ULL * (r + 1) + k,
+                                         .deadline = options.deadline})
                          .assignment);
     }
     double agreement = 0;

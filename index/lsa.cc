@@ -125,7 +125,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   const Eigen::MatrixXf bt = a.transpose() * q;  // terms x width = (Q^T A)^T
   // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
   // the right singular vectors of A are B^T W L^-1/2.
-  const Eigen::MatrixXd gram = (bt.transpose() * bt).cast<double>();
+  const Eigen::MatrixXd btd = bt.cast<double>();
+  const Eigen::MatrixXd gram = btd.transpose() * btd;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
   if (eig.info() != Eigen::Success) {
     return absl::InternalError("semantic model: eigen-decomposition did not converge");
@@ -133,8 +134,14 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   Eigen::MatrixXf v(terms, rank);  // leading right singular vectors
   for (int k = 0; k < rank; ++k) {
     const int col = width - 1 - k;  // eigenvalues ascend
-    const double sigma = std::sqrt(std::max(eig.eigenvalues()(col), 1e-20));
-    v.col(k) = (bt * eig.eigenvectors().col(col).cast<float>()) / static_cast<float>(sigma);
+    // Directions the data does not have (duplicates, tiny indexes) are
+    // left out rather than amplified from rounding noise.
+    const double lambda = eig.eigenvalues()(col);
+    if (lambda <= 1e-8 * std::max(eig.eigenvalues()(width - 1), 1e-300)) {
+      v.col(k).setZero();
+      continue;
+    }
+    v.col(k) = (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
   }
   if (absl::Now() > options.deadline) return Late();
 

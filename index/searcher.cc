@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -68,6 +70,25 @@ class FoldedBooleanField : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
+// The distinct terms that can add to a match's weight: everything except
+// the right-hand sides of AND_NOT (excluded words) and FILTER (boolean
+// conditions). Sorted.
+std::vector<std::string> PositiveTerms(const Xapian::Query& query) {
+  std::set<std::string> terms;
+  std::function<void(const Xapian::Query&)> walk = [&](const Xapian::Query& q) {
+    const Xapian::Query::op op = q.get_type();
+    if (op == Xapian::Query::LEAF_TERM) {
+      for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) terms.insert(*it);
+      return;
+    }
+    const size_t n = q.get_num_subqueries();
+    const bool first_only = op == Xapian::Query::OP_AND_NOT || op == Xapian::Query::OP_FILTER;
+    for (size_t i = 0; i < n && (i == 0 || !first_only); ++i) walk(q.get_subquery(i));
+  };
+  walk(query);
+  return {terms.begin(), terms.end()};
+}
+
 // The query's word stems ("barrag"), without field prefixes, for locating
 // the part of a long text worth highlighting.
 std::vector<std::string> QueryStems(const Xapian::Query& query) {
@@ -104,7 +125,7 @@ uint64_t SearchFingerprint(const SearchParams& p) {
       "\x1f", time_str(p.published_after), "\x1f", time_str(p.published_before), "\x1f",
       static_cast<int>(p.order), "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f",
       p.order == SortOrder::kRelevanceRecency
-          ? absl::StrCat(absl::ToInt64Seconds(p.recency_half_life))
+          ? absl::StrCat(absl::ToInt64Milliseconds(p.recency_half_life))
           : std::string()));
 }
 
@@ -319,11 +340,13 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
         if (!v.empty()) when[r] = Xapian::sortable_unserialise(v);
         newest = std::max(newest, when[r]);
       }
-      const double half_life = std::max(1.0, absl::ToDoubleSeconds(p.recency_half_life));
+      const double half_life = std::max(1e-3, absl::ToDoubleSeconds(p.recency_half_life));
       for (size_t r = 0; r < window; ++r) {
         const double decay =
             when[r] <= -1e300 ? 0.0 : std::pow(0.5, (newest - when[r]) / half_life);
-        ranked[r].second = ranked[r].second / top * (1 + decay) / 2;
+        // Filter-only queries weigh every match 0: recency alone orders them.
+        const double relevance = mset.get_max_attained() > 0 ? ranked[r].second / top : 1.0;
+        ranked[r].second = relevance * (1 + decay) / 2;
       }
     }
     std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(window),
@@ -352,7 +375,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
       hit.explanation =
           Explain(query, *it, doc, hit.score, p.query,
                   depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
-                  rerank && !query_z.empty() ? Semantic(*model, query_z, *it) : 0.0,
+                  rerank && !query_z.empty() && ranked[n].first < depth ? Semantic(*model, query_z, *it)
+                                                                : 0.0,
                   p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
     }
     if (p.snippets) {
@@ -379,8 +403,7 @@ std::vector<float> Searcher::QueryVector(const LsaModel& model, const Xapian::Qu
   // The query's word stems, weighted by idf like a document's TF-IDF.
   SparseVector v;
   const double n = std::max<double>(1, db_.get_doccount());
-  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
-    const std::string term = *it;
+  for (const std::string& term : PositiveTerms(query)) {
     if (!IsVectorTerm(term)) continue;
     const double w = TfIdfWeight(1, df_cache_.Get(db_, term), n);
     if (w > 0) v.emplace_back(term, w);
@@ -428,8 +451,8 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
   const double normlen = std::max(db_.get_doclength(did) / avlen, 0.5);
   std::vector<TermContribution> out;
   double explained = 0;
-  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
-    const std::string term = *it;
+  for (const std::string& term : PositiveTerms(query)) {
+    if (term.empty() || term[0] != 'Z') continue;  // boolean filter terms weigh nothing
     Xapian::TermIterator t = doc.termlist_begin();
     t.skip_to(term);
     if (t == doc.termlist_end() || *t != term || t.get_wdf() == 0) continue;
@@ -440,8 +463,10 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     // Xapian's defaults under plain ranking: k1 1, b 0.5.
     const double k1 = ranking_.plain ? 1.0 : kBm25K1, b = ranking_.plain ? 0.5 : kBm25B;
     const double w = std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
-    auto found = typed.find(term);
-    out.push_back({found != typed.end() ? found->second : term.substr(1), w});
+    // Title terms ("ZSbarrag") explain as the word too.
+    const std::string word_term = term.compare(0, 2, "ZS") == 0 ? "Z" + term.substr(2) : term;
+    auto found = typed.find(word_term);
+    out.push_back({found != typed.end() ? found->second : word_term.substr(1), w});
     explained += w;
   }
   if (semantic != 0) {

@@ -54,6 +54,7 @@ absl::Status SemanticSpace::Refresh() {
 void SemanticSpace::Loop() {
   pthread_setname_np(pthread_self(), "sl-semantic");
   std::string last_seen;
+  std::string failed;  // a signature whose build failed: not retried until it changes
   absl::Time last_build = absl::InfinitePast();
   for (;;) {
     {
@@ -68,7 +69,7 @@ void SemanticSpace::Loop() {
       continue;  // no index yet
     }
     std::shared_ptr<const LsaModel> current = Current();
-    if (current != nullptr && current->signature() == signature) {
+    if ((current != nullptr && current->signature() == signature) || signature == failed) {
       last_seen = signature;
       continue;
     }
@@ -82,6 +83,7 @@ void SemanticSpace::Loop() {
     if (!quiet && absl::Now() - last_build < min_age) continue;
     if (absl::Status s = Refresh(); !s.ok()) {
       spdlog::debug("semantic model not built: {}", std::string(s.message()));
+      failed = signature;
     }
     last_build = absl::Now();
   }

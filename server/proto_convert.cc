@@ -142,9 +142,9 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
   if (request.has_recency_half_life()) {
     absl::StatusOr<absl::Duration> h = ToDuration(request.recency_half_life(), "recency_half_life");
     if (!h.ok()) return h.status();
-    if (*h <= absl::ZeroDuration() || *h > absl::Hours(24 * 365 * 100)) {
+    if (*h < absl::Seconds(1) || *h > absl::Hours(24 * 365 * 100)) {
       return absl::InvalidArgumentError(
-          "recency_half_life must be above 0 and at most 100 years (unset means 7 days)");
+          "recency_half_life must be between 1 second and 100 years (unset means 7 days)");
     }
     p.recency_half_life = *h;
   }

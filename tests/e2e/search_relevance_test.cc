@@ -66,6 +66,30 @@ TEST_F(SearchRelevanceTest, ExplainListsMatchedWordsThatAddUpToTheScore) {
   for (const auto& result : off.results()) EXPECT_EQ(result.explanation_size(), 0);
 }
 
+TEST_F(SearchRelevanceTest, ExcludedAndFilterWordsAreNeverCredited) {
+  const v1::SearchResponse r = Search("tidal NOT council topic:environment", /*explain=*/true);
+  for (const auto& result : r.results()) {
+    for (const auto& t : result.explanation()) {
+      EXPECT_NE(t.term(), "council");
+      EXPECT_EQ(t.term().find("XTOPIC"), std::string::npos) << t.term();
+    }
+  }
+}
+
+TEST_F(SearchRelevanceTest, RecencyOrdersFilterOnlyQueriesByDate) {
+  v1::SearchRequest r;
+  r.set_query("topic:politics");
+  r.set_order_by(v1::RELEVANCE_RECENCY);
+  r.set_page_size(20);
+  auto resp = client().Search(r);
+  ASSERT_THAT(resp, IsOk());
+  ASSERT_GT(resp->results_size(), 2);
+  for (int i = 1; i < resp->results_size(); ++i) {
+    EXPECT_GE(resp->results(i - 1).article().publish_time().seconds(),
+              resp->results(i).article().publish_time().seconds());
+  }
+}
+
 TEST_F(SearchRelevanceTest, StopWordsDoNotChangeTheAnswer) {
   const v1::SearchResponse plain = Search("tidal barrage");
   const v1::SearchResponse wordy = Search("what about the tidal barrage");
@@ -115,6 +139,9 @@ TEST_F(SearchRelevanceTest, RecencyBadInputGetsClearErrors) {
   EXPECT_THAT(client().Search(r), StatusIs(Code::kInvalidArgument, HasSubstr("recency_half_life")));
   r.mutable_recency_half_life()->set_seconds(0);
   EXPECT_THAT(client().Search(r), StatusIs(Code::kInvalidArgument, HasSubstr("recency_half_life")));
+  r.mutable_recency_half_life()->set_nanos(500000000);  // under a second
+  EXPECT_THAT(client().Search(r), StatusIs(Code::kInvalidArgument, HasSubstr("recency_half_life")));
+  r.mutable_recency_half_life()->set_nanos(0);
   r.mutable_recency_half_life()->set_seconds(3600);
   EXPECT_THAT(client().Search(r), IsOk());
   r.set_order_by(static_cast<v1::OrderBy>(99));

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -155,6 +156,42 @@ TEST_F(LsaTest, SmallIndexGetsASmallerSpace) {
   EXPECT_GE(rank, 10);
   EXPECT_EQ((*model)->dims(LsaView::kSimilarity), rank);
   EXPECT_EQ((*model)->DocVector(1, LsaView::kTopics).size(), static_cast<size_t>(rank));
+}
+
+TEST(LsaBuildTest, CopiesDoNotTurnRoundingNoiseIntoDirections) {
+  // 5 stories, each ingested 8 times: far fewer real directions than the
+  // rank a 40-article index gets.
+  TempDir dir;
+  {
+    auto writer = IndexWriter::Open(dir.path());
+    ASSERT_THAT(writer, IsOk());
+    std::mt19937 rng(3);
+    std::vector<storyline::v1::Article> articles;
+    for (int story = 0; story < 5; ++story) {
+      const std::string text = ThemeText(story % 3, rng) + " story" + std::to_string(story);
+      for (int copy = 0; copy < 8; ++copy) {
+        articles.push_back(MakeArticle({.id = absl::StrCat("s", story, "-", copy), .body = text}));
+      }
+    }
+    WriteArticles(**writer, articles);
+  }
+  Xapian::Database db(dir.path());
+  auto model = LsaModel::Build(db, {.rank = 10});
+  ASSERT_THAT(model, IsOk());
+  for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did) {
+    std::span<const float> z = (*model)->DocVector(did, LsaView::kTopics);
+    for (float x : z) ASSERT_TRUE(std::isfinite(x));
+    EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-3);
+    // Its nearest neighbours are its own copies.
+    const auto near = (*model)->Nearest((*model)->DocVector(did), 7, did);
+    storyline::v1::Article self;
+    self.ParseFromString(db.get_document(did).get_data());
+    for (const auto& [n, cos] : near) {
+      storyline::v1::Article other;
+      other.ParseFromString(db.get_document(n).get_data());
+      EXPECT_EQ(other.id().substr(0, 2), self.id().substr(0, 2));
+    }
+  }
 }
 
 TEST(LsaBuildTest, TooSmallAnIndexIsAClearError) {
