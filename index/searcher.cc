@@ -126,7 +126,8 @@ uint64_t SearchFingerprint(const SearchParams& p) {
       static_cast<int>(p.order), "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f",
       p.order == SortOrder::kRelevanceRecency
           ? absl::StrCat(absl::ToInt64Milliseconds(p.recency_half_life))
-          : std::string()));
+          : std::string(),
+      "\x1f", p.first_stage_order ? "1" : "0"));
 }
 
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
@@ -294,7 +295,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   Xapian::doccount depth = 0;
   std::shared_ptr<const LsaModel> model;
   if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr && !ranking_.plain &&
-      ranking_.semantic_weight > 0) {
+      ranking_.semantic_weight > 0 && !p.first_stage_order) {
     model = semantic_->Current();
     if (model != nullptr) depth = kRerankDepth;
   } else if (p.order == SortOrder::kRelevanceRecency) {
@@ -313,6 +314,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   if (absl::Now() > p.deadline) return DeadlineError();
 
   out.total_estimate = mset.get_matches_estimated();
+  out.first_stage_order = p.order == SortOrder::kRelevance && depth == 0;
   // Ranked list of (mset index, score) from `offset` on.
   std::vector<std::pair<Xapian::doccount, double>> ranked;
   ranked.reserve(mset.size());
@@ -372,12 +374,12 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     }
     hit.score = ranked[n].second;
     if (p.explain) {
-      hit.explanation =
-          Explain(query, *it, doc, hit.score, p.query,
-                  depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
-                  rerank && !query_z.empty() && ranked[n].first < depth ? Semantic(*model, query_z, *it)
+      hit.explanation = Explain(
+          query, *it, doc, hit.score, p.query,
+          depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
+          rerank && !query_z.empty() && ranked[n].first < depth ? Semantic(*model, query_z, *it)
                                                                 : 0.0,
-                  p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
+          p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
     }
     if (p.snippets) {
       hit.snippet = highlighter.Snippet(

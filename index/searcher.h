@@ -57,6 +57,9 @@ struct SearchParams {
   bool explain = false;
   // Half-life of the kRelevanceRecency decay.
   absl::Duration recency_half_life = absl::Hours(24 * 7);
+  // Keep kRelevance in first-stage (BM25) order even if a semantic model
+  // exists now: the page token came from pages served before it did.
+  bool first_stage_order = false;
   // The search fails with kDeadlineExceeded rather than answer after this.
   absl::Time deadline = absl::InfiniteFuture();
 };
@@ -89,6 +92,9 @@ struct SearchResults {
   bool has_more = false;        // another page exists after this one
   std::vector<Facet> facets;    // in the order requested
   std::string corrected_query;  // empty unless a spelling fix was found
+  // The order was first-stage only (no semantic re-ranking), so later pages
+  // must keep it (SearchParams::first_stage_order).
+  bool first_stage_order = false;
 };
 
 struct IndexStatsData {

@@ -162,7 +162,17 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
   if (!request.page_token().empty()) {
     absl::StatusOr<int64_t> offset =
         tokens.Decode(request.page_token(), index::SearchFingerprint(p), now);
-    if (!offset.ok()) return offset.status();
+    if (!offset.ok()) {
+      // A token from pages served in first-stage order (before the
+      // semantic model existed) keeps that order.
+      index::SearchParams first_stage = p;
+      first_stage.first_stage_order = true;
+      absl::StatusOr<int64_t> again =
+          tokens.Decode(request.page_token(), index::SearchFingerprint(first_stage), now);
+      if (!again.ok()) return offset.status();
+      p.first_stage_order = true;
+      offset = again;
+    }
     p.offset = *offset;
   }
   return p;
@@ -184,8 +194,10 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
     }
   }
   if (results.has_more) {
+    index::SearchParams next = params;
+    next.first_stage_order = results.first_stage_order;
     response->set_next_page_token(
-        tokens.Encode(index::SearchFingerprint(params), params.offset + params.page_size, now));
+        tokens.Encode(index::SearchFingerprint(next), params.offset + params.page_size, now));
   }
   response->set_total_size(results.total_estimate);
   for (index::Facet& facet : results.facets) {

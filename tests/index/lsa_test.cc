@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "index/index_writer.h"
+#include "index/searcher.h"
 #include "index/semantic_space.h"
 #include "tests/index/test_index.h"
 #include "tests/testing/status_matchers.h"
@@ -230,6 +231,43 @@ TEST_F(LsaTest, SemanticSpaceRebuildsOnlyWhenTheIndexChanged) {
   ASSERT_THAT(space.Refresh(), IsOk());
   ASSERT_NE(space.Current(), first);
   EXPECT_EQ(space.Current()->document_count(), 3u * kPerTheme + 1);
+}
+
+TEST_F(LsaTest, PagesStartedBeforeTheModelKeepTheirOrder) {
+  SemanticSpace space({.index_dir = dir_.path(), .lsa = {.rank = 3}, .background = false});
+  auto searcher = Searcher::Open(dir_.path(), &space);
+  ASSERT_THAT(searcher, IsOk());
+  SearchParams p;
+  p.query = "striker goal inflation comet";
+  p.page_size = 5;
+  auto before = (*searcher)->Search(p);
+  ASSERT_THAT(before, IsOk());
+  EXPECT_TRUE(before->first_stage_order) << "no model yet: BM25 order";
+
+  ASSERT_THAT(space.Refresh(), IsOk());
+  auto after = (*searcher)->Search(p);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_FALSE(after->first_stage_order) << "the model re-ranks new result lists";
+
+  // Page 2 of the list started before the model: same order as a searcher
+  // that has no model at all.
+  auto plain = Searcher::Open(dir_.path());
+  ASSERT_THAT(plain, IsOk());
+  p.offset = 5;
+  auto expected = (*plain)->Search(p);
+  p.first_stage_order = true;
+  auto page2 = (*searcher)->Search(p);
+  ASSERT_THAT(expected, IsOk());
+  ASSERT_THAT(page2, IsOk());
+  ASSERT_EQ(page2->hits.size(), expected->hits.size());
+  for (size_t i = 0; i < page2->hits.size(); ++i) {
+    EXPECT_EQ(page2->hits[i].article.id(), expected->hits[i].article.id());
+  }
+  EXPECT_NE(SearchFingerprint(p), [&] {
+    SearchParams q = p;
+    q.first_stage_order = false;
+    return SearchFingerprint(q);
+  }());
 }
 
 TEST(SemanticSpaceTest, MissingIndexIsUnavailableNotACrash) {
