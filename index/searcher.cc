@@ -296,7 +296,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   std::shared_ptr<const LsaModel> model;
   if (has_words && p.order == SortOrder::kRelevance && semantic_ != nullptr && !ranking_.plain &&
       ranking_.semantic_weight > 0 && !p.first_stage_order) {
-    model = semantic_->Current();
+    model = CurrentModel();
     if (model != nullptr) depth = kRerankDepth;
   } else if (p.order == SortOrder::kRelevanceRecency) {
     depth = kRecencyDepth;
@@ -320,16 +320,17 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   ranked.reserve(mset.size());
   for (auto it = mset.begin(); it != mset.end(); ++it)
     ranked.emplace_back(it.get_rank() - first, it.get_weight());
-  std::vector<float> query_z;
+  // Latent cosine per mset index inside the re-ranking window.
+  std::vector<double> semantic;
   if (rerank) {
     const double top = std::max(1e-9, mset.get_max_attained());
     const size_t window = std::min<size_t>(ranked.size(), depth);
     if (p.order == SortOrder::kRelevance) {
-      query_z = QueryVector(*model, query);
+      const std::vector<float> query_z = QueryVector(*model, query);
+      semantic.resize(window);
       for (size_t r = 0; r < window; ++r) {
-        const Xapian::docid did = *mset[static_cast<Xapian::doccount>(r)];
-        ranked[r].second =
-            ranked[r].second / top + ranking_.semantic_weight * Semantic(*model, query_z, did);
+        semantic[r] = Semantic(*model, query_z, *mset[static_cast<Xapian::doccount>(r)]);
+        ranked[r].second = ranked[r].second / top + ranking_.semantic_weight * semantic[r];
       }
     } else {
       // Decay relative to the newest candidate: "recent" means recent for
@@ -364,6 +365,8 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
                  offset + page_size < static_cast<Xapian::doccount>(kMaxResultOffset);
   out.hits.reserve(std::min<size_t>(ranked.size(), page_size));
   const Highlighter highlighter(stemmer_, QueryStems(query));
+  const std::vector<ExplainedTerm> explained_terms =
+      p.explain ? ExplainedTerms(query, p.query) : std::vector<ExplainedTerm>();
   for (size_t n = 0; n < ranked.size() && n < static_cast<size_t>(page_size); ++n) {
     const auto it = mset[ranked[n].first];
     SearchHit& hit = out.hits.emplace_back();
@@ -374,12 +377,11 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     }
     hit.score = ranked[n].second;
     if (p.explain) {
-      hit.explanation = Explain(
-          query, *it, doc, hit.score, p.query,
-          depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
-          rerank && !query_z.empty() && ranked[n].first < depth ? Semantic(*model, query_z, *it)
-                                                                : 0.0,
-          p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
+      hit.explanation =
+          Explain(explained_terms, *it, doc, hit.score,
+                  depth > 0 ? std::max(1e-9, mset.get_max_attained()) : 1.0,
+                  ranked[n].first < semantic.size() ? semantic[ranked[n].first] : 0.0,
+                  p.order == SortOrder::kRelevanceRecency ? "(recency decay)" : "(other)");
     }
     if (p.snippets) {
       hit.snippet = highlighter.Snippet(
@@ -399,6 +401,10 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   }
   if (absl::Now() > p.deadline) return DeadlineError();
   return out;
+}
+
+std::shared_ptr<const LsaModel> Searcher::CurrentModel() const {
+  return semantic_ != nullptr ? semantic_->Current() : nullptr;
 }
 
 std::vector<float> Searcher::QueryVector(const LsaModel& model, const Xapian::Query& query) {
@@ -426,10 +432,8 @@ double Searcher::Semantic(const LsaModel& model, const std::vector<float>& query
   return z.empty() ? 0.0 : LsaModel::Dot(query_z, z);
 }
 
-std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapian::docid did,
-                                                const Xapian::Document& doc, double score,
-                                                const std::string& text, double scale,
-                                                double semantic, const char* rest_label) {
+std::vector<Searcher::ExplainedTerm> Searcher::ExplainedTerms(const Xapian::Query& query,
+                                                              const std::string& text) {
   // The words as typed, by stem, so "barrages" explains as "barrages".
   absl::flat_hash_map<std::string, std::string> typed;
   std::string word;
@@ -446,6 +450,21 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     }
   }
   flush();
+  std::vector<ExplainedTerm> out;
+  for (const std::string& term : PositiveTerms(query)) {
+    if (term.empty() || term[0] != 'Z') continue;  // boolean filter terms weigh nothing
+    // Title terms ("ZSbarrag") explain as the word too.
+    const std::string word_term = term.compare(0, 2, "ZS") == 0 ? "Z" + term.substr(2) : term;
+    auto found = typed.find(word_term);
+    out.push_back({term, found != typed.end() ? found->second : word_term.substr(1)});
+  }
+  return out;
+}
+
+std::vector<TermContribution> Searcher::Explain(const std::vector<ExplainedTerm>& terms,
+                                                Xapian::docid did, const Xapian::Document& doc,
+                                                double score, double scale, double semantic,
+                                                const char* rest_label) {
   // BM25 per matched term, as Xapian's BM25Weight computes it (k2 = 0,
   // k3 = 1, min_normlen 0.5).
   const double n = std::max<double>(1, db_.get_doccount());
@@ -453,8 +472,7 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
   const double normlen = std::max(db_.get_doclength(did) / avlen, 0.5);
   std::vector<TermContribution> out;
   double explained = 0;
-  for (const std::string& term : PositiveTerms(query)) {
-    if (term.empty() || term[0] != 'Z') continue;  // boolean filter terms weigh nothing
+  for (const auto& [term, shown] : terms) {
     Xapian::TermIterator t = doc.termlist_begin();
     t.skip_to(term);
     if (t == doc.termlist_end() || *t != term || t.get_wdf() == 0) continue;
@@ -465,10 +483,7 @@ std::vector<TermContribution> Searcher::Explain(const Xapian::Query& query, Xapi
     // Xapian's defaults under plain ranking: k1 1, b 0.5.
     const double k1 = ranking_.plain ? 1.0 : kBm25K1, b = ranking_.plain ? 0.5 : kBm25B;
     const double w = std::log(tw) * (k1 + 1) * wdf / (k1 * (normlen * b + (1 - b)) + wdf) / scale;
-    // Title terms ("ZSbarrag") explain as the word too.
-    const std::string word_term = term.compare(0, 2, "ZS") == 0 ? "Z" + term.substr(2) : term;
-    auto found = typed.find(word_term);
-    out.push_back({found != typed.end() ? found->second : word_term.substr(1), w});
+    out.push_back({shown, w});
     explained += w;
   }
   if (semantic != 0) {
@@ -501,16 +516,14 @@ auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
 
 absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
   // Holding the model keeps it alive if a rebuild swaps it meanwhile.
-  const std::shared_ptr<const LsaModel> model =
-      semantic_ != nullptr ? semantic_->Current() : nullptr;
+  const std::shared_ptr<const LsaModel> model = CurrentModel();
   return WithFreshDatabase("similar stories", [&] {
     return FindSimilar(db_, stemmer_, &df_cache_, model.get(), params);
   });
 }
 
 absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
-  const std::shared_ptr<const LsaModel> model =
-      semantic_ != nullptr ? semantic_->Current() : nullptr;
+  const std::shared_ptr<const LsaModel> model = CurrentModel();
   return WithFreshDatabase("topic clusters", [&]() -> absl::StatusOr<ClusterResults> {
     Xapian::Query query;
     if (params.query.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -553,10 +566,8 @@ absl::StatusOr<IndexStatsData> Searcher::Stats() {
     if (db_.reopen()) df_cache_.Clear();
     IndexStatsData stats;
     stats.article_count = db_.get_doccount();
-    if (semantic_ != nullptr) {
-      if (std::shared_ptr<const LsaModel> model = semantic_->Current()) {
-        stats.semantic_articles = static_cast<int64_t>(model->document_count());
-      }
+    if (std::shared_ptr<const LsaModel> model = CurrentModel()) {
+      stats.semantic_articles = static_cast<int64_t>(model->document_count());
     }
     // Revisions and commit times are per shard: report the sum (which grows
     // with every commit) and the latest.

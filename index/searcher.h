@@ -169,12 +169,20 @@ class Searcher {
   // The query's latent vector (topics view), and a document's cosine to it.
   std::vector<float> QueryVector(const LsaModel& model, const Xapian::Query& query);
   double Semantic(const LsaModel& model, const std::vector<float>& query_z, Xapian::docid did);
-  // The terms of `query` that `doc` matches, with their share of `score`
-  // (BM25 per term divided by `scale`, plus the semantic part).
-  std::vector<TermContribution> Explain(const Xapian::Query& query, Xapian::docid did,
-                                        const Xapian::Document& doc, double score,
-                                        const std::string& text, double scale, double semantic,
-                                        const char* rest_label);
+  // The semantic model now, or null (none configured or not built yet).
+  std::shared_ptr<const LsaModel> CurrentModel() const;
+  // A weighted query term and how explanations show it (the word as typed).
+  struct ExplainedTerm {
+    std::string term;
+    std::string shown;
+  };
+  // The word terms of `query` that can add weight, computed once a search.
+  std::vector<ExplainedTerm> ExplainedTerms(const Xapian::Query& query, const std::string& text);
+  // The `terms` that `doc` matches, with their share of `score` (BM25 per
+  // term divided by `scale`, plus the `semantic` cosine's part).
+  std::vector<TermContribution> Explain(const std::vector<ExplainedTerm>& terms, Xapian::docid did,
+                                        const Xapian::Document& doc, double score, double scale,
+                                        double semantic, const char* rest_label);
   // `text` with each word whose stem is not indexed replaced by the
   // spelling dictionary's suggestion; empty if nothing was replaced.
   std::string CorrectSpelling(const std::string& text);

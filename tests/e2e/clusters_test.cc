@@ -21,13 +21,7 @@ namespace {
 using ::testing::HasSubstr;
 using Code = absl::StatusCode;
 
-class ClustersTest : public DemoServerTest {
- protected:
-  static void SetUpTestSuite() {
-    DemoServerTest::SetUpTestSuite();
-    ASSERT_TRUE(WaitForSemanticModel(client())) << "semantic model never covered the demo corpus";
-  }
-};
+using ClustersTest = SemanticDemoServerTest;
 
 std::string AllText(Client& client) {
   std::string text;

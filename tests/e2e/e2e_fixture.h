@@ -31,7 +31,10 @@ class DemoServerTest : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
-  void SetUp() override { ASSERT_NE(server_, nullptr); ASSERT_TRUE(server_->ok()); }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    ASSERT_TRUE(server_->ok());
+  }
 
   static Client& client() { return *client_; }
   static TestServer& server() { return *server_; }
@@ -90,6 +93,16 @@ inline bool WaitForSemanticModel(Client& client, absl::Duration timeout = absl::
   }
   return false;
 }
+
+// The demo server once its semantic model covers the corpus, so related
+// stories, clusters and re-ranked search answer as they will in use.
+class SemanticDemoServerTest : public DemoServerTest {
+ protected:
+  static void SetUpTestSuite() {
+    DemoServerTest::SetUpTestSuite();
+    ASSERT_TRUE(WaitForSemanticModel(client())) << "semantic model never covered the demo corpus";
+  }
+};
 
 }  // namespace storyline::testing
 

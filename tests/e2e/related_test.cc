@@ -20,23 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 using Code = absl::StatusCode;
 
-class RelatedTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new TestServer({std::string("--seed_jsonl=") + STORYLINE_DEMO_JSONL});
-    ASSERT_TRUE(server_->ok());
-    client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(20)});
-    ASSERT_TRUE(WaitForSemanticModel(*client_)) << "semantic model never covered the demo corpus";
-  }
-  static void TearDownTestSuite() {
-    delete client_;
-    delete server_;
-  }
-  static TestServer* server_;
-  static Client* client_;
-};
-TestServer* RelatedTest::server_ = nullptr;
-Client* RelatedTest::client_ = nullptr;
+using RelatedTest = SemanticDemoServerTest;
 
 v1::SimilarStoriesRequest ById(const std::string& id, int page_size = 10) {
   v1::SimilarStoriesRequest r;
@@ -161,7 +145,8 @@ TEST_F(RelatedTest, RecommendRejectsBadRequests) {
   EXPECT_THAT(client_->Recommend(too_many), StatusIs(Code::kInvalidArgument, HasSubstr("500")));
   v1::RecommendRequest diverse = History({"demo-001"});
   diverse.set_diversity(1.5);
-  EXPECT_THAT(client_->Recommend(diverse), StatusIs(Code::kInvalidArgument, HasSubstr("diversity")));
+  EXPECT_THAT(client_->Recommend(diverse),
+              StatusIs(Code::kInvalidArgument, HasSubstr("diversity")));
   v1::RecommendRequest decay = History({"demo-001"});
   decay.mutable_freshness_half_life()->set_seconds(-60);
   EXPECT_THAT(client_->Recommend(decay),
@@ -229,8 +214,8 @@ Client* BbcRecommendTest::client_ = nullptr;
 std::map<std::string, std::string> BbcRecommendTest::topic_;
 
 TEST_F(BbcRecommendTest, SportHistoryGivesSport) {
-  v1::RecommendRequest req = History({"bbc-sport-010", "bbc-sport-050", "bbc-sport-120",
-                                      "bbc-sport-200", "bbc-sport-300"});
+  v1::RecommendRequest req = History(
+      {"bbc-sport-010", "bbc-sport-050", "bbc-sport-120", "bbc-sport-200", "bbc-sport-300"});
   req.set_page_size(10);
   auto resp = client_->Recommend(req);
   ASSERT_THAT(resp, IsOk());
@@ -239,9 +224,8 @@ TEST_F(BbcRecommendTest, SportHistoryGivesSport) {
 }
 
 TEST_F(BbcRecommendTest, DiversitySpreadsOverTheHistorysThemes) {
-  v1::RecommendRequest req =
-      History({"bbc-business-020", "bbc-tech-020", "bbc-business-140", "bbc-tech-140",
-               "bbc-business-260", "bbc-tech-260"});
+  v1::RecommendRequest req = History({"bbc-business-020", "bbc-tech-020", "bbc-business-140",
+                                      "bbc-tech-140", "bbc-business-260", "bbc-tech-260"});
   req.set_page_size(10);
   req.set_diversity(0.7);
   auto resp = client_->Recommend(req);

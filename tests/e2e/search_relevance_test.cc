@@ -22,12 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 using Code = absl::StatusCode;
 
-class SearchRelevanceTest : public DemoServerTest {
+class SearchRelevanceTest : public SemanticDemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    DemoServerTest::SetUpTestSuite();
-    ASSERT_TRUE(WaitForSemanticModel(client()));
-  }
   static v1::SearchResponse Search(const std::string& q, bool explain = false) {
     v1::SearchRequest req;
     req.set_query(q);
