@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 
 #include "absl/strings/str_cat.h"
+#include "index/article_data.h"
 #include "index/schema.h"
 #include "index/simhash.h"
 #include "index/xapian_status.h"
@@ -149,7 +150,7 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
     }
     doc.add_value(kSlotSimHash,
                   EncodeSimHash(SimHash(absl::StrCat(article.title(), "\n", article.body()))));
-    doc.set_data(article.SerializeAsString());
+    doc.set_data(EncodeArticleData(article));
 
     // The TermGenerator would otherwise keep a reference to the document,
     // whose (non-atomic) refcount the writer thread then shares with us.

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "index/article_data.h"
 #include "index/kmeans.h"
 #include "index/schema.h"
 #include "index/stopwords.h"
@@ -124,9 +125,9 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
     Doc& doc = docs.emplace_back();
     doc.did = *it;
     doc.doc = it.get_document();
-    if (!doc.article.ParseFromString(doc.doc.get_data())) {
+    if (absl::Status s = DecodeArticleData(doc.doc.get_data(), &doc.article); !s.ok()) {
       return absl::DataLossError(
-          absl::StrCat("stored article for document ", *it, " is corrupt; re-ingest it"));
+          absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
     }
     std::span<const float> z = model->DocVector(doc.did, LsaView::kTopics);
     std::span<const float> zn = model->DocVector(doc.did, LsaView::kSimilarity);

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "index/article_data.h"
 #include "index/schema.h"
 #include "index/simhash.h"
 #include "index/snippet.h"
@@ -103,7 +104,7 @@ std::optional<absl::Time> DocTime(const Xapian::Document& doc) {
 }
 
 bool ParseArticle(const Xapian::Document& doc, Article* out) {
-  return out->ParseFromString(doc.get_data());
+  return DecodeArticleData(doc.get_data(), out).ok();
 }
 
 Xapian::Query Filtered(Xapian::Query query, const FilterParams& filter,

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "index/article_data.h"
 #include "index/index_layout.h"
 #include "index/page_token.h"
 #include "index/schema.h"
@@ -371,9 +372,9 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     const auto it = mset[ranked[n].first];
     SearchHit& hit = out.hits.emplace_back();
     const Xapian::Document doc = it.get_document();
-    if (!hit.article.ParseFromString(doc.get_data())) {
+    if (absl::Status s = DecodeArticleData(doc.get_data(), &hit.article); !s.ok()) {
       return absl::DataLossError(
-          absl::StrCat("stored article for document ", *it, " is corrupt; re-ingest it"));
+          absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
     }
     hit.score = ranked[n].second;
     if (p.explain) {
@@ -549,8 +550,9 @@ absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
         return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
       }
       Article article;
-      if (!article.ParseFromString(db_.get_document(*it).get_data())) {
-        return absl::DataLossError(absl::StrCat("stored article ", id, " is corrupt"));
+      if (absl::Status s = DecodeArticleData(db_.get_document(*it).get_data(), &article);
+          !s.ok()) {
+        return absl::DataLossError(absl::StrCat("article ", id, ": ", s.message()));
       }
       return article;
     } catch (const Xapian::DatabaseModifiedError& e) {

@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libxapian-dev xapian-tools
   libssl-dev openssl
   libcli11-dev libspdlog-dev
-  libeigen3-dev
+  libeigen3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Reflection test: a client we did not write (Python grpcio + Debian's protos).
   python3 python3-grpcio python3-protobuf grpc-proto
@@ -22,7 +22,7 @@ BUILD_PACKAGES=(
 
 RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
-  libspdlog1.10 libfmt9 libssl3 ca-certificates
+  libspdlog1.10 libfmt9 libssl3 libzstd1 ca-certificates
 )
 
 if [[ "${1:-build}" == "runtime" ]]; then

@@ -1,8 +1,8 @@
 // The server never crashes on any request: random bytes sent to every unary
 // method, random field values, and articles full of random bytes. After the
 // barrage the server must still be healthy and answer correctly.
-#include <grpcpp/generic/generic_stub.h>
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <future>
@@ -33,9 +33,9 @@ TEST_F(RobustnessTest, RandomBytesToEveryUnaryMethod) {
   auto channel = grpc::CreateChannel(server().address(), grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
   const std::vector<std::string> methods = {
-      "/storyline.v1.StoryService/Search",        "/storyline.v1.StoryService/GetArticle",
+      "/storyline.v1.StoryService/Search",         "/storyline.v1.StoryService/GetArticle",
       "/storyline.v1.StoryService/SimilarStories", "/storyline.v1.StoryService/Recommend",
-      "/storyline.v1.StoryService/TopicClusters", "/storyline.v1.StoryService/GetIndexStats",
+      "/storyline.v1.StoryService/TopicClusters",  "/storyline.v1.StoryService/GetIndexStats",
       "/storyline.v1.IngestService/DeleteArticles"};
   std::mt19937 rng(20261127);
   int invalid = 0;
@@ -72,8 +72,9 @@ TEST_F(RobustnessTest, RandomFieldValuesInSearch) {
     if (i % 3 == 0) req.set_page_token(RandomBytes(rng, 80));
     if (i % 4 == 0) req.add_facets(i % 8 == 0 ? "topic" : RandomBytes(rng, 8));
     if (i % 5 == 0) req.mutable_filter()->add_topics(RandomBytes(rng, 10));
-    if (i % 7 == 0) req.mutable_filter()->mutable_published_after()->set_seconds(
-        static_cast<int64_t>(rng()) * 1000);
+    if (i % 7 == 0)
+      req.mutable_filter()->mutable_published_after()->set_seconds(static_cast<int64_t>(rng()) *
+                                                                   1000);
     auto resp = client().Search(req);
     if (!resp.ok()) {
       EXPECT_EQ(resp.status().code(), absl::StatusCode::kInvalidArgument) << resp.status();
@@ -101,6 +102,46 @@ TEST_F(RobustnessTest, ArticlesOfRandomBytesAreRejectedOneByOne) {
   EXPECT_GT(resp->errors_size(), 0);
   EXPECT_THAT(client().GetArticle("rnd-good"), IsOk());
   EXPECT_THAT(client().CheckHealth(), IsOk());
+}
+
+// Issue 9, defect 1: bodies that repeat one phrase were accepted and then
+// unreadable (DATA_LOSS) through every read path.
+TEST_F(RobustnessTest, RepetitiveBodiesStayReadableEverywhere) {
+  std::vector<v1::Article> batch;
+  for (int t = 0; t < 400; ++t) {
+    std::string body;
+    while (body.size() < 16500u + t * 97u) body += "lorem ipsum dolor sit amet ";
+    body.resize(t == 0 ? 16500 : 16000 + t * 97);
+    v1::Article a;  // the record layout that plain glass fails on for t = 4
+    a.set_id("r" + std::to_string(t));
+    a.set_title("Repeat");
+    a.set_body(body);
+    batch.push_back(a);
+  }
+  auto ingested = client().IndexArticles(batch);
+  ASSERT_THAT(ingested, IsOk());
+  ASSERT_EQ(ingested->errors_size(), 0);
+  for (const v1::Article& a : batch) {
+    auto got = client().GetArticle(a.id());
+    ASSERT_THAT(got, IsOk()) << a.id();
+    EXPECT_EQ(got->body(), a.body());
+  }
+  v1::SearchRequest req;
+  req.set_query("lorem ipsum");
+  req.set_page_size(20);  // 20 x up to 55 KB stays under gRPC's 4 MiB reply limit
+  req.set_include_body(true);
+  int found = 0;
+  do {
+    auto page = client().Search(req);
+    ASSERT_THAT(page, IsOk());
+    found += page->results_size();
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  EXPECT_EQ(found, 400);
+  v1::SimilarStoriesRequest similar;
+  similar.set_article_id("r0");
+  similar.set_include_body(true);
+  EXPECT_THAT(client().SimilarStories(similar), IsOk());
 }
 
 }  // namespace

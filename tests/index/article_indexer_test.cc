@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "index/article_data.h"
 #include "index/schema.h"
 #include "storyline/v1/article.pb.h"
 #include "tests/index/test_index.h"
@@ -165,7 +166,7 @@ TEST(ArticleIndexerTest, PrepareBuildsIdTermAndData) {
   EXPECT_THAT(Terms(p->document), Contains(IdTerm("a1")));
 
   Article stored;
-  ASSERT_TRUE(stored.ParseFromString(p->document.get_data()));
+  ASSERT_THAT(DecodeArticleData(p->document.get_data(), &stored), IsOk());
   EXPECT_EQ(stored.SerializeAsString(), a.SerializeAsString());
 }
 

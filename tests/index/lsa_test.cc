@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "index/article_data.h"
 #include "index/index_writer.h"
 #include "index/searcher.h"
 #include "index/semantic_space.h"
@@ -70,7 +71,7 @@ class LsaTest : public ::testing::Test {
   // The theme of the article with docid `did` (ids are "t<theme>-<n>").
   int ThemeOf(Xapian::docid did) {
     storyline::v1::Article a;
-    a.ParseFromString(db_.get_document(did).get_data());
+    EXPECT_TRUE(DecodeArticleData(db_.get_document(did).get_data(), &a).ok());
     return a.id()[1] - '0';
   }
 
@@ -186,10 +187,10 @@ TEST(LsaBuildTest, CopiesDoNotTurnRoundingNoiseIntoDirections) {
     // Its nearest neighbours are its own copies.
     const auto near = (*model)->Nearest((*model)->DocVector(did), 7, did);
     storyline::v1::Article self;
-    self.ParseFromString(db.get_document(did).get_data());
+    ASSERT_TRUE(DecodeArticleData(db.get_document(did).get_data(), &self).ok());
     for (const auto& [n, cos] : near) {
       storyline::v1::Article other;
-      other.ParseFromString(db.get_document(n).get_data());
+      ASSERT_TRUE(DecodeArticleData(db.get_document(n).get_data(), &other).ok());
       EXPECT_EQ(other.id().substr(0, 2), self.id().substr(0, 2));
     }
   }
