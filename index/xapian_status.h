@@ -11,9 +11,12 @@
 
 namespace storyline::index {
 
+// Errors from a system call that ran out of something (ENOSPC, EDQUOT,
+// EFBIG, EMFILE, ENFILE, ENOMEM) -> kResourceExhausted, saying what;
 // InvalidArgument/QueryParser/Range -> kInvalidArgument,
 // DocNotFound/DatabaseNotFound -> kNotFound, DatabaseModified -> kAborted,
-// DatabaseLock -> kUnavailable, DatabaseCorrupt -> kDataLoss,
+// DatabaseLock/DatabaseClosed -> kUnavailable, DatabaseCorrupt and reads
+// past the end of a truncated table -> kDataLoss,
 // anything else -> kInternal. `context` prefixes the message.
 absl::Status XapianErrorToStatus(const Xapian::Error& e,
                                  absl::string_view context = "");

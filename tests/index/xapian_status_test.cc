@@ -5,16 +5,20 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <cerrno>
+#include <filesystem>
 #include <functional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace storyline::index {
 namespace {
 
 using ::storyline::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -60,6 +64,16 @@ INSTANTIATE_TEST_SUITE_P(
         MappingCase{"Unimplemented", [] { throw Xapian::UnimplementedError("boom"); },
                     absl::StatusCode::kInternal},
         MappingCase{"Network", [] { throw Xapian::NetworkError("boom"); },
+                    absl::StatusCode::kInternal},
+        MappingCase{"DatabaseClosed", [] { throw Xapian::DatabaseClosedError("boom"); },
+                    absl::StatusCode::kUnavailable},
+        MappingCase{"DiskFull", [] { throw Xapian::DatabaseError("boom", "", ENOSPC); },
+                    absl::StatusCode::kResourceExhausted},
+        MappingCase{"FileSizeLimit", [] { throw Xapian::DatabaseError("boom", "", EFBIG); },
+                    absl::StatusCode::kResourceExhausted},
+        MappingCase{"OutOfFds", [] { throw Xapian::DatabaseOpeningError("boom", "", EMFILE); },
+                    absl::StatusCode::kResourceExhausted},
+        MappingCase{"OtherErrno", [] { throw Xapian::DatabaseError("boom", "", EIO); },
                     absl::StatusCode::kInternal}),
     [](const ::testing::TestParamInfo<MappingCase>& info) { return info.param.name; });
 
@@ -68,6 +82,40 @@ TEST(XapianStatusContextTest, ContextPrefixesMessage) {
   const absl::Status s = XapianErrorToStatus(e, "opening index /x");
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable, StartsWith("opening index /x: ")));
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("lock held")));
+}
+
+TEST(XapianStatusContextTest, DiskFullSaysSo) {
+  const Xapian::DatabaseError e("Error writing block 7", "", ENOSPC);
+  EXPECT_THAT(XapianErrorToStatus(e, "committing /idx/shard-00"),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       AllOf(StartsWith("disk full: "), HasSubstr("/idx/shard-00"))));
+}
+
+// A table file cut short on disk: Xapian reads past its end.
+TEST(XapianStatusContextTest, TruncatedTableIsDataLoss) {
+  storyline::testing::TempDir dir;
+  {
+    Xapian::WritableDatabase db(dir.path(), Xapian::DB_CREATE_OR_OPEN);
+    for (int i = 0; i < 3000; ++i) {
+      Xapian::Document doc;
+      doc.add_term("Zword" + std::to_string(i % 300));
+      doc.set_data(std::string(200, 'x'));
+      db.add_document(doc);
+    }
+    db.commit();
+  }
+  std::filesystem::resize_file(dir.Sub("postlist.glass"), 8192);
+  try {
+    Xapian::Database db(dir.path());
+    for (int i = 0; i < 300; ++i) db.get_termfreq("Zword" + std::to_string(i));
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query("Zword7"));
+    enquire.get_mset(0, 10);
+    FAIL() << "read a truncated table without an error";
+  } catch (const Xapian::Error& e) {
+    EXPECT_THAT(XapianErrorToStatus(e), StatusIs(absl::StatusCode::kDataLoss, ::testing::_))
+        << e.get_description();
+  }
 }
 
 TEST(XapianStatusContextTest, RealMissingDatabaseIsNotFound) {
