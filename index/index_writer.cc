@@ -1,5 +1,7 @@
 #include "index/index_writer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <string>
 #include <utility>
 
@@ -9,6 +11,17 @@
 #include "index/xapian_status.h"
 
 namespace storyline::index {
+namespace {
+
+// Errors about the request itself leave the database usable; any other
+// Xapian error may have closed it (Xapian closes a WritableDatabase whose
+// flush or commit failed).
+bool LeavesDatabaseUsable(const Xapian::Error& e) {
+  const std::string_view type = e.get_type();
+  return type == "InvalidArgumentError" || type == "RangeError" || type == "DocNotFoundError";
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir) {
   try {
@@ -32,7 +45,57 @@ IndexWriter::~IndexWriter() {
   }
 }
 
+absl::Status IndexWriter::Fail(const Xapian::Error& e, absl::string_view context) {
+  absl::Status status = XapianErrorToStatus(e, absl::StrCat(context, " in ", dir_));
+  if (LeavesDatabaseUsable(e)) return status;
+  if (failure_.ok()) {
+    spdlog::error("index writer {} failed; writes to it are refused until it recovers: {}", dir_,
+                  status.ToString());
+  }
+  failure_ = std::move(status);
+  try {
+    db_.close();  // releases the write lock so Recover() can reopen
+  } catch (const Xapian::Error&) {
+    // Already closed by Xapian.
+  }
+  return FailedStatus();
+}
+
+absl::Status IndexWriter::FailedStatus() const {
+  const std::string msg =
+      absl::StrCat("index writer failed and is recovering (retry later): ", failure_.message());
+  if (failure_.code() == absl::StatusCode::kResourceExhausted) {
+    return absl::ResourceExhaustedError(msg);
+  }
+  return absl::UnavailableError(msg);
+}
+
+absl::Status IndexWriter::Recover() {
+  if (failure_.ok()) return absl::OkStatus();
+  const absl::Time now = absl::Now();
+  if (now < next_recovery_) return FailedStatus();
+  next_recovery_ = now + kRecoveryInterval;
+  try {
+    db_ = Xapian::WritableDatabase(dir_, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    // Opening writes nothing; a commit proves there is room to write again.
+    db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
+    db_.commit();
+  } catch (const Xapian::Error& e) {
+    failure_ = XapianErrorToStatus(e, absl::StrCat("reopening ", dir_));
+    try {
+      db_.close();
+    } catch (const Xapian::Error&) {
+    }
+    return FailedStatus();
+  }
+  failure_ = absl::OkStatus();
+  ++generation_;
+  spdlog::info("index writer {} recovered; writes accepted again", dir_);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> IndexWriter::Upsert(const PreparedArticle& article) {
+  if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     // replace_document(term, ...) walks the unique term's postlist through
     // the pending-changes overlay, which dominated ingest CPU; a new id
@@ -44,40 +107,50 @@ absl::StatusOr<bool> IndexWriter::Upsert(const PreparedArticle& article) {
     db_.replace_document(article.id_term, article.document);
     return true;
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("writing article ", article.id));
+    return Fail(e, absl::StrCat("writing article ", article.id));
   }
 }
 
 absl::StatusOr<bool> IndexWriter::Delete(absl::string_view id) {
+  if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     const std::string term = IdTerm(id);
     if (!db_.term_exists(term)) return false;
     db_.delete_document(term);
     return true;
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("deleting article ", id));
+    return Fail(e, absl::StrCat("deleting article ", id));
   }
 }
 
 absl::Status IndexWriter::AddSpelling(const SpellingCounts& counts) {
+  if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     for (const auto& [word, freq] : counts) db_.add_spelling(word, freq);
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "updating the spelling dictionary");
+    return Fail(e, "updating the spelling dictionary");
   }
 }
 
 absl::StatusOr<uint64_t> IndexWriter::Commit() {
+  if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
     db_.commit();
     return static_cast<uint64_t>(db_.get_revision());
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, "committing the index");
+    return Fail(e, "committing");
   }
 }
 
-uint64_t IndexWriter::ArticleCount() const { return db_.get_doccount(); }
+uint64_t IndexWriter::ArticleCount() const {
+  if (failed()) return 0;
+  try {
+    return db_.get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
 
 }  // namespace storyline::index

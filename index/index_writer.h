@@ -2,6 +2,14 @@
 // Upserts and deletes are buffered by Xapian and become visible to readers
 // (and durable) only at Commit().
 //
+// A write that fails for a reason outside the article (disk full, out of
+// file descriptors, an I/O error) leaves Xapian's database closed. The
+// writer then reports itself failed(): every call answers that failure
+// (kResourceExhausted or kUnavailable, naming the shard) after one attempt
+// to Recover(), which reopens the database and proves it can commit. Changes
+// not committed before a failure are lost; generation() counts recoveries,
+// so callers can tell whether their uncommitted changes survived.
+//
 // Thread-safety: not thread-safe. Exactly one thread uses an IndexWriter at
 // a time; the server funnels every write through WritePipeline.
 #ifndef STORYLINE_INDEX_INDEX_WRITER_H_
@@ -16,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "index/article_indexer.h"
 
 namespace storyline::index {
@@ -44,16 +53,40 @@ class IndexWriter {
   // Makes every change so far durable and visible; returns the new revision.
   absl::StatusOr<uint64_t> Commit();
 
-  // Number of articles, including uncommitted changes.
+  // Number of articles, including uncommitted changes (0 while failed).
   uint64_t ArticleCount() const;
+
+  // True after a write failed, until Recover() succeeds.
+  bool failed() const { return !failure_.ok(); }
+  // Why the writer failed (OK when it has not).
+  const absl::Status& failure() const { return failure_; }
+  // Reopens a failed writer and commits once to prove it can write again.
+  // OK if the writer had not failed; otherwise the reason it still cannot
+  // write (and it stays failed). Tries at most once per `kRecoveryInterval`;
+  // calls in between answer the failure at once.
+  absl::Status Recover();
+  static constexpr absl::Duration kRecoveryInterval = absl::Seconds(1);
+  // Bumped by every successful Recover(): changes made in an earlier
+  // generation and not committed then are gone.
+  uint64_t generation() const { return generation_; }
 
   const std::string& dir() const { return dir_; }
 
  private:
   IndexWriter(std::string dir, Xapian::WritableDatabase db);
 
+  // Maps `e`; if the database may be unusable after it, closes it and marks
+  // the writer failed. Returns the status to report.
+  absl::Status Fail(const Xapian::Error& e, absl::string_view context);
+  // The failure as callers see it: kResourceExhausted if the cause was
+  // exhaustion, else kUnavailable, saying the writer is recovering.
+  absl::Status FailedStatus() const;
+
   const std::string dir_;
   Xapian::WritableDatabase db_;
+  absl::Status failure_;
+  absl::Time next_recovery_ = absl::InfinitePast();
+  uint64_t generation_ = 0;
 };
 
 }  // namespace storyline::index

@@ -10,15 +10,16 @@
 
 namespace storyline::index {
 
-WritePipeline::WritePipeline(std::vector<std::unique_ptr<IndexWriter>> shards,
-                             size_t max_queue)
+WritePipeline::WritePipeline(std::vector<std::unique_ptr<IndexWriter>> shards, size_t max_queue)
     : max_queue_(max_queue) {
   for (auto& writer : shards) {
     auto shard = std::make_unique<Shard>();
     shard->writer = std::move(writer);
     shards_.push_back(std::move(shard));
   }
-  for (auto& shard : shards_) shard->thread = std::thread(&WritePipeline::Loop, shard.get());
+  for (auto& shard : shards_) {
+    shard->thread = std::thread(&WritePipeline::Loop, this, shard.get());
+  }
 }
 
 WritePipeline::WritePipeline(std::unique_ptr<IndexWriter> writer, size_t max_queue)
@@ -86,17 +87,19 @@ void WritePipeline::SubmitAll(ShardOp op, std::function<void(absl::Status)> done
 }
 
 void WritePipeline::SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
-                                 std::function<void(absl::StatusOr<uint64_t>)> done) {
+                                 std::function<void(absl::StatusOr<uint64_t>)> done,
+                                 CommitCheck check) {
   auto revisions = std::make_shared<std::vector<uint64_t>>(shards_.size(), 0);
   SubmitAll(
-      [spelling, revisions](IndexWriter& writer, size_t shard) -> absl::Status {
+      [spelling, revisions, check](IndexWriter& writer, size_t shard) -> absl::Status {
         if (shard == 0 && spelling != nullptr && !spelling->empty()) {
           if (absl::Status s = writer.AddSpelling(*spelling); !s.ok()) return s;
         }
         absl::StatusOr<uint64_t> revision = writer.Commit();
         if (!revision.ok()) return revision.status();
         (*revisions)[shard] = *revision;  // each shard writes its own slot
-        return absl::OkStatus();
+        // After the commit: it may have recovered the writer first.
+        return check ? check(writer, shard) : absl::OkStatus();
       },
       [revisions, done = std::move(done)](absl::Status status) {
         if (!status.ok()) {
@@ -109,20 +112,55 @@ void WritePipeline::SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
       });
 }
 
+void WritePipeline::SetHealthListener(std::function<void(bool writable)> listener) {
+  absl::MutexLock lock(&health_mu_);
+  health_listener_ = std::move(listener);
+}
+
+bool WritePipeline::writable() const {
+  absl::MutexLock lock(&health_mu_);
+  return failed_shards_ == 0;
+}
+
+void WritePipeline::ReportHealth(Shard& shard) {
+  const bool failed = shard.writer->failed();
+  if (failed == shard.reported_failed) return;
+  shard.reported_failed = failed;
+  absl::MutexLock lock(&health_mu_);
+  const bool was_writable = failed_shards_ == 0;
+  failed_shards_ = failed ? failed_shards_ + 1 : failed_shards_ - 1;
+  const bool now_writable = failed_shards_ == 0;
+  if (health_listener_ && was_writable != now_writable) health_listener_(now_writable);
+}
+
 void WritePipeline::Loop(Shard* shard) {
   pthread_setname_np(pthread_self(), "sl-writer");
   for (;;) {
     Op op;
     {
       absl::MutexLock lock(&shard->mu);
-      shard->mu.Await(absl::Condition(
-          +[](Shard* s) ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->stopping || !s->queue.empty(); },
-          shard));
-      if (shard->queue.empty()) return;
-      op = std::move(shard->queue.front());
-      shard->queue.pop_front();
+      // A failed writer wakes up to retry recovery even when nobody writes,
+      // so health turns SERVING again once the cause is gone.
+      const absl::Duration wait =
+          shard->writer->failed() ? IndexWriter::kRecoveryInterval : absl::InfiniteDuration();
+      shard->mu.AwaitWithTimeout(absl::Condition(
+                                     +[](Shard* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                       return s->stopping || !s->queue.empty();
+                                     },
+                                     shard),
+                                 wait);
+      if (shard->stopping && shard->queue.empty()) return;
+      if (!shard->queue.empty()) {
+        op = std::move(shard->queue.front());
+        shard->queue.pop_front();
+      }
     }
-    op(*shard->writer);
+    if (op) {
+      op(*shard->writer);
+    } else {
+      shard->writer->Recover().IgnoreError();  // still failed: try again later
+    }
+    ReportHealth(*shard);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "index/article_indexer.h"
 #include "index/schema.h"
+#include "index/write_session.h"
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
@@ -28,6 +29,7 @@ constexpr int kMaxReportedErrors = 1000;
 struct StreamResult {
   absl::Mutex mu;
   v1::IndexArticlesResponse response ABSL_GUARDED_BY(mu);
+  index::WriteSession session;
 
   void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
     absl::MutexLock lock(&mu);
@@ -86,8 +88,13 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
     auto doc = std::make_shared<index::PreparedArticle>(std::move(*prepared));
     pipeline_->SubmitFor(doc->id, [doc, position, result = result_](index::IndexWriter& writer) {
       absl::StatusOr<bool> replaced = writer.Upsert(*doc);
+      result->session.Wrote(writer, replaced.status());
       if (!replaced.ok()) {
-        result->Reject(position, doc->id, replaced.status().message());
+        // The article's own fault is reported per article; a writer
+        // failure fails the whole stream (see WriteSession).
+        if (replaced.status().code() == absl::StatusCode::kInvalidArgument) {
+          result->Reject(position, doc->id, replaced.status().message());
+        }
         return;
       }
       absl::MutexLock lock(&result->mu);
@@ -102,16 +109,21 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   void QueueCommit() {
     index::PruneSpellingForBulk(position_, &spelling_);
     auto spelling = std::make_shared<const index::SpellingCounts>(std::move(spelling_));
-    pipeline_->SubmitCommit(spelling, [this, result = result_](absl::StatusOr<uint64_t> revision) {
-      absl::Status status = revision.status();
-      if (revision.ok()) {
+    auto check = [result = result_](const index::IndexWriter& writer, size_t) {
+      return result->session.CheckCommitted(writer);
+    };
+    auto done = [this, result = result_](absl::StatusOr<uint64_t> revision) {
+      absl::Status status = result->session.failure();
+      if (status.ok()) status = revision.status();
+      if (status.ok()) {
         absl::MutexLock lock(&result->mu);
         result->response.set_revision(*revision);
         status = SerializeMessage(result->response, response_buf_);
       }
       timer_.Log(status);
       Finish(ToGrpcStatus(status));
-    });
+    };
+    pipeline_->SubmitCommit(spelling, std::move(done), std::move(check));
   }
 
   grpc::ByteBuffer buf_;
@@ -148,8 +160,8 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     status = absl::InvalidArgumentError("ids is empty; list the article ids to delete");
   }
   if (status.ok() && req->ids_size() > kMaxDeleteIds) {
-    status = absl::InvalidArgumentError(absl::StrCat(
-        "ids lists ", req->ids_size(), " ids; at most ", kMaxDeleteIds, " per call"));
+    status = absl::InvalidArgumentError(
+        absl::StrCat("ids lists ", req->ids_size(), " ids; at most ", kMaxDeleteIds, " per call"));
   }
   for (int i = 0; status.ok() && i < req->ids_size(); ++i) {
     status = ValidateId(req->ids(i), absl::StrCat("ids[", i, "]"));
@@ -163,7 +175,7 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   struct DeleteResult {
     absl::Mutex mu;
     v1::DeleteArticlesResponse reply ABSL_GUARDED_BY(mu);
-    absl::Status error ABSL_GUARDED_BY(mu);
+    index::WriteSession session;
   };
   auto result = std::make_shared<DeleteResult>();
   absl::flat_hash_set<std::string> seen;
@@ -171,20 +183,23 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     if (!seen.insert(id).second) continue;
     pipeline_->SubmitFor(id, [id, result](index::IndexWriter& writer) {
       absl::StatusOr<bool> deleted = writer.Delete(id);
+      result->session.Wrote(writer, deleted.status());
       absl::MutexLock lock(&result->mu);
-      if (!deleted.ok()) {
-        if (result->error.ok()) result->error = deleted.status();
-      } else if (*deleted) {
+      if (!deleted.ok()) return;  // the session holds the failure
+      if (*deleted) {
         result->reply.set_deleted_count(result->reply.deleted_count() + 1);
       } else {
         result->reply.add_not_found_ids(id);
       }
     });
   }
-  pipeline_->SubmitCommit(nullptr, [result, response, finish](absl::StatusOr<uint64_t> revision) {
+  auto check = [result](const index::IndexWriter& writer, size_t) {
+    return result->session.CheckCommitted(writer);
+  };
+  auto done = [result, response, finish](absl::StatusOr<uint64_t> revision) {
     absl::MutexLock lock(&result->mu);
-    if (!result->error.ok()) {
-      finish(result->error);
+    if (absl::Status failed = result->session.failure(); !failed.ok()) {
+      finish(failed);
       return;
     }
     if (!revision.ok()) {
@@ -202,7 +217,8 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     }
     reply.set_revision(*revision);
     finish(SerializeMessage(reply, response));
-  });
+  };
+  pipeline_->SubmitCommit(nullptr, std::move(done), std::move(check));
   return reactor;
 }
 

@@ -95,6 +95,9 @@ int Run() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Past a file size limit, write() fails with EFBIG (reported, and the
+  // writer recovers) instead of SIGXFSZ killing the server.
+  signal(SIGXFSZ, SIG_IGN);
 
   if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
     // Read by Xapian when the WritableDatabase opens, so set it first.
@@ -181,7 +184,12 @@ int Run() {
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("storyline.v1.StoryService", true);
-  health->SetServingStatus("storyline.v1.IngestService", true);
+  // IngestService is NOT_SERVING while a shard's writer has failed (disk
+  // full, out of descriptors...) and SERVING again once it recovers.
+  pipeline->SetHealthListener([health](bool writable) {
+    health->SetServingStatus("storyline.v1.IngestService", writable);
+  });
+  health->SetServingStatus("storyline.v1.IngestService", pipeline->writable());
 
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     const std::string tmp = port_file + ".tmp";

@@ -3,15 +3,19 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <xapian.h>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "index/article_indexer.h"
 #include "index/schema.h"
+#include "index/write_session.h"
 #include "tests/index/test_index.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -42,9 +46,7 @@ class IndexWriterTest : public ::testing::Test {
   }
 
   // Doc count as a fresh reader sees it (committed state only).
-  Xapian::doccount CommittedCount() {
-    return Xapian::Database(dir_.path()).get_doccount();
-  }
+  Xapian::doccount CommittedCount() { return Xapian::Database(dir_.path()).get_doccount(); }
 
   TempDir dir_;
   ArticleIndexer indexer_;
@@ -189,8 +191,7 @@ TEST_F(IndexWriterTest, ReopenSeesCommittedArticles) {
 }
 
 TEST_F(IndexWriterTest, SecondWriterOnSameDirIsUnavailable) {
-  EXPECT_THAT(IndexWriter::Open(dir_.path()),
-              StatusIs(absl::StatusCode::kUnavailable, _));
+  EXPECT_THAT(IndexWriter::Open(dir_.path()), StatusIs(absl::StatusCode::kUnavailable, _));
 }
 
 TEST_F(IndexWriterTest, AddSpellingFeedsDictionaryAtCommit) {
@@ -205,9 +206,80 @@ TEST(IndexWriterOpenTest, UnwritablePathFails) {
   TempDir dir;
   // A regular file where the index directory should be.
   const std::string file = dir.Sub("not-a-dir");
-  { std::FILE* f = std::fopen(file.c_str(), "w"); ASSERT_NE(f, nullptr); std::fclose(f); }
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
   absl::StatusOr<std::unique_ptr<IndexWriter>> w = IndexWriter::Open(file + "/index");
   EXPECT_FALSE(w.ok());
+}
+
+}  // namespace
+}  // namespace storyline::index
+
+namespace storyline::index {
+namespace {
+
+// A write past the file size limit fails like a full disk does (EFBIG
+// instead of ENOSPC): Xapian closes the database. The writer must say so,
+// refuse writes with RESOURCE_EXHAUSTED, and recover once the limit is gone.
+TEST(IndexWriterRecoveryTest, FailsThenRecoversAfterTheCauseIsGone) {
+  storyline::testing::TempDir dir;
+  auto writer = IndexWriter::Open(dir.path());
+  ASSERT_THAT(writer, ::storyline::testing::IsOk());
+  IndexWriter& w = **writer;
+  ArticleIndexer indexer;
+  auto upsert = [&](const std::string& id) {
+    auto p = indexer.Prepare(
+        testing::MakeArticle({.id = id, .title = "t", .body = std::string(20000, 'x') + id}),
+        nullptr);
+    return w.Upsert(*p).status();
+  };
+  ASSERT_THAT(upsert("kept"), ::storyline::testing::IsOk());
+  ASSERT_THAT(w.Commit(), ::storyline::testing::IsOk());
+
+  signal(SIGXFSZ, SIG_IGN);
+  struct rlimit old {};
+  getrlimit(RLIMIT_FSIZE, &old);
+  struct rlimit tiny {
+    .rlim_cur = 4096, .rlim_max = old.rlim_max
+  };
+  setrlimit(RLIMIT_FSIZE, &tiny);
+  WriteSession session;  // a caller whose write was pending at the failure
+  session.Wrote(w, upsert("pending"));
+  absl::Status failed = upsert("lost");
+  if (failed.ok()) failed = w.Commit().status();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
+  EXPECT_TRUE(w.failed());
+  EXPECT_EQ(upsert("refused").code(), absl::StatusCode::kResourceExhausted);
+  setrlimit(RLIMIT_FSIZE, &old);
+
+  absl::SleepFor(IndexWriter::kRecoveryInterval);
+  EXPECT_THAT(w.Recover(), ::storyline::testing::IsOk());
+  EXPECT_FALSE(w.failed());
+  EXPECT_EQ(w.generation(), 1u);
+  ASSERT_THAT(upsert("after"), ::storyline::testing::IsOk());
+  ASSERT_THAT(w.Commit(), ::storyline::testing::IsOk());
+  Xapian::Database db(dir.path());
+  EXPECT_TRUE(db.term_exists(IdTerm("kept")));
+  EXPECT_TRUE(db.term_exists(IdTerm("after")));
+  EXPECT_FALSE(db.term_exists(IdTerm("lost")));  // uncommitted at the failure
+  EXPECT_FALSE(db.term_exists(IdTerm("pending")));
+  EXPECT_EQ(session.CheckCommitted(w).code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(WriteSessionTest, NoticesWritesLostToARecovery) {
+  storyline::testing::TempDir dir;
+  auto writer = IndexWriter::Open(dir.path());
+  ASSERT_THAT(writer, ::storyline::testing::IsOk());
+  WriteSession session;
+  session.Wrote(**writer, absl::OkStatus());
+  EXPECT_THAT(session.CheckCommitted(**writer), ::storyline::testing::IsOk());
+  session.Wrote(**writer, absl::InvalidArgumentError("bad article"));
+  EXPECT_THAT(session.failure(), ::storyline::testing::IsOk());  // the article's fault
+  session.Wrote(**writer, absl::UnavailableError("writer failed"));
+  EXPECT_EQ(session.failure().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ class TestServer {
 
   bool ok() const { return pid_ > 0 && port_ > 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const TempDir& dir() const { return dir_; }
 
