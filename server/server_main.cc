@@ -15,7 +15,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -24,15 +23,13 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/token_file.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
-#include "server/auth.h"
 #include "server/ingest_service.h"
-#include "server/listen_address.h"
+#include "server/security.h"
 #include "server/seed_loader.h"
 #include "server/story_service.h"
 
@@ -93,100 +90,6 @@ namespace {
 
 using namespace storyline;  // NOLINT: main file
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
-// "plaintext", "TLS" or "mutual TLS", for the start-up line.
-std::string SecuritySummary() {
-  if (absl::GetFlag(FLAGS_tls_cert).empty()) return "plaintext";
-  return absl::GetFlag(FLAGS_tls_client_ca).empty() ? "TLS" : "mutual TLS";
-}
-
-// Which calls need a token, for the start-up line (never the tokens).
-std::string AuthSummary(const server::Authenticator* auth) {
-  if (auth == nullptr) return "no tokens required";
-  return auth->reads_protected() ? "tokens required for reads and writes"
-                                 : "write token required for writes, reads open";
-}
-
-// The Authenticator the token flags ask for; null (no checks) when neither
-// is set. Fails with a message naming the flag to fix.
-absl::StatusOr<std::unique_ptr<server::Authenticator>> LoadAuthenticator() {
-  const std::string write_file = absl::GetFlag(FLAGS_write_token_file);
-  const std::string read_file = absl::GetFlag(FLAGS_read_token_file);
-  if (write_file.empty() && read_file.empty()) return nullptr;
-  if (write_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--read_token_file needs --write_token_file too (otherwise nobody could write)");
-  }
-  absl::StatusOr<std::string> write = common::ReadTokenFile(write_file);
-  if (!write.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--write_token_file: ", write.status().message()));
-  }
-  std::string read;
-  if (!read_file.empty()) {
-    absl::StatusOr<std::string> r = common::ReadTokenFile(read_file);
-    if (!r.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--read_token_file: ", r.status().message()));
-    }
-    read = std::move(*r);
-  }
-  return server::Authenticator::Create(*write, read);
-}
-
-// Plaintext, TLS (--tls_cert/--tls_key) or mutual TLS (plus --tls_client_ca).
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> LoadServerCredentials() {
-  const bool tls = !absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty();
-  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca);
-  if (!tls) {
-    if (!client_ca.empty()) {
-      return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
-    }
-    return grpc::InsecureServerCredentials();
-  }
-  grpc::SslServerCredentialsOptions ssl;
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  if (!ReadFile(absl::GetFlag(FLAGS_tls_cert), &pair.cert_chain) ||
-      !ReadFile(absl::GetFlag(FLAGS_tls_key), &pair.private_key)) {
-    return absl::InvalidArgumentError("--tls_cert and --tls_key must both name readable PEM files");
-  }
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!client_ca.empty()) {
-    if (!ReadFile(client_ca, &ssl.pem_root_certs) || ssl.pem_root_certs.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--tls_client_ca: cannot read PEM certificates from ", client_ca));
-    }
-    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(ssl);
-}
-
-// A public --listen address needs TLS and a write token, or an explicit
-// --insecure_public.
-absl::Status CheckListenPolicy(const std::string& listen, bool tls, bool write_token) {
-  if (server::IsLoopbackAddress(listen)) return absl::OkStatus();
-  if (tls && write_token) return absl::OkStatus();
-  if (absl::GetFlag(FLAGS_insecure_public)) {
-    spdlog::warn("--insecure_public: serving {} without {}; anyone who reaches it can read{}",
-                 listen, tls ? "a write token" : (write_token ? "TLS" : "TLS or tokens"),
-                 write_token ? " the traffic, tokens included" : " and delete the index");
-    return absl::OkStatus();
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat("refusing to listen on ", listen, " (not a loopback address) without ",
-                   tls ? "a write token" : (write_token ? "TLS" : "TLS and a write token"),
-                   ": add --tls_cert=FILE --tls_key=FILE and --write_token_file=FILE (and "
-                   "--read_token_file=FILE to protect reads), listen on localhost, or pass "
-                   "--insecure_public on a trusted network"));
-}
-
 int Run() {
   // Block the shutdown signals before any thread starts, so every thread
   // inherits the mask and only sigwait() below sees them.
@@ -196,17 +99,17 @@ int Run() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Security settings first: a misconfigured server fails before touching
-  // the index.
-  absl::StatusOr<std::unique_ptr<server::Authenticator>> auth = LoadAuthenticator();
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds = LoadServerCredentials();
-  absl::Status policy = !auth.ok() ? auth.status() : creds.status();
-  if (policy.ok()) {
-    policy = CheckListenPolicy(absl::GetFlag(FLAGS_listen), !absl::GetFlag(FLAGS_tls_cert).empty(),
-                               *auth != nullptr);
-  }
-  if (!policy.ok()) {
-    spdlog::error("{}", std::string(policy.message()));
+  // Before the index is touched, so a misconfigured server changes nothing.
+  absl::StatusOr<server::Security> security =
+      server::LoadSecurity({.listen = absl::GetFlag(FLAGS_listen),
+                            .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
+                            .tls_key_file = absl::GetFlag(FLAGS_tls_key),
+                            .tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca),
+                            .write_token_file = absl::GetFlag(FLAGS_write_token_file),
+                            .read_token_file = absl::GetFlag(FLAGS_read_token_file),
+                            .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
+  if (!security.ok()) {
+    spdlog::error("{}", std::string(security.status().message()));
     return 1;
   }
 
@@ -257,11 +160,12 @@ int Run() {
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
 
-  server::StoryService story(pool.get(), &tokens,
-                             {.related_stories = absl::GetFlag(FLAGS_related_stories),
-                              .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-                              .auth = auth->get()});
-  server::IngestService ingest(pipeline.get(), auth->get());
+  server::StoryService story(
+      pool.get(), &tokens,
+      {.related_stories = absl::GetFlag(FLAGS_related_stories),
+       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+       .auth = security->auth.get()});
+  server::IngestService ingest(pipeline.get(), security->auth.get());
 
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else
@@ -271,7 +175,7 @@ int Run() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), *creds, &port);
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), security->credentials, &port);
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -289,11 +193,10 @@ int Run() {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), port_file.c_str());  // readers never see half a file
   }
-  spdlog::info(
-      "storyline-server listening on {} (port {}), index {} with {} articles in {} "
-      "shard(s), {} search threads; {}, {}",
-      absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards, pool->threads(),
-      SecuritySummary(), AuthSummary(auth->get()));
+  spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles in {} "
+               "shard(s), {} search threads; {}",
+               absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards,
+               pool->threads(), security->summary);
 
   int sig = 0;
   sigwait(&signals, &sig);
