@@ -22,4 +22,11 @@ VOLUME ["/data"]
 EXPOSE 50051
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["storyline-server", "--listen=0.0.0.0:50051", "--index_dir=/data/index"]
-CMD ["--seed_jsonl=/usr/share/storyline/demo/articles.jsonl"]
+# Safe by default: on 0.0.0.0 the server needs TLS and a write token, so the
+# container only starts once the operator mounts them at /etc/storyline
+# (tls.crt, tls.key, write.token; see README "Docker"). To run without them
+# on a trusted network, replace this CMD and say so explicitly:
+#   docker run ... storyline --insecure_public --seed_jsonl=/usr/share/storyline/demo/articles.jsonl
+CMD ["--tls_cert=/etc/storyline/tls.crt", "--tls_key=/etc/storyline/tls.key", \
+     "--write_token_file=/etc/storyline/write.token", \
+     "--seed_jsonl=/usr/share/storyline/demo/articles.jsonl"]

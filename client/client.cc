@@ -18,6 +18,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
 }
 
 Client::Client(Options options) : options_(std::move(options)) {
+  if (!options_.token.empty()) authorization_ = absl::StrCat("Bearer ", options_.token);
   std::shared_ptr<grpc::ChannelCredentials> creds =
       options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
   channel_ = grpc::CreateCustomChannel(options_.target, creds, options_.channel_args);
@@ -29,6 +30,7 @@ void Client::PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
                             absl::Duration fallback) const {
   const absl::Duration d = call.deadline.value_or(fallback);
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + d));
+  if (!authorization_.empty()) ctx->AddMetadata("authorization", authorization_);
 }
 
 absl::StatusOr<v1::SearchResponse> Client::Search(const v1::SearchRequest& request,

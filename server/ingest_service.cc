@@ -136,18 +136,37 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   RpcTimer timer_{"IndexArticles"};
 };
 
+// Answers a refused ingest stream at once, without reading a message.
+class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedStreamReactor(const absl::Status& status) {
+    RpcTimer("IndexArticles").Log(status);
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
-IngestService::IngestService(index::WritePipeline* pipeline) : pipeline_(pipeline) {}
+IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth)
+    : pipeline_(pipeline), auth_(auth) {}
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
-    grpc::CallbackServerContext*, grpc::ByteBuffer* response) {
+    grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
+  if (auth_ != nullptr) {
+    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
+      return new RefusedStreamReactor(s);
+    }
+  }
   return new IndexArticlesReactor(response, pipeline_);
 }
 
 grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(auth_, Role::kWrite, "DeleteArticles", ctx)) {
+    return refused;
+  }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   RpcTimer timer("DeleteArticles");
   auto finish = [reactor, timer](const absl::Status& s) {

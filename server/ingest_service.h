@@ -1,4 +1,6 @@
-// IngestService: the write-side RPCs.
+// IngestService: the write-side RPCs. With an Authenticator, every call
+// needs the write token; a refused call is answered before any article is
+// read.
 //
 // IndexArticles is a client-streaming reactor. For each message it parses
 // and validates the article and builds its Xapian document on the gRPC
@@ -14,6 +16,7 @@
 #define STORYLINE_SERVER_INGEST_SERVICE_H_
 
 #include "index/write_pipeline.h"
+#include "server/auth.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
 namespace storyline::server {
@@ -23,8 +26,9 @@ using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
 
 class IngestService final : public RawIngestService {
  public:
-  // `pipeline` is not owned and must outlive the server.
-  explicit IngestService(index::WritePipeline* pipeline);
+  // Neither pointer is owned; both must outlive the server. A non-null
+  // `auth` checks every call's write token before reading any request.
+  explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr);
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override;
@@ -34,6 +38,7 @@ class IngestService final : public RawIngestService {
 
  private:
   index::WritePipeline* pipeline_;
+  const Authenticator* auth_;
 };
 
 }  // namespace storyline::server

@@ -15,7 +15,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -30,6 +29,7 @@
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
 #include "server/ingest_service.h"
+#include "server/security.h"
 #include "server/seed_loader.h"
 #include "server/story_service.h"
 
@@ -48,6 +48,18 @@ ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound port number to this file once serving.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS with --tls_key.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates; with it the server requires every client to present a "
+          "certificate signed by one of them (mutual TLS). Needs --tls_cert/--tls_key.");
+ABSL_FLAG(std::string, write_token_file, "",
+          "File holding the write token (one trailing newline is ignored). Once set, "
+          "IngestService calls need the metadata 'authorization: Bearer <write token>'.");
+ABSL_FLAG(std::string, read_token_file, "",
+          "File holding the read token; StoryService calls then need it (or the write "
+          "token). Needs --write_token_file. Unset: reads are open.");
+ABSL_FLAG(bool, insecure_public, false,
+          "Allow a non-loopback --listen address without TLS and a write token (anyone who "
+          "reaches the port could then read, or rewrite, the index).");
 ABSL_FLAG(std::string, page_token_key, "",
           "Secret that seals page tokens; random per process when empty (tokens then "
           "expire on restart). Set the same value on replicas behind one load balancer.");
@@ -78,15 +90,6 @@ namespace {
 
 using namespace storyline;  // NOLINT: main file
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
 int Run() {
   // Block the shutdown signals before any thread starts, so every thread
   // inherits the mask and only sigwait() below sees them.
@@ -98,6 +101,20 @@ int Run() {
   // Past a file size limit, write() fails with EFBIG (reported, and the
   // writer recovers) instead of SIGXFSZ killing the server.
   signal(SIGXFSZ, SIG_IGN);
+
+  // Before the index is touched, so a misconfigured server changes nothing.
+  absl::StatusOr<server::Security> security =
+      server::LoadSecurity({.listen = absl::GetFlag(FLAGS_listen),
+                            .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
+                            .tls_key_file = absl::GetFlag(FLAGS_tls_key),
+                            .tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca),
+                            .write_token_file = absl::GetFlag(FLAGS_write_token_file),
+                            .read_token_file = absl::GetFlag(FLAGS_read_token_file),
+                            .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
+  if (!security.ok()) {
+    spdlog::error("{}", std::string(security.status().message()));
+    return 1;
+  }
 
   if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
     // Read by Xapian when the WritableDatabase opens, so set it first.
@@ -149,21 +166,9 @@ int Run() {
   server::StoryService story(
       pool.get(), &tokens,
       {.related_stories = absl::GetFlag(FLAGS_related_stories),
-       .inline_reads = absl::GetFlag(FLAGS_inline_reads)});
-  server::IngestService ingest(pipeline.get());
-
-  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
-  if (!absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty()) {
-    grpc::SslServerCredentialsOptions ssl;
-    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-    if (!ReadFile(absl::GetFlag(FLAGS_tls_cert), &pair.cert_chain) ||
-        !ReadFile(absl::GetFlag(FLAGS_tls_key), &pair.private_key)) {
-      spdlog::error("--tls_cert and --tls_key must both name readable PEM files");
-      return 1;
-    }
-    ssl.pem_key_cert_pairs.push_back(std::move(pair));
-    creds = grpc::SslServerCredentials(ssl);
-  }
+       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+       .auth = security->auth.get()});
+  server::IngestService ingest(pipeline.get(), security->auth.get());
 
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else
@@ -173,7 +178,7 @@ int Run() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), creds, &port);
+  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), security->credentials, &port);
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -197,9 +202,9 @@ int Run() {
     std::rename(tmp.c_str(), port_file.c_str());  // readers never see half a file
   }
   spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles in {} "
-               "shard(s), {} search threads",
+               "shard(s), {} search threads; {}",
                absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards,
-               pool->threads());
+               pool->threads(), security->summary);
 
   int sig = 0;
   sigwait(&signals, &sig);
@@ -223,7 +228,9 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Storyline news search server.\n  storyline-server --index_dir=DIR [--listen=HOST:PORT] "
-      "[--seed_jsonl=FILE]");
+      "[--seed_jsonl=FILE]\n  [--tls_cert=FILE --tls_key=FILE [--tls_client_ca=FILE]] "
+      "[--write_token_file=FILE [--read_token_file=FILE]] [--insecure_public]\n"
+      "A non-loopback --listen needs TLS and a write token, or --insecure_public.");
   absl::ParseCommandLine(argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));

@@ -93,6 +93,9 @@ StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCode
 grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "Search", ctx)) {
+    return refused;
+  }
   const index::PageTokenCodec* tokens = tokens_;
   return Serve<v1::SearchRequest>(
       "Search", pool_, options_.inline_reads, ctx, request, response,
@@ -112,6 +115,9 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
 grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* ctx,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "GetArticle", ctx)) {
+    return refused;
+  }
   return Serve<v1::GetArticleRequest>(
       "GetArticle", pool_, options_.inline_reads, ctx, request, response,
       [](const v1::GetArticleRequest& req) -> absl::StatusOr<std::string> {
@@ -124,6 +130,9 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerContext* ctx,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "SimilarStories", ctx)) {
+    return refused;
+  }
   if (!options_.related_stories) return Unimplemented("SimilarStories", kRelatedOff, ctx);
   return Serve<v1::SimilarStoriesRequest>(
       "SimilarStories", pool_, options_.inline_reads, ctx, request, response,
@@ -141,6 +150,9 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* ctx,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "Recommend", ctx)) {
+    return refused;
+  }
   if (!options_.related_stories) return Unimplemented("Recommend", kRelatedOff, ctx);
   return Serve<v1::RecommendRequest>(
       "Recommend", pool_, options_.inline_reads, ctx, request, response,
@@ -160,6 +172,9 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
                                                       const grpc::ByteBuffer* request,
                                                       grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "TopicClusters", ctx)) {
+    return refused;
+  }
   return Serve<v1::TopicClustersRequest>(
       "TopicClusters", pool_, options_.inline_reads, ctx, request, response,
       [ctx](const v1::TopicClustersRequest& req) { return ToClusterParams(req, Deadline(ctx)); },
@@ -176,6 +191,9 @@ grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContext* ctx,
                                                       const grpc::ByteBuffer* request,
                                                       grpc::ByteBuffer* response) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "GetIndexStats", ctx)) {
+    return refused;
+  }
   return Serve<v1::GetIndexStatsRequest>(
       "GetIndexStats", pool_, options_.inline_reads, ctx, request, response,
       [](const v1::GetIndexStatsRequest&) -> absl::StatusOr<bool> { return true; },

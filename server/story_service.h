@@ -1,4 +1,5 @@
-// StoryService: the read-side RPCs. Each handler parses and validates its
+// StoryService: the read-side RPCs. Each handler checks the caller's token
+// (when StoryServiceOptions::auth is set), parses and validates its
 // request on the gRPC callback thread, queues the work on the SearcherPool
 // (each worker owns its own Xapian::Database), and the worker serializes the
 // reply and calls Finish. The handler never blocks a gRPC thread.
@@ -10,6 +11,7 @@
 
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
+#include "server/auth.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
 namespace storyline::server {
@@ -30,6 +32,9 @@ struct StoryServiceOptions {
   // search pool: no thread hop, but long queries then hold gRPC threads and
   // there is no queue limit. See bench/README.md for the trade-off.
   bool inline_reads = false;
+  // Checks every call's bearer token before anything else (not owned; must
+  // outlive the server). Null, the default: no checks.
+  const Authenticator* auth = nullptr;
 };
 
 class StoryService final : public RawStoryService {

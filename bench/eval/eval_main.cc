@@ -38,6 +38,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "storyline/client.h"
+#include "storyline/credentials.h"
 
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, mode, "similar",
@@ -64,6 +65,9 @@ ABSL_FLAG(int, k, 10, "Results per query (precision@k).");
 ABSL_FLAG(int, wait_semantic_seconds, 120,
           "Wait up to this long for the server's semantic model to cover the index.");
 ABSL_FLAG(bool, json, false, "Print the summary as one JSON object.");
+ABSL_FLAG(std::string, token_file, "",
+          "File holding the bearer token (the write token for --ingest on a server with "
+          "--write_token_file).");
 
 namespace {
 
@@ -490,8 +494,19 @@ int main(int argc, char** argv) {
         "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
-  storyline::Client client(
-      {.target = absl::GetFlag(FLAGS_addr), .default_deadline = absl::Seconds(30)});
+  std::string token;
+  if (const std::string path = absl::GetFlag(FLAGS_token_file); !path.empty()) {
+    absl::StatusOr<std::string> read = storyline::ReadTokenFile(path);
+    if (!read.ok()) {
+      std::fprintf(stderr, "storyline-eval: --token_file: %s\n",
+                   std::string(read.status().message()).c_str());
+      return 2;
+    }
+    token = std::move(*read);
+  }
+  storyline::Client client({.target = absl::GetFlag(FLAGS_addr),
+                            .default_deadline = absl::Seconds(30),
+                            .token = std::move(token)});
   if (absl::Status h = client.CheckHealth(); !h.ok()) {
     std::fprintf(stderr, "storyline-eval: server not healthy: %s\n", h.ToString().c_str());
     return 3;

@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "storyline/client.h"
+#include "storyline/credentials.h"
 
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, workloads, "search", "Comma-separated: search, get.");
@@ -41,6 +42,10 @@ ABSL_FLAG(int, warmup, 50, "Untimed requests before measuring.");
 ABSL_FLAG(uint32_t, seed, 42, "Random seed for query selection.");
 ABSL_FLAG(double, max_seconds, 300, "Stop a workload after this long.");
 ABSL_FLAG(bool, json, false, "Print one JSON object per workload.");
+ABSL_FLAG(std::string, token_file, "",
+          "File holding the bearer token, for servers started with --read_token_file.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "Connect with TLS, trusting these PEM CA certificates (for servers with --tls_cert).");
 
 namespace {
 
@@ -132,6 +137,21 @@ void RunWorkload(const std::string& name, int n, Fn call) {
   }
 }
 
+// --token_file and --tls_ca into `options`.
+absl::Status ApplySecurityFlags(storyline::ClientOptions* options) {
+  if (const std::string path = absl::GetFlag(FLAGS_token_file); !path.empty()) {
+    absl::StatusOr<std::string> token = storyline::ReadTokenFile(path);
+    if (!token.ok()) return token.status();
+    options->token = std::move(*token);
+  }
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    auto creds = storyline::MakeTlsCredentials({.ca_file = ca});
+    if (!creds.ok()) return creds.status();
+    options->credentials = std::move(*creds);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -146,7 +166,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "storyline-load: no articles in %s\n", corpus_path.c_str());
     return 2;
   }
-  storyline::Client client({.target = absl::GetFlag(FLAGS_addr)});
+  storyline::ClientOptions options{.target = absl::GetFlag(FLAGS_addr)};
+  if (absl::Status s = ApplySecurityFlags(&options); !s.ok()) {
+    std::fprintf(stderr, "storyline-load: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
+  storyline::Client client(std::move(options));
   if (absl::Status h = client.CheckHealth(); !h.ok()) {
     std::fprintf(stderr, "storyline-load: server not healthy: %s\n", h.ToString().c_str());
     return 3;

@@ -8,8 +8,12 @@
 // Output is readable text, or with --json one proto3 JSON object per line.
 // Exit codes: 0 success, 1 ingest rejected some lines, 2 usage error,
 // 3 the RPC failed.
+//
+// Servers that require credentials: --token-file (or $STORYLINE_TOKEN) for
+// the bearer token, --tls-ca / --tls-cert / --tls-key for (mutual) TLS.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -28,6 +32,7 @@
 #include "client/cli/ingest.h"
 #include "client/cli/output.h"
 #include "storyline/client.h"
+#include "storyline/credentials.h"
 
 namespace storyline::cli {
 namespace {
@@ -440,6 +445,35 @@ int RunClusters(Client& client, const GlobalFlags& global, const ClustersFlags& 
   return PrintResponse(global, response, PrintClusters);
 }
 
+// Sets the token (--token-file, else $STORYLINE_TOKEN) and TLS credentials
+// of `options`. kInvalidArgument (a usage error) names the flag to fix and
+// never quotes the token.
+absl::Status ApplySecurityFlags(const GlobalFlags& global, Client::Options* options) {
+  if (!global.token_file.empty()) {
+    absl::StatusOr<std::string> token = ReadTokenFile(global.token_file);
+    if (!token.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--token-file: ", token.status().message()));
+    }
+    options->token = std::move(*token);
+  } else if (const char* env = std::getenv("STORYLINE_TOKEN"); env != nullptr && *env != '\0') {
+    if (absl::Status s = ValidateToken(env); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("$STORYLINE_TOKEN: ", s.message()));
+    }
+    options->token = env;
+  }
+  if (!global.tls && global.tls_ca.empty() && global.tls_cert.empty() && global.tls_key.empty()) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = MakeTlsCredentials(
+      {.ca_file = global.tls_ca, .cert_file = global.tls_cert, .key_file = global.tls_key});
+  if (!creds.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        creds.status().message(), " (--tls-ca, --tls-cert and --tls-key take PEM files)"));
+  }
+  options->credentials = std::move(*creds);
+  return absl::OkStatus();
+}
+
 int Main(int argc, char** argv) {
   // Protobuf string fields must be UTF-8; catching bad bytes here gives a
   // usage error instead of an opaque serialization failure on the server.
@@ -474,6 +508,18 @@ int Main(int argc, char** argv) {
                      "Per-call deadline in seconds (ingest: 1 hour unless given)")
           ->capture_default_str();
   app.add_flag("-v,--verbose", global.verbose, "Print the time each RPC takes to stderr");
+  app.add_option("--token-file,--token_file", global.token_file,
+                 "File holding the bearer token the server requires (else $STORYLINE_TOKEN); "
+                 "sent as 'authorization: Bearer <token>'");
+  app.add_flag("--tls", global.tls, "Connect with TLS (implied by the --tls-* files)");
+  app.add_option("--tls-ca,--tls_ca", global.tls_ca,
+                 "PEM CA certificates that sign the server's certificate (default: system roots)");
+  CLI::Option* tls_cert_opt = app.add_option("--tls-cert,--tls_cert", global.tls_cert,
+                                             "PEM client certificate, for mutual TLS");
+  CLI::Option* tls_key_opt =
+      app.add_option("--tls-key,--tls_key", global.tls_key, "PEM private key of --tls-cert");
+  tls_cert_opt->needs(tls_key_opt);
+  tls_key_opt->needs(tls_cert_opt);
 
   // search
   SearchFlags search;
@@ -605,6 +651,9 @@ int Main(int argc, char** argv) {
   // gRPC clients refuse replies over 4 MiB by default; a page of 100 results
   // with --body can be larger, and the CLI trusts the server it talks to.
   options.channel_args.SetMaxReceiveMessageSize(-1);
+  if (absl::Status s = ApplySecurityFlags(global, &options); !s.ok()) {
+    return ReportUsageError(s.message());
+  }
   Client client(std::move(options));
 
   if (search_cmd->parsed()) return RunSearch(client, global, search);

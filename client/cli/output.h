@@ -37,6 +37,15 @@ struct GlobalFlags {
   bool deadline_given = false;
   // Print the wall time of each RPC to stderr.
   bool verbose = false;
+  // File holding the bearer token (--token-file); else $STORYLINE_TOKEN.
+  std::string token_file;
+  // TLS (--tls), trusting --tls-ca (else the system roots); --tls-cert and
+  // --tls-key present a client certificate (mutual TLS). Any of the file
+  // flags implies --tls.
+  bool tls = false;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Prints "storyline: <CODE_NAME>: <message>" to stderr and returns kExitRpc.

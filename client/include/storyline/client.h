@@ -8,7 +8,8 @@
 // Every method returns absl::Status / absl::StatusOr with the server's
 // canonical code and message (INVALID_ARGUMENT names the field to fix,
 // NOT_FOUND for unknown ids, DEADLINE_EXCEEDED when the deadline passes,
-// UNAVAILABLE when the server cannot be reached).
+// UNAVAILABLE when the server cannot be reached, UNAUTHENTICATED without a
+// token the server requires, PERMISSION_DENIED with a wrong one).
 //
 // Thread-safety: a Client is thread-safe. It holds one channel and one stub
 // per service; share one Client across threads rather than making many.
@@ -42,6 +43,13 @@ struct ClientOptions {
   // Channel credentials; insecure (plaintext) when null. Use
   // grpc::SslCredentials(...) for TLS.
   std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr;
+  // Bearer token sent with every call as the metadata
+  // "authorization: Bearer <token>"; none when empty. Servers started with
+  // --write_token_file need the write token for ingest and delete, and with
+  // --read_token_file a token for reads (see storyline/credentials.h for
+  // ReadTokenFile). gRPC sends it over plaintext channels too, so use TLS
+  // anywhere but loopback.
+  std::string token = "";
   // Extra channel arguments (message size limits, keepalive, ...).
   grpc::ChannelArguments channel_args = {};
 };
@@ -121,6 +129,7 @@ class Client {
                       absl::Duration fallback) const;
 
   Options options_;
+  std::string authorization_;  // "Bearer <token>", or empty
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::StoryService::Stub> story_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
