@@ -7,6 +7,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "absl/time/clock.h"
 
 namespace storyline::index {
@@ -22,8 +23,15 @@ Eigen::MatrixXf Orthonormalize(const Eigen::MatrixXf& m) {
 
 constexpr Xapian::doccount kMinDocuments = 8;
 
-absl::Status Late() {
-  return absl::DeadlineExceededError("building the semantic model took longer than allowed");
+// Why a build must stop now: cancelled (shutdown) or past its deadline.
+absl::Status Interrupted(const LsaOptions& options) {
+  if (options.cancelled != nullptr && options.cancelled->load(std::memory_order_relaxed)) {
+    return absl::CancelledError("building the semantic model was cancelled");
+  }
+  if (absl::Now() > options.deadline) {
+    return absl::DeadlineExceededError("building the semantic model took longer than allowed");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -52,7 +60,9 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
 
   // Vocabulary: stems in at least min_df documents but not in all of them.
   std::vector<float> idf;
+  size_t seen = 0;
   for (auto it = db.allterms_begin("Z"); it != db.allterms_end("Z"); ++it) {
+    if ((++seen & 4095) == 0) RETURN_IF_ERROR(Interrupted(options));
     const std::string term = *it;
     const Xapian::doccount df = it.get_termfreq();
     if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
@@ -100,7 +110,7 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
       std::min<size_t>(total, std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
   std::vector<Eigen::Triplet<float>> triplets;
   for (size_t r = 0; r < fit; ++r) {
-    if ((r & 1023) == 0 && absl::Now() > options.deadline) return Late();
+    if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
     read_row(model->docids_[r * total / fit], static_cast<int>(r), &triplets);
   }
   SparseMatrix a(static_cast<int>(fit), terms);
@@ -115,9 +125,10 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   for (int j = 0; j < width; ++j) {
     for (int i = 0; i < terms; ++i) omega(i, j) = gauss(rng);
   }
+  RETURN_IF_ERROR(Interrupted(options));
   Eigen::MatrixXf y = a * omega;
   for (int i = 0; i < options.power_iterations; ++i) {
-    if (absl::Now() > options.deadline) return Late();
+    RETURN_IF_ERROR(Interrupted(options));
     const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
     y = a * z;
   }
@@ -143,7 +154,7 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     }
     v.col(k) = (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
   }
-  if (absl::Now() > options.deadline) return Late();
+  RETURN_IF_ERROR(Interrupted(options));
 
   model->term_vectors_.resize(static_cast<size_t>(terms) * rank);
   for (int t = 0; t < terms; ++t) {
@@ -169,7 +180,7 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
     for (size_t r = 0; r < total; ++r) store(r, z.row(static_cast<int>(r)).transpose());
   } else {
     for (size_t r = 0; r < total; ++r) {
-      if ((r & 1023) == 0 && absl::Now() > options.deadline) return Late();
+      if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
       triplets.clear();
       read_row(model->docids_[r], 0, &triplets);
       Eigen::VectorXf z = Eigen::VectorXf::Zero(rank);

@@ -20,6 +20,7 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -57,6 +58,8 @@ struct LsaOptions {
   Xapian::doccount max_fit_documents = 100000;
   // Give up (kDeadlineExceeded) rather than finish after this.
   absl::Time deadline = absl::InfiniteFuture();
+  // If set, give up (kCancelled) soon after it turns true (not owned).
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 class LsaModel {

@@ -13,7 +13,10 @@ SemanticSpace::SemanticSpace(SemanticSpaceOptions options) : options_(std::move(
   if (options_.background) thread_ = std::thread([this] { Loop(); });
 }
 
-SemanticSpace::~SemanticSpace() {
+SemanticSpace::~SemanticSpace() { Stop(); }
+
+void SemanticSpace::Stop() {
+  cancelled_ = true;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
@@ -35,8 +38,11 @@ absl::Status SemanticSpace::Refresh() {
         current != nullptr && current->signature() == signature) {
       return absl::OkStatus();
     }
+    spdlog::info("semantic model: building over {} articles", db.get_doccount());
     const absl::Time start = absl::Now();
-    absl::StatusOr<std::shared_ptr<const LsaModel>> built = LsaModel::Build(db, options_.lsa);
+    LsaOptions lsa = options_.lsa;
+    lsa.cancelled = &cancelled_;
+    absl::StatusOr<std::shared_ptr<const LsaModel>> built = LsaModel::Build(db, lsa);
     if (!built.ok()) return built.status();
     const absl::Duration took = absl::Now() - start;
     spdlog::info("semantic model: rank {} over {} articles and {} words, built in {:.2f}s",

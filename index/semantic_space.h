@@ -12,6 +12,7 @@
 #ifndef STORYLINE_INDEX_SEMANTIC_SPACE_H_
 #define STORYLINE_INDEX_SEMANTIC_SPACE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,8 +47,13 @@ class SemanticSpace {
   std::shared_ptr<const LsaModel> Current() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Builds a model of the index as it is now, on the calling thread, unless
-  // the current one already matches it.
+  // the current one already matches it. kCancelled after Stop().
   absl::Status Refresh() ABSL_LOCKS_EXCLUDED(build_mu_);
+
+  // Cancels a build in progress (it stops at its next check, well under a
+  // second) and the background thread; Current() keeps answering. Called
+  // first thing at shutdown, so a long build never eats the grace period.
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Loop();
@@ -58,6 +64,7 @@ class SemanticSpace {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Duration last_build_time_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
   absl::Mutex build_mu_;  // one build at a time
+  std::atomic<bool> cancelled_{false};
   std::thread thread_;
 };
 

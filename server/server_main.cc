@@ -210,6 +210,7 @@ int Run() {
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down (grace {}s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the grace
   health->Shutdown();
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,8 +24,9 @@ namespace storyline::testing {
 class TestServer {
  public:
   // Starts `STORYLINE_SERVER_BIN` (a compile definition) with `extra_args`.
-  // Check ok() afterwards.
-  explicit TestServer(std::vector<std::string> extra_args = {}) {
+  // With `capture_log`, the server's stdout and stderr go to log_path()
+  // instead of the test's. Check ok() afterwards.
+  explicit TestServer(std::vector<std::string> extra_args = {}, bool capture_log = false) {
     const std::string port_file = dir_.Sub("port");
     std::vector<std::string> args = {STORYLINE_SERVER_BIN, "--index_dir=" + dir_.Sub("index"),
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
@@ -31,6 +34,11 @@ class TestServer {
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
+      // spdlog's default logger writes to stdout.
+      if (capture_log && (std::freopen(log_path().c_str(), "w", stdout) == nullptr ||
+                          dup2(fileno(stdout), fileno(stderr)) < 0)) {
+        _exit(126);
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -67,6 +75,12 @@ class TestServer {
   pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const TempDir& dir() const { return dir_; }
+  std::string log_path() const { return dir_.Sub("server.log"); }
+  // The captured log so far (empty without capture_log).
+  std::string log() const {
+    std::ifstream in(log_path());
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
 
  private:
   TempDir dir_;
