@@ -4,7 +4,11 @@
 // plus a Xapian stub file `DIR/XAPIANDB` listing them. Readers open `DIR` as
 // one Xapian::Database (the stub makes Xapian search all shards as one);
 // each shard has its own single writer, so ingest can use several cores.
-// Articles are placed by a stable hash of their id (ShardForId).
+// Articles are placed by a stable hash of their id (ShardForId) modulo the
+// shard count, so the count is fixed when the index is created: each shard
+// records its place ("i/N", kMetaShardLayout), and an index whose stub no
+// longer matches (a shard missing, added or reordered) is refused instead of
+// being silently recreated or re-hashed. index/reshard.h changes the count.
 //
 // Thread-safety: free functions; safe from any thread.
 #ifndef STORYLINE_INDEX_INDEX_LAYOUT_H_
@@ -14,22 +18,37 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "index/index_writer.h"
 
 namespace storyline::index {
 
+inline constexpr int kMaxShards = 64;
+
 // Opens the writers of every shard of the index in `dir`. A new index gets
 // `shards_if_new` shards (1..64); an existing one keeps the shards its stub
 // lists. Fails with kUnavailable if another process writes the index,
-// kInvalidArgument for a bad shard count, kDataLoss for an unreadable stub.
-absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenShardWriters(
-    const std::string& dir, int shards_if_new);
+// kInvalidArgument for a bad shard count, kDataLoss for an unreadable stub,
+// and kFailedPrecondition, saying how to fix it, when a listed shard is
+// missing or the stub disagrees with the layout the shards recorded.
+absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenShardWriters(const std::string& dir,
+                                                                           int shards_if_new);
 
 // The shard directories listed by the stub in `dir` (absolute paths), or
 // `dir` itself when it is a single glass database without a stub.
 absl::StatusOr<std::vector<std::string>> ShardDirs(const std::string& dir);
+
+// Creates `count` new, empty shards named `name_prefix`00, 01, ... in
+// `dir`, each recording its layout, and returns their writers. Does not
+// touch the stub.
+absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> CreateShards(
+    const std::string& dir, const std::string& name_prefix, int count);
+
+// Atomically replaces the stub of `dir` with one listing `shard_dirs` (paths
+// inside `dir`), so readers see either the old list or the new one.
+absl::Status PublishStub(const std::string& dir, const std::vector<std::string>& shard_dirs);
 
 // The shard (0..shards-1) that owns article `id`. Stable across processes
 // and versions: FNV-1a of the id bytes.

@@ -23,9 +23,11 @@ bool LeavesDatabaseUsable(const Xapian::Error& e) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir,
+                                                               Mode mode) {
   try {
-    Xapian::WritableDatabase db(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    const int action = mode == Mode::kOpenExisting ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
+    Xapian::WritableDatabase db(dir, action | Xapian::DB_BACKEND_GLASS);
     return std::unique_ptr<IndexWriter>(new IndexWriter(dir, std::move(db)));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir, " for writing"));
@@ -141,6 +143,25 @@ absl::StatusOr<uint64_t> IndexWriter::Commit() {
     return static_cast<uint64_t>(db_.get_revision());
   } catch (const Xapian::Error& e) {
     return Fail(e, "committing");
+  }
+}
+
+absl::StatusOr<std::string> IndexWriter::GetMetadata(const std::string& key) const {
+  if (failed()) return FailedStatus();
+  try {
+    return db_.get_metadata(key);
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, absl::StrCat("reading metadata of ", dir_));
+  }
+}
+
+absl::Status IndexWriter::SetMetadata(const std::string& key, const std::string& value) {
+  if (absl::Status s = Recover(); !s.ok()) return s;
+  try {
+    db_.set_metadata(key, value);
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return Fail(e, "writing metadata");
   }
 }
 

@@ -31,9 +31,12 @@ namespace storyline::index {
 
 class IndexWriter {
  public:
-  // Opens (creating if needed) the glass database in `dir`. Fails with
+  enum class Mode { kCreateOrOpen, kOpenExisting };
+  // Opens the glass database in `dir`, creating it if needed unless `mode`
+  // is kOpenExisting (then a missing database is kNotFound). Fails with
   // kUnavailable if another process holds the write lock.
-  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& dir);
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& dir,
+                                                           Mode mode = Mode::kCreateOrOpen);
 
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -52,6 +55,11 @@ class IndexWriter {
 
   // Makes every change so far durable and visible; returns the new revision.
   absl::StatusOr<uint64_t> Commit();
+
+  // User metadata of the database (Xapian's get/set_metadata); set values
+  // become durable at the next Commit().
+  absl::StatusOr<std::string> GetMetadata(const std::string& key) const;
+  absl::Status SetMetadata(const std::string& key, const std::string& value);
 
   // Number of articles, including uncommitted changes (0 while failed).
   uint64_t ArticleCount() const;

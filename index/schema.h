@@ -26,6 +26,9 @@ inline constexpr unsigned kSlotSimHash = 3;      // EncodeSimHash(title+body)
 
 // Metadata keys.
 inline constexpr char kMetaLastCommit[] = "storyline.last_commit_unix_ms";
+// A shard's place in its index, "i/N" (shard i of N), recorded at creation:
+// ids hash to shards by N, so the stub must keep listing N shards in order.
+inline constexpr char kMetaShardLayout[] = "storyline.shard_layout";
 
 // Title words count this many times the body's (within-document frequency).
 inline constexpr unsigned kTitleWeight = 3;

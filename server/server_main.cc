@@ -23,6 +23,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "index/index_check.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
 #include "index/page_token.h"
@@ -122,6 +123,12 @@ int Run() {
            1);
   }
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
+  // Cheap integrity checks before serving anything: a damaged shard is
+  // refused loudly here rather than found by a user's query.
+  if (absl::Status s = index::QuickCheck(index_dir); !s.ok()) {
+    spdlog::error("index {} failed its start-up check: {}", index_dir, s.ToString());
+    return 1;
+  }
   absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
       index::OpenShardWriters(index_dir, absl::GetFlag(FLAGS_shards));
   if (!writers.ok()) {

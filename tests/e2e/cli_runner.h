@@ -1,4 +1,4 @@
-// Runs the `storyline` CLI binary for integration tests.
+// Runs the `storyline` CLI (and other tools) for integration tests.
 #ifndef STORYLINE_TESTS_E2E_CLI_RUNNER_H_
 #define STORYLINE_TESTS_E2E_CLI_RUNNER_H_
 
@@ -20,10 +20,11 @@ struct CliResult {
   std::string err;  // stderr
 };
 
-// Runs the CLI with `args` (already shell-quoted), capturing both streams.
-inline CliResult RunCli(const std::string& args, const TempDir& tmp) {
+// Runs `binary` with `args` (already shell-quoted), capturing both streams.
+inline CliResult RunProgram(const std::string& binary, const std::string& args,
+                            const TempDir& tmp) {
   const std::string err_file = tmp.Sub("stderr");
-  const std::string cmd = std::string(STORYLINE_CLI_BIN) + " " + args + " 2>" + err_file;
+  const std::string cmd = binary + " " + args + " 2>" + err_file;
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -35,6 +36,11 @@ inline CliResult RunCli(const std::string& args, const TempDir& tmp) {
   std::ifstream e(err_file);
   r.err.assign(std::istreambuf_iterator<char>(e), std::istreambuf_iterator<char>());
   return r;
+}
+
+// Runs the `storyline` CLI with `args`.
+inline CliResult RunCli(const std::string& args, const TempDir& tmp) {
+  return RunProgram(STORYLINE_CLI_BIN, args, tmp);
 }
 
 }  // namespace storyline::testing
