@@ -11,6 +11,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -21,6 +24,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "index/index_check.h"
@@ -29,6 +33,7 @@
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
+#include "server/connection_listener.h"
 #include "server/ingest_service.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
@@ -86,12 +91,69 @@ ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
+ABSL_FLAG(int, max_connections, 0,
+          "Client connections open at once; more are closed on arrival (clients see "
+          "UNAVAILABLE). 0 = the open-file limit minus 1024 kept for the index, at most 10000.");
+ABSL_FLAG(int64_t, max_connection_idle_ms, 300000,
+          "Close a connection that has had no call for this long (it reconnects on its next "
+          "call), so idle and abandoned connections do not pile up.");
 
 namespace {
 
 using namespace storyline;  // NOLINT: main file
 
+constexpr rlim_t kFdReserve = 1024;
+
+// How the server takes connections: TCP addresses through our own
+// ConnectionListener (it caps connections), unix sockets through gRPC's.
+struct Listening {
+  std::unique_ptr<server::ConnectionListener> listener;
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor;
+  int port = 0;
+};
+
+absl::StatusOr<Listening> Listen(grpc::ServerBuilder& builder,
+                                 const std::shared_ptr<grpc::ServerCredentials>& credentials) {
+  server::ApplyConnectionTimeouts(
+      {.idle = absl::Milliseconds(absl::GetFlag(FLAGS_max_connection_idle_ms))}, builder);
+  Listening out;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  if (absl::StartsWith(listen, "unix")) {
+    builder.AddListeningPort(listen, credentials, &out.port);
+    return out;
+  }
+  int max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (max_connections <= 0) {
+    // Leave the index, its readers and the metrics at least kFdReserve.
+    struct rlimit nofile {};
+    getrlimit(RLIMIT_NOFILE, &nofile);
+    max_connections = static_cast<int>(
+        std::clamp<rlim_t>(nofile.rlim_cur > kFdReserve ? nofile.rlim_cur - kFdReserve : 16, 16,
+                           10000));
+  }
+  absl::StatusOr<std::unique_ptr<server::ConnectionListener>> listener =
+      server::ConnectionListener::Bind(
+          {.listen = listen, .max_connections = static_cast<size_t>(max_connections)});
+  if (!listener.ok()) return listener.status();
+  out.listener = *std::move(listener);
+  out.port = out.listener->port();
+  out.acceptor = builder.experimental().AddExternalConnectionAcceptor(
+      grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD, credentials);
+  return out;
+}
+
+// Raises the open-file limit to its hard maximum: connections, shards and
+// readers all need descriptors, and the default soft limit is often 1024.
+void RaiseFileLimit() {
+  struct rlimit nofile {};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+}
+
 int Run() {
+  RaiseFileLimit();
   // Block the shutdown signals before any thread starts, so every thread
   // inherits the mask and only sigwait() below sees them.
   sigset_t signals;
@@ -184,16 +246,21 @@ int Run() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), security->credentials, &port);
+  absl::StatusOr<Listening> listening = Listen(builder, security->credentials);
+  if (!listening.ok()) {
+    spdlog::error("{}", listening.status().ToString());
+    return 1;
+  }
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
+  if (server == nullptr || listening->port == 0) {
     spdlog::error("cannot listen on {} (address in use or invalid)",
                   absl::GetFlag(FLAGS_listen));
     return 1;
   }
+  if (listening->listener != nullptr) listening->listener->Start(listening->acceptor.get());
+  const int port = listening->port;
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("storyline.v1.StoryService", true);
   // IngestService is NOT_SERVING while a shard's writer has failed (disk
@@ -218,6 +285,7 @@ int Run() {
   spdlog::info("received {}, shutting down (grace {}s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::GetFlag(FLAGS_shutdown_grace_seconds));
   if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the grace
+  if (listening->listener != nullptr) listening->listener->Stop();
   health->Shutdown();
   server->Shutdown(absl::ToChronoTime(
       absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
