@@ -1,6 +1,7 @@
 #include "storyline/client.h"
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include <google/protobuf/util/json_util.h>
@@ -111,6 +112,40 @@ absl::StatusOr<v1::IndexArticlesResponse> Client::IndexArticles(const ArticleSou
   grpc::Status s = writer->Finish();
   if (!s.ok()) return FromGrpcStatus(s);
   return response;
+}
+
+absl::StatusOr<v1::IngestProgress> Client::IngestArticles(const ArticleSource& next,
+                                                          const ProgressCallback& on_progress,
+                                                          const CallOptions& call) {
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, call, options_.ingest_deadline);
+  std::shared_ptr<grpc::ClientReaderWriter<v1::Article, v1::IngestProgress>> stream =
+      ingest_->IngestArticles(&ctx);
+  v1::IngestProgress total;  // the last message, with every message's errors
+  std::thread acks([&] {
+    v1::IngestProgress progress;
+    while (stream->Read(&progress)) {
+      if (on_progress) on_progress(progress);
+      auto errors = std::move(*total.mutable_errors());
+      total = progress;
+      errors.MergeFrom(progress.errors());
+      *total.mutable_errors() = std::move(errors);
+    }
+  });
+  v1::Article article;
+  while (true) {
+    article.Clear();
+    if (!next(&article)) break;
+    if (!stream->Write(article)) break;  // broken; Finish() says why
+  }
+  stream->WritesDone();
+  acks.join();
+  grpc::Status s = stream->Finish();
+  if (!s.ok()) return FromGrpcStatus(s);
+  if (!total.done()) {
+    return absl::DataLossError("the server ended the stream without a final acknowledgement");
+  }
+  return total;
 }
 
 absl::StatusOr<v1::DeleteArticlesResponse> Client::DeleteArticles(

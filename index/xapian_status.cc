@@ -15,7 +15,6 @@ namespace {
 // private and exposes only its strerror() text.
 const char* ExhaustedResource(const Xapian::Error& e) {
   const char* text = e.get_error_string();
-  if (text == nullptr || *text == '\0') return nullptr;
   struct Known {
     int err;
     const char* what;
@@ -29,7 +28,11 @@ const char* ExhaustedResource(const Xapian::Error& e) {
       {ENOMEM, "out of memory"},
   };
   for (const Known& k : kKnown) {
-    if (std::strcmp(text, std::strerror(k.err)) == 0) return k.what;
+    const char* known = std::strerror(k.err);
+    if (text != nullptr && std::strcmp(text, known) == 0) return k.what;
+    // A failed commit wraps the system error in its message:
+    // "Modifications failed (... (Too many open files))".
+    if (absl::StrContains(e.get_msg(), absl::StrCat("(", known, ")"))) return k.what;
   }
   return nullptr;
 }

@@ -14,6 +14,7 @@
 #include "index/schema.h"
 #include "index/write_session.h"
 #include "server/grpc_status.h"
+#include "server/ingest_stream.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
 #include "server/rpc_log.h"
@@ -22,7 +23,6 @@ namespace storyline::server {
 namespace {
 
 constexpr int kMaxDeleteIds = 10000;
-constexpr int kMaxReportedErrors = 1000;
 
 // Result of one stream, filled by the reactor thread (rejections) and the
 // writer thread (upserts).
@@ -38,16 +38,7 @@ struct StreamResult {
       response.set_omitted_error_count(response.omitted_error_count() + 1);
       return;
     }
-    v1::IndexError* e = response.add_errors();
-    e->set_position(position);
-    // Cut at a UTF-8 character boundary: a split character would make the
-    // reply unparseable for strict proto3 clients.
-    size_t cut = std::min(id.size(), index::kMaxIdBytes);
-    if (cut < id.size()) {
-      while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
-    }
-    e->set_id(std::string(id.substr(0, cut)));
-    e->set_reason(std::string(reason.substr(0, 1024)));
+    FillIndexError(position, id, reason, response.add_errors());
   }
 };
 
@@ -148,8 +139,9 @@ class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
 
 }  // namespace
 
-IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth)
-    : pipeline_(pipeline), auth_(auth) {}
+IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth,
+                             absl::Duration checkpoint)
+    : pipeline_(pipeline), auth_(auth), checkpoint_(checkpoint) {}
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
@@ -159,6 +151,16 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     }
   }
   return new IndexArticlesReactor(response, pipeline_);
+}
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::IngestArticles(
+    grpc::CallbackServerContext* ctx) {
+  if (auth_ != nullptr) {
+    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
+      return NewRefusedIngestStream(s);
+    }
+  }
+  return NewIngestStream(pipeline_, checkpoint_);
 }
 
 grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,

@@ -15,6 +15,7 @@
 #ifndef STORYLINE_SERVER_INGEST_SERVICE_H_
 #define STORYLINE_SERVER_INGEST_SERVICE_H_
 
+#include "absl/time/time.h"
 #include "index/write_pipeline.h"
 #include "server/auth.h"
 #include "storyline/v1/story_service.grpc.pb.h"
@@ -22,16 +23,21 @@
 namespace storyline::server {
 
 using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
-    v1::IngestService::WithRawCallbackMethod_DeleteArticles<v1::IngestService::Service>>;
+    v1::IngestService::WithRawCallbackMethod_IngestArticles<
+        v1::IngestService::WithRawCallbackMethod_DeleteArticles<v1::IngestService::Service>>>;
 
 class IngestService final : public RawIngestService {
  public:
   // Neither pointer is owned; both must outlive the server. A non-null
   // `auth` checks every call's write token before reading any request.
-  explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr);
+  // `checkpoint`: how often an IngestArticles stream commits and reports.
+  explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr,
+                         absl::Duration checkpoint = absl::Seconds(1));
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestArticles(
+      grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* DeleteArticles(grpc::CallbackServerContext* ctx,
                                            const grpc::ByteBuffer* request,
                                            grpc::ByteBuffer* response) override;
@@ -39,6 +45,7 @@ class IngestService final : public RawIngestService {
  private:
   index::WritePipeline* pipeline_;
   const Authenticator* auth_;
+  const absl::Duration checkpoint_;
 };
 
 }  // namespace storyline::server

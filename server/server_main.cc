@@ -91,6 +91,8 @@ ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
+ABSL_FLAG(int64_t, ingest_checkpoint_ms, 1000,
+          "How often an IngestArticles stream commits and acknowledges how far it got.");
 ABSL_FLAG(int, max_connections, 0,
           "Client connections open at once; more are closed on arrival (clients see "
           "UNAVAILABLE). 0 = the open-file limit minus 1024 kept for the index, at most 10000.");
@@ -140,6 +142,22 @@ absl::StatusOr<Listening> Listen(grpc::ServerBuilder& builder,
   out.acceptor = builder.experimental().AddExternalConnectionAcceptor(
       grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD, credentials);
   return out;
+}
+
+// Opens the index's writers. Xapian's write lock is held by a helper process
+// that outlives a killed server by a moment, so a restart right after a
+// crash waits for it (up to 10 s) instead of failing.
+absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> OpenWritersWaitingForLock(
+    const std::string& dir, int shards) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  for (bool logged = false;; logged = true) {
+    auto writers = index::OpenShardWriters(dir, shards);
+    if (writers.ok() || !absl::IsUnavailable(writers.status()) || absl::Now() > give_up) {
+      return writers;
+    }
+    if (!logged) spdlog::warn("index {} is locked; waiting for the lock (up to 10 s)", dir);
+    absl::SleepFor(absl::Milliseconds(50));
+  }
 }
 
 // Raises the open-file limit to its hard maximum: connections, shards and
@@ -192,7 +210,7 @@ int Run() {
     return 1;
   }
   absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
-      index::OpenShardWriters(index_dir, absl::GetFlag(FLAGS_shards));
+      OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards));
   if (!writers.ok()) {
     spdlog::error("cannot open index {}: {}", index_dir, std::string(writers.status().message()));
     return 1;
@@ -237,7 +255,8 @@ int Run() {
       {.related_stories = absl::GetFlag(FLAGS_related_stories),
        .inline_reads = absl::GetFlag(FLAGS_inline_reads),
        .auth = security->auth.get()});
-  server::IngestService ingest(pipeline.get(), security->auth.get());
+  server::IngestService ingest(pipeline.get(), security->auth.get(),
+                               absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
 
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else

@@ -568,6 +568,10 @@ int Main(int argc, char** argv) {
       ingest_cmd->add_flag("--progress", ingest.progress, "Show progress even if not a terminal");
   ingest_cmd->add_flag("--no-progress", ingest.no_progress, "Never show progress")
       ->excludes(progress_opt);
+  ingest_cmd->add_flag("--resume", ingest.resume,
+                       "Skip the lines an interrupted run got committed (its checkpoint file)");
+  ingest_cmd->add_option("--checkpoint", ingest.checkpoint,
+                         "Checkpoint file (default: FILE's name + .ingest-checkpoint, here)");
 
   // delete
   std::vector<std::string> delete_ids;

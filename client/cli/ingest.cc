@@ -8,6 +8,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -26,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "client/cli/ingest_checkpoint.h"
 
 namespace storyline::cli {
 namespace {
@@ -125,7 +127,7 @@ class BatchQueue {
 // Body of the reader thread: reads `in` line by line, parses each line and
 // hands batches to `queue`. The line buffer is reused, so the only per-line
 // allocations are the parsed Article's own.
-void ReadArticles(std::istream& in, BatchQueue& queue) {
+void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line) {
   std::string line;
   int64_t line_number = 0;
   uint64_t bytes = 0;
@@ -135,6 +137,7 @@ void ReadArticles(std::istream& in, BatchQueue& queue) {
     while (std::getline(in, line)) {
       ++line_number;
       bytes += line.size() + 1;
+      if (line_number <= skip_through_line) continue;  // --resume: committed already
       absl::string_view text = line;
       if (line_number == 1) absl::ConsumePrefix(&text, kUtf8Bom);
       // Also drops the '\r' of CRLF files.
@@ -184,10 +187,12 @@ class ReaderThread {
  public:
   // `in` must outlive this object; `may_block` is true for stdin, whose
   // reads can wait indefinitely on a slow producer or a terminal.
-  ReaderThread(std::istream& in, bool may_block)
+  ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line)
       : queue_(std::make_shared<BatchQueue>()),
         may_block_(may_block),
-        thread_([queue = queue_, input = &in] { ReadArticles(*input, *queue); }) {}
+        thread_([queue = queue_, input = &in, skip_through_line] {
+          ReadArticles(*input, *queue, skip_through_line);
+        }) {}
 
   ReaderThread(const ReaderThread&) = delete;
   ReaderThread& operator=(const ReaderThread&) = delete;
@@ -324,41 +329,163 @@ std::string ErrorJson(const LineError& e) {
 
 }  // namespace
 
+// Where an ingest of a file stands: the checkpoint it keeps up to date
+// from the acknowledgement thread, and the stream positions' lines.
+class IngestState {
+ public:
+  IngestState(std::string file, IngestCheckpoint start)
+      : file_(std::move(file)), checkpoint_(std::move(start)) {}
+
+  void Sent(int64_t position, int64_t line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lines_.Add(position, line);
+  }
+  std::optional<int64_t> LineOf(int64_t position) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_.LineOf(position);
+  }
+  // On the acknowledgement thread: records the line committed through.
+  void Acknowledged(const v1::IngestProgress& progress) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const std::optional<int64_t> line = lines_.LineOf(progress.committed_through());
+    if (!line.has_value() || *line <= checkpoint_.line) return;
+    checkpoint_.line = *line;
+    Save();
+  }
+  int64_t committed_line() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return checkpoint_.line;
+  }
+  void Save() {  // mu_ held
+    if (file_.empty()) return;
+    if (absl::Status s = SaveCheckpoint(file_, checkpoint_); !s.ok() && !warned_) {
+      std::cerr << "storyline: " << s.message() << " (--resume will not work)\n";
+      warned_ = true;
+    }
+  }
+  void SaveNow() {
+    std::lock_guard<std::mutex> lock(mu_);
+    Save();
+  }
+  void Remove() {
+    if (!file_.empty()) std::remove(file_.c_str());
+  }
+
+ private:
+  const std::string file_;  // "" for stdin: no checkpoint
+  mutable std::mutex mu_;
+  IngestCheckpoint checkpoint_;  // guarded by mu_
+  LineMap lines_;                // guarded by mu_
+  bool warned_ = false;          // guarded by mu_
+};
+
+// Prepares the checkpoint of a file ingest: a fresh one, or with --resume
+// the saved one (if it is for this file, unchanged). Returns a usage error
+// message on failure.
+absl::StatusOr<std::unique_ptr<IngestState>> StartCheckpoint(const IngestFlags& flags) {
+  if (flags.path == "-") {
+    if (flags.resume) return absl::InvalidArgumentError("ingest: --resume needs a file, not stdin");
+    return std::make_unique<IngestState>("", IngestCheckpoint{});
+  }
+  const std::string file =
+      flags.checkpoint.empty() ? DefaultCheckpointPath(flags.path) : flags.checkpoint;
+  absl::StatusOr<IngestCheckpoint> now = DescribeInput(flags.path);
+  if (!now.ok()) return now.status();
+  if (flags.resume) {
+    absl::StatusOr<IngestCheckpoint> saved = LoadCheckpoint(file);
+    if (!saved.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ingest --resume: ", saved.status().message(),
+                       "; run without --resume (re-sending converges)"));
+    }
+    if (absl::Status s = CheckSameInput(*saved, *now); !s.ok()) return s;
+    now->line = saved->line;
+  }
+  auto state = std::make_unique<IngestState>(file, *now);
+  state->SaveNow();
+  return state;
+}
+
+// Opens `path` with a large buffer; "" on success, else what went wrong.
+std::string OpenInput(const std::string& path, std::ifstream& file,
+                      std::unique_ptr<char[]>& buffer, uint64_t* total_bytes) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) return absl::StrCat(path, " is a directory");
+  // Only a regular file has a size to measure progress against; for pipes
+  // and devices (e.g. <(zcat ...)) there is no ETA.
+  if (!ec && std::filesystem::is_regular_file(status)) {
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec) *total_bytes = size;
+  }
+  // libstdc++ only honours pubsetbuf before open().
+  buffer = std::make_unique<char[]>(kReadBufferBytes);
+  file.rdbuf()->pubsetbuf(buffer.get(), kReadBufferBytes);
+  file.open(path, std::ios::in | std::ios::binary);
+  if (!file.is_open()) return absl::StrCat("cannot open ", path, ": ", std::strerror(errno));
+  return "";
+}
+
+// Prints the per-line errors and the summary; returns the exit code.
+int ReportIngest(const GlobalFlags& global, const v1::IngestProgress& response,
+                 const IngestState& state, int64_t sent, int64_t malformed, double seconds,
+                 const std::string& read_error, std::vector<LineError>& json_errors) {
+  for (const v1::IndexError& error : response.errors()) {
+    const std::optional<int64_t> line = state.LineOf(error.position());
+    std::string where = line.has_value() ? absl::StrCat("line ", *line)
+                                         : absl::StrCat("position ", error.position());
+    if (!error.id().empty()) absl::StrAppend(&where, " (id ", Sanitize(error.id()), ")");
+    std::cerr << where << ": " << Sanitize(error.reason()) << "\n";
+    if (global.json) json_errors.push_back({line.value_or(0), error.id(), error.reason()});
+  }
+  if (response.omitted_error_count() > 0) {
+    std::cerr << "... and " << FormatCount(response.omitted_error_count())
+              << " more rejected articles the server did not list\n";
+  }
+  const int64_t rejected = malformed + response.errors_size() + response.omitted_error_count();
+  const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
+  std::cerr << "indexed " << FormatCount(response.indexed_count()) << " new, "
+            << FormatCount(response.updated_count()) << " updated, " << FormatCount(rejected)
+            << " rejected in " << FormatFixed(seconds, 1) << " s ("
+            << FormatCount(std::llround(rate)) << " articles/s), revision " << response.revision()
+            << "\n";
+  if (global.json) {
+    std::string json = absl::StrCat(
+        "{\"indexed_count\":", response.indexed_count(),
+        ",\"updated_count\":", response.updated_count(), ",\"rejected_count\":", rejected,
+        ",\"revision\":", response.revision(), ",\"seconds\":", FormatFixed(seconds, 3),
+        ",\"articles_per_second\":", std::llround(rate));
+    if (!read_error.empty()) absl::StrAppend(&json, ",\"read_error\":", JsonQuote(read_error));
+    absl::StrAppend(&json, ",\"errors\":[");
+    for (size_t i = 0; i < json_errors.size(); ++i) {
+      absl::StrAppend(&json, i > 0 ? "," : "", ErrorJson(json_errors[i]));
+    }
+    absl::StrAppend(&json, "]}");
+    std::cout << json << '\n';
+  }
+  return rejected > 0 || !read_error.empty() ? kExitRejected : kExitOk;
+}
+
 int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flags) {
   const bool from_stdin = flags.path == "-";
   const std::string name = from_stdin ? std::string("stdin") : flags.path;
-
-  // The input stream. A file gets a large buffer; libstdc++ only honours
-  // pubsetbuf before open().
   std::ifstream file;
   std::unique_ptr<char[]> file_buffer;
   uint64_t total_bytes = 0;
   if (!from_stdin) {
-    std::error_code ec;
-    const std::filesystem::file_status status = std::filesystem::status(flags.path, ec);
-    if (!ec && std::filesystem::is_directory(status)) {
-      return ReportUsageError(absl::StrCat("ingest: ", flags.path, " is a directory"));
-    }
-    // Only a regular file has a size to measure progress against; for
-    // pipes and devices (e.g. <(zcat ...)) there is no ETA.
-    if (!ec && std::filesystem::is_regular_file(status)) {
-      const uintmax_t size = std::filesystem::file_size(flags.path, ec);
-      if (!ec) total_bytes = size;
-    }
-    file_buffer = std::make_unique<char[]>(kReadBufferBytes);
-    file.rdbuf()->pubsetbuf(file_buffer.get(), kReadBufferBytes);
-    file.open(flags.path, std::ios::in | std::ios::binary);
-    if (!file.is_open()) {
-      return ReportUsageError(
-          absl::StrCat("ingest: cannot open ", flags.path, ": ", std::strerror(errno)));
+    if (std::string error = OpenInput(flags.path, file, file_buffer, &total_bytes);
+        !error.empty()) {
+      return ReportUsageError(absl::StrCat("ingest: ", error));
     }
   }
+  absl::StatusOr<std::unique_ptr<IngestState>> state = StartCheckpoint(flags);
+  if (!state.ok()) return ReportUsageError(std::string(state.status().message()));
+  const int64_t skip = (*state)->committed_line();
   std::istream& in = from_stdin ? std::cin : file;
 
   const bool show_progress = !flags.no_progress && (flags.progress || IsTerminal(STDERR_FILENO));
   ProgressBar bar(show_progress, total_bytes);
-
-  ReaderThread reader(in, /*may_block=*/from_stdin);
+  ReaderThread reader(in, /*may_block=*/from_stdin, skip);
   BatchQueue& queue = reader.queue();
 
   // State of the ArticleSource; only the gRPC calling thread touches it.
@@ -367,7 +494,6 @@ int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flag
   int64_t sent = 0;
   int64_t malformed = 0;
   uint64_t bytes_done = 0;
-  LineMap line_map;
   std::vector<LineError> json_errors;  // only kept for --json output
 
   const Client::ArticleSource source = [&](v1::Article* out) -> bool {
@@ -389,7 +515,7 @@ int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flag
         if (global.json) json_errors.push_back(std::move(error));
       }
     }
-    line_map.Add(sent, current.lines[next_in_batch]);
+    (*state)->Sent(sent, current.lines[next_in_batch]);
     *out = std::move(current.articles[next_in_batch]);
     ++next_in_batch;
     ++sent;
@@ -399,57 +525,30 @@ int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flag
 
   Client::CallOptions call;
   if (global.deadline_given) call.deadline = absl::Seconds(global.deadline_seconds);
+  if (skip > 0) std::cerr << "resuming after line " << skip << " (committed before)\n";
 
   const Clock::time_point start = Clock::now();
-  absl::StatusOr<v1::IndexArticlesResponse> response = TimedCall(global, "ingest", [&] {
-    absl::StatusOr<v1::IndexArticlesResponse> result = client.IndexArticles(source, call);
+  absl::StatusOr<v1::IngestProgress> response = TimedCall(global, "ingest", [&] {
+    absl::StatusOr<v1::IngestProgress> result = client.IngestArticles(
+        source, [&](const v1::IngestProgress& p) { (*state)->Acknowledged(p); }, call);
     bar.Clear();
     return result;
   });
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-
   reader.Stop();
 
   const std::string read_error = queue.read_error();
   if (!read_error.empty()) std::cerr << "storyline: " << name << ": " << read_error << "\n";
-  if (!response.ok()) return ReportRpcError(response.status());
-
-  for (const v1::IndexError& error : response->errors()) {
-    const std::optional<int64_t> line = line_map.LineOf(error.position());
-    std::string where = line.has_value() ? absl::StrCat("line ", *line)
-                                         : absl::StrCat("position ", error.position());
-    if (!error.id().empty()) absl::StrAppend(&where, " (id ", Sanitize(error.id()), ")");
-    std::cerr << where << ": " << Sanitize(error.reason()) << "\n";
-    if (global.json) json_errors.push_back({line.value_or(0), error.id(), error.reason()});
-  }
-
-  if (response->omitted_error_count() > 0) {
-    std::cerr << "... and " << FormatCount(response->omitted_error_count())
-              << " more rejected articles the server did not list\n";
-  }
-  const int64_t rejected =
-      malformed + response->errors_size() + response->omitted_error_count();
-  const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
-  std::cerr << "indexed " << FormatCount(response->indexed_count()) << " new, "
-            << FormatCount(response->updated_count()) << " updated, " << FormatCount(rejected)
-            << " rejected in " << FormatFixed(seconds, 1) << " s ("
-            << FormatCount(std::llround(rate)) << " articles/s), revision " << response->revision()
-            << "\n";
-  if (global.json) {
-    std::string json = absl::StrCat(
-        "{\"indexed_count\":", response->indexed_count(),
-        ",\"updated_count\":", response->updated_count(), ",\"rejected_count\":", rejected,
-        ",\"revision\":", response->revision(), ",\"seconds\":", FormatFixed(seconds, 3),
-        ",\"articles_per_second\":", std::llround(rate));
-    if (!read_error.empty()) absl::StrAppend(&json, ",\"read_error\":", JsonQuote(read_error));
-    absl::StrAppend(&json, ",\"errors\":[");
-    for (size_t i = 0; i < json_errors.size(); ++i) {
-      absl::StrAppend(&json, i > 0 ? "," : "", ErrorJson(json_errors[i]));
+  if (!response.ok()) {
+    if (!from_stdin) {
+      std::cerr << "storyline: committed through line " << (*state)->committed_line()
+                << "; send the rest with: storyline ingest " << flags.path << " --resume\n";
     }
-    absl::StrAppend(&json, "]}");
-    std::cout << json << '\n';
+    return ReportRpcError(response.status());
   }
-  return rejected > 0 || !read_error.empty() ? kExitRejected : kExitOk;
+  (*state)->Remove();
+  return ReportIngest(global, *response, **state, sent, malformed, seconds, read_error,
+                      json_errors);
 }
 
 }  // namespace storyline::cli

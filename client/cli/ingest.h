@@ -1,5 +1,8 @@
 // `storyline ingest FILE|-`: streams a JSONL file of articles (one proto3
-// JSON Article per line) to IndexArticles.
+// JSON Article per line) to IngestArticles, which acknowledges the position
+// committed through about once a second. The last acknowledged line is kept
+// in a checkpoint file, so after a failure `ingest FILE --resume` sends only
+// the rest.
 //
 // Lines are read and parsed lazily on a reader thread, so the file is never
 // held in memory and JSON parsing overlaps with the gRPC stream. Malformed
@@ -24,6 +27,13 @@ struct IngestFlags {
   // is shown when stderr is a terminal.
   bool progress = false;
   bool no_progress = false;
+  // Skip the lines a previous, interrupted run got committed (per its
+  // checkpoint file), and go on from there. Not for stdin.
+  bool resume = false;
+  // Where the checkpoint lives; "" = "<file name>.ingest-checkpoint" in the
+  // current directory. Written after every server acknowledgement, removed
+  // when the ingest finishes.
+  std::string checkpoint;
 };
 
 // Runs the ingest and prints the summary. Returns kExitOk if every line was

@@ -82,7 +82,8 @@ class WriterFaultsTest : public ::testing::Test {
 
   // The fault is gone: the writer recovers by itself and resending the
   // failed stream converges to every article, once.
-  void ExpectRecovery() {
+  // `extra`: articles the test wrote besides "before-" and "during-".
+  void ExpectRecovery(int extra = 0) {
     EXPECT_TRUE(WaitForIngestHealth(client_, true, absl::Seconds(10)))
         << "IngestService never became SERVING again";
     auto again = client_.IndexArticles(Batch("during-", 200));
@@ -98,7 +99,7 @@ class WriterFaultsTest : public ::testing::Test {
     }
     auto stats = client_.GetIndexStats();
     ASSERT_THAT(stats, IsOk());
-    EXPECT_EQ(stats->article_count(), 219);
+    EXPECT_EQ(stats->article_count(), 219 + extra);
     for (int i = 0; i < 200; i += 37) {
       EXPECT_THAT(client_.GetArticle("during-" + std::to_string(i)), IsOk());
     }
@@ -113,6 +114,26 @@ TEST_F(WriterFaultsTest, FileSizeLimitThenRecovery) {
   ExpectWritesRefused(absl::StatusCode::kResourceExhausted);
   SetServerLimit(server_, RLIMIT_FSIZE, RLIM_INFINITY);
   ExpectRecovery();
+}
+
+// The acknowledging stream fails the same way, and says how far it got.
+TEST_F(WriterFaultsTest, IngestStreamReportsTheFaultAfterItsLastAcknowledgement) {
+  const std::vector<v1::Article> before = Batch("acked-", 50);
+  int64_t acknowledged = -1;
+  auto ok = client_.IngestArticles(
+      before, [&](const v1::IngestProgress& p) { acknowledged = p.committed_through(); });
+  ASSERT_THAT(ok, IsOk());
+  EXPECT_TRUE(ok->done());
+  EXPECT_EQ(ok->indexed_count(), 50);
+  EXPECT_EQ(acknowledged, 49);
+  SetServerLimit(server_, RLIMIT_FSIZE, 4096);
+  auto failed = client_.IngestArticles(Batch("during-", 200));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_THAT(failed.status().code(),
+              AnyOf(absl::StatusCode::kResourceExhausted, absl::StatusCode::kUnavailable))
+      << failed.status();
+  SetServerLimit(server_, RLIMIT_FSIZE, RLIM_INFINITY);
+  ExpectRecovery(/*extra=*/50);
 }
 
 TEST_F(WriterFaultsTest, OutOfDescriptorsThenRecovery) {

@@ -73,6 +73,13 @@ INSTANTIATE_TEST_SUITE_P(
                     absl::StatusCode::kResourceExhausted},
         MappingCase{"OutOfFds", [] { throw Xapian::DatabaseOpeningError("boom", "", EMFILE); },
                     absl::StatusCode::kResourceExhausted},
+        MappingCase{"WrappedOutOfFds",
+                    [] {
+                      throw Xapian::DatabaseError(
+                          "boom: Modifications failed (DatabaseOpeningError: Couldn't write new "
+                          "rev file (Too many open files))");
+                    },
+                    absl::StatusCode::kResourceExhausted},
         MappingCase{"OtherErrno", [] { throw Xapian::DatabaseError("boom", "", EIO); },
                     absl::StatusCode::kInternal}),
     [](const ::testing::TestParamInfo<MappingCase>& info) { return info.param.name; });

@@ -70,6 +70,14 @@ class TestServer {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
+  // Kills the server with SIGKILL (no shutdown at all) and reaps it.
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
   bool ok() const { return pid_ > 0 && port_ > 0; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }

@@ -114,6 +114,38 @@ class Client {
         call);
   }
 
+  // Streams every article `next` produces through IngestArticles, which
+  // commits at checkpoints (about once a second) and acknowledges each.
+  // `on_progress` (optional) is called with every acknowledgement, on a
+  // thread of the library's, while `next` is still being called: if the
+  // call fails, every article at a position <= the last `committed_through`
+  // it saw is durable, so a caller can resume after it (the CLI's
+  // `ingest --resume` does). Returns the final progress, with `done` set,
+  // the stream's cumulative counts and every error reported, or the error
+  // that ended the stream (RESOURCE_EXHAUSTED or UNAVAILABLE when the
+  // server's writer failed: retry from the last acknowledgement).
+  using ProgressCallback = std::function<void(const v1::IngestProgress& progress)>;
+  absl::StatusOr<v1::IngestProgress> IngestArticles(const ArticleSource& next,
+                                                    const ProgressCallback& on_progress = {},
+                                                    const CallOptions& call = {});
+
+  // Convenience overload for any range of v1::Article.
+  template <typename Range>
+  absl::StatusOr<v1::IngestProgress> IngestArticles(const Range& articles,
+                                                    const ProgressCallback& on_progress = {},
+                                                    const CallOptions& call = {}) {
+    auto it = std::begin(articles);
+    const auto end = std::end(articles);
+    return IngestArticles(
+        ArticleSource([&](v1::Article* out) {
+          if (it == end) return false;
+          *out = *it;
+          ++it;
+          return true;
+        }),
+        on_progress, call);
+  }
+
   absl::StatusOr<v1::DeleteArticlesResponse> DeleteArticles(
       const v1::DeleteArticlesRequest& request, const CallOptions& call = {});
 

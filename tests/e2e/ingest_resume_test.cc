@@ -1,0 +1,123 @@
+// Issue 9, defect 8: the ingest contract after a failure. IngestArticles
+// acknowledges the position committed through; the CLI keeps the last
+// acknowledged line in a checkpoint file and `ingest --resume` sends only
+// the rest. This test kills the server with SIGKILL at 20 random points of
+// an ingest and checks, after each, that every acknowledged article is
+// there, then that resuming converges to the whole file: every article
+// present, none twice.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "tests/e2e/cli_runner.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace storyline::testing {
+namespace {
+
+const std::string kInput = std::string(STORYLINE_SHARED_DATA_DIR) + "/bbc/articles.jsonl";
+
+// The ids of the input, by line (1-based; blank lines have "").
+std::vector<std::string> IdsByLine() {
+  std::vector<std::string> ids = {""};
+  std::ifstream in(kInput);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto article = ParseArticleJson(line);
+    ids.push_back(article.ok() ? article->id() : "");
+  }
+  return ids;
+}
+
+int64_t CheckpointLine(const std::string& file) {
+  std::ifstream in(file);
+  std::string word;
+  int64_t line = -1;
+  while (in >> word) {
+    if (word == "line") in >> line;
+  }
+  return line;
+}
+
+class IngestResumeTest : public ::testing::Test {
+ protected:
+  TestServer* Start() {
+    server_.reset();  // stop the previous server first: it holds the index
+    server_ = std::make_unique<TestServer>(
+        std::vector<std::string>{"--index_dir=" + tmp_.Sub("index"), "--semantic_rank=0",
+                                 "--ingest_checkpoint_ms=100"},
+        /*capture_log=*/true);
+    if (!server_->ok()) ADD_FAILURE() << server_->log();
+    return server_->ok() ? server_.get() : nullptr;
+  }
+
+  CliResult Ingest(bool resume) {
+    return RunCli("--addr " + server_->address() + " ingest " + kInput + " --no-progress" +
+                      " --checkpoint " + checkpoint_ + (resume ? " --resume" : ""),
+                  tmp_);
+  }
+
+  // Every id on a line <= `through` must be readable.
+  void ExpectCommitted(const std::vector<std::string>& ids, int64_t through) {
+    Client client({.target = server_->address()});
+    int missing = 0;
+    for (int64_t line = 1; line <= through && line < static_cast<int64_t>(ids.size()); ++line) {
+      if (!ids[line].empty() && !client.GetArticle(ids[line]).ok()) ++missing;
+    }
+    EXPECT_EQ(missing, 0) << "acknowledged through line " << through << " but articles are lost";
+  }
+
+  TempDir tmp_;
+  const std::string checkpoint_ = tmp_.Sub("ckpt");
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(IngestResumeTest, TwentyKillsAtRandomPointsConvergeWithResume) {
+  const std::vector<std::string> ids = IdsByLine();
+  ASSERT_GT(ids.size(), 1000u) << "needs " << kInput;
+  std::random_device seed_source;
+  const unsigned seed = seed_source();
+  std::mt19937 rng(seed);
+  SCOPED_TRACE(::testing::Message() << "seed " << seed);
+  bool resume = false;
+  int mid_ingest = 0;
+  for (int run = 0; run < 20; ++run) {
+    ASSERT_NE(Start(), nullptr);
+    auto cli = std::async(std::launch::async, [&, resume] { return Ingest(resume); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 1500));
+    server_->Kill();
+    const CliResult r = cli.get();
+    // Killed mid-ingest: the CLI failed and left a checkpoint to resume
+    // from. Finished first: nothing to resume; the next run starts over.
+    resume = r.exit_code != 0;
+    mid_ingest += resume ? 1 : 0;
+    const int64_t through = resume ? CheckpointLine(checkpoint_) : 0;
+    ASSERT_NE(Start(), nullptr) << "restart after kill -9 failed";
+    ExpectCommitted(ids, through);
+  }
+  EXPECT_GE(mid_ingest, 10) << "most kills must land mid-ingest to test anything";
+  std::cout << "[ kills ] " << mid_ingest << " of 20 landed mid-ingest (seed " << seed << ")\n";
+  ASSERT_NE(Start(), nullptr);
+  const CliResult last = Ingest(resume);
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  absl::flat_hash_set<std::string> distinct(ids.begin() + 1, ids.end());
+  distinct.erase("");
+  Client client({.target = server_->address()});
+  auto stats = client.GetIndexStats();
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->article_count(), static_cast<int64_t>(distinct.size()))
+      << "duplicates or losses after " << mid_ingest << " kills mid-ingest";
+  ExpectCommitted(ids, static_cast<int64_t>(ids.size()));
+}
+
+}  // namespace
+}  // namespace storyline::testing
