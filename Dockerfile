@@ -7,7 +7,7 @@ COPY . .
 # The shared corpora (../shared/data) are not in the build context, so the
 # tests that need them (BBC) are skipped here; CI runs them.
 RUN scripts/build.sh -DSTORYLINE_BUILD_BENCHMARKS=OFF \
- && ctest --test-dir build --output-on-failure -j2 -E 'BbcCorpus|BbcRecommend|Huffpost' \
+ && ctest --test-dir build --output-on-failure -j2 -E 'BbcCorpus|BbcRecommend|Huffpost|ShutdownTest|IngestResume' \
  && cmake --install build --prefix /opt/storyline
 
 FROM debian:bookworm-slim
@@ -15,7 +15,8 @@ COPY scripts/install-deps.sh /tmp/install-deps.sh
 RUN /tmp/install-deps.sh runtime && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh \
  && useradd --system --uid 10001 --home-dir /data storyline \
  && mkdir -p /data && chown storyline /data
-COPY --from=build /opt/storyline/bin/storyline-server /opt/storyline/bin/storyline /usr/local/bin/
+COPY --from=build /opt/storyline/bin/storyline-server /opt/storyline/bin/storyline \
+     /opt/storyline/bin/storyline-admin /usr/local/bin/
 COPY data/demo/articles.jsonl /usr/share/storyline/demo/articles.jsonl
 USER storyline
 VOLUME ["/data"]
