@@ -187,7 +187,12 @@ void ConnectionListener::Accept(int listener,
       }
       return;  // EAGAIN: accepted everything pending
     }
-    if (accepted_.size() >= options_.max_connections) Rescan();
+    // At the cap, look again for closed connections, but at most every
+    // 100 ms: a flood of connections must not keep this thread scanning.
+    if (accepted_.size() >= options_.max_connections &&
+        absl::Now() - last_scan_ >= absl::Milliseconds(100)) {
+      Rescan();
+    }
     if (accepted_.size() >= options_.max_connections) {
       close(fd);
       if (refused_.fetch_add(1) % 1000 == 0) {
@@ -221,6 +226,7 @@ void ConnectionListener::Rescan() {
   } else {
     return;  // out of descriptors: keep the old count
   }
+  last_scan_ = absl::Now();
   std::erase_if(accepted_, [&](ino_t ino) { return !open.contains(ino); });
   open_ = accepted_.size();
 }
