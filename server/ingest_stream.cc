@@ -1,6 +1,7 @@
 #include "server/ingest_stream.h"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,7 +26,19 @@ struct Tally {
   absl::Mutex mu;
   v1::IngestProgress next ABSL_GUARDED_BY(mu);  // counts so far, errors since last sent
   int reported ABSL_GUARDED_BY(mu) = 0;
+  // The first stream position whose write failed (the writer's fault, not
+  // the article's); commits of earlier positions still count.
+  int64_t first_failed ABSL_GUARDED_BY(mu) = std::numeric_limits<int64_t>::max();
   index::WriteSession session;
+
+  void FailedAt(int64_t position) {
+    absl::MutexLock lock(&mu);
+    first_failed = std::min(first_failed, position);
+  }
+  int64_t FirstFailed() {
+    absl::MutexLock lock(&mu);
+    return first_failed;
+  }
 
   void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
     absl::MutexLock lock(&mu);
@@ -91,6 +104,8 @@ class IngestStreamReactor final : public Bidi {
       if (!replaced.ok()) {
         if (absl::IsInvalidArgument(replaced.status())) {
           tally->Reject(position, doc->id, replaced.status().message());
+        } else {
+          tally->FailedAt(position);
         }
         return;
       }
@@ -127,18 +142,21 @@ class IngestStreamReactor final : public Bidi {
         });
   }
 
+  // A checkpoint's commit finished. It acknowledges `through` only if the
+  // commit (and its lost-writes check) succeeded and no write at or before
+  // `through` failed; a later failure still ends the stream.
   void Committed(int64_t through, bool last, absl::StatusOr<uint64_t> revision) {
+    const int64_t first_failed = tally_->FirstFailed();
     absl::MutexLock lock(&mu_);
     --in_flight_;
-    absl::Status failed = tally_->session.failure();
-    if (failed.ok()) failed = revision.status();
-    if (!failed.ok()) {
-      if (failure_.ok()) failure_ = std::move(failed);
-    } else {
+    if (revision.ok() && through < first_failed) {
       committed_through_ = std::max(committed_through_, through);
       revision_ = std::max(revision_, *revision);
       dirty_ = true;
     }
+    absl::Status failed = revision.status();
+    if (failed.ok()) failed = tally_->session.failure();
+    if (!failed.ok() && failure_.ok()) failure_ = std::move(failed);
     if (last) ended_ = true;
     Step();
   }
