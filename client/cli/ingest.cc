@@ -28,6 +28,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "client/cli/ingest_checkpoint.h"
+#include "client/cli/progress_bar.h"
 
 namespace storyline::cli {
 namespace {
@@ -45,7 +46,6 @@ constexpr size_t kBatchLines = 128;
 // instead of the whole file ending up in memory.
 constexpr size_t kMaxQueuedBatches = 8;
 constexpr size_t kReadBufferBytes = size_t{1} << 20;
-constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // A line that was not indexed.
@@ -249,77 +249,6 @@ class LineMap {
  private:
   std::vector<std::pair<int64_t, int64_t>> steps_;  // (first position, line - position)
   int64_t size_ = 0;
-};
-
-// "1:05" or "2:03:07".
-std::string FormatEta(double seconds) {
-  const int64_t total = std::llround(std::clamp(seconds, 0.0, 360000.0));
-  const int64_t h = total / 3600, m = total / 60 % 60, s = total % 60;
-  const auto two = [](int64_t v) { return absl::StrCat(v < 10 ? "0" : "", v); };
-  return h > 0 ? absl::StrCat(h, ":", two(m), ":", two(s)) : absl::StrCat(m, ":", two(s));
-}
-
-// The one-line progress display on stderr, redrawn in place with '\r'.
-class ProgressBar {
- public:
-  // `total_bytes` is the input size, or 0 when unknown (stdin, pipes): then
-  // only the count and rate are shown.
-  ProgressBar(bool enabled, uint64_t total_bytes)
-      : enabled_(enabled), total_bytes_(total_bytes), start_(Clock::now()) {}
-
-  // Redraws at most every kRedrawInterval.
-  void Update(int64_t articles, uint64_t bytes) {
-    if (!enabled_) return;
-    const Clock::time_point now = Clock::now();
-    if (drawn_width_ > 0 && now - last_draw_ < kRedrawInterval) return;
-    last_draw_ = now;
-    Draw(articles, bytes, "");
-  }
-
-  // Input is exhausted; the server is committing.
-  void Finish(int64_t articles, uint64_t bytes) {
-    if (enabled_) Draw(articles, bytes, "  committing...");
-  }
-
-  // Erases the bar so other stderr output starts on a clean line.
-  void Clear() {
-    if (!enabled_ || drawn_width_ == 0) return;
-    std::cerr << '\r' << std::string(drawn_width_, ' ') << '\r' << std::flush;
-    drawn_width_ = 0;
-  }
-
- private:
-  void Draw(int64_t articles, uint64_t bytes, absl::string_view suffix) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(articles) / elapsed : 0;
-    std::string text =
-        absl::StrCat(FormatCount(articles), articles == 1 ? " article  " : " articles  ",
-                     FormatCount(std::llround(rate)), "/s");
-    if (total_bytes_ > 0) {
-      const uint64_t done = std::min(bytes, total_bytes_);
-      const double fraction = static_cast<double>(done) / static_cast<double>(total_bytes_);
-      absl::StrAppend(&text, "  ", FormatFixed(100 * fraction, 1), "%  ETA ");
-      // The first fraction of a second says little about the final rate.
-      if (done > 0 && elapsed >= 0.5) {
-        absl::StrAppend(&text, FormatEta(elapsed * (1 - fraction) / fraction));
-      } else {
-        absl::StrAppend(&text, "-:--");
-      }
-    }
-    absl::StrAppend(&text, suffix);
-    // Pad with spaces rather than using "erase line" escapes, so a forced
-    // --progress into a log file stays plain text.
-    const size_t width = text.size();
-    if (width < drawn_width_) text.append(drawn_width_ - width, ' ');
-    std::cerr << '\r' << text << std::flush;
-    drawn_width_ = width;
-  }
-
-  const bool enabled_;
-  const uint64_t total_bytes_;
-  const Clock::time_point start_;
-  Clock::time_point last_draw_;
-  size_t drawn_width_ = 0;  // 0 when nothing is on screen
 };
 
 std::string ErrorJson(const LineError& e) {

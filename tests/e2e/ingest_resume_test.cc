@@ -125,3 +125,35 @@ TEST_F(IngestResumeTest, TwentyKillsAtRandomPointsConvergeWithResume) {
 
 }  // namespace
 }  // namespace storyline::testing
+
+namespace storyline::testing {
+namespace {
+
+TEST(IngestResumeUsageTest, ResumeNeedsAFileAndItsOwnUnchangedCheckpoint) {
+  TestServer server({"--semantic_rank=0"});
+  ASSERT_TRUE(server.ok());
+  TempDir tmp;
+  const std::string input = tmp.Sub("in.jsonl");
+  std::ofstream(input) << R"({"id": "r1", "title": "Ferry fares rise"})"
+                       << "\n"
+                       << R"({"id": "r2", "title": "Ferry fares fall"})"
+                       << "\n";
+  const std::string addr = "--addr " + server.address() + " ";
+  const std::string ckpt = " --checkpoint " + tmp.Sub("ckpt");
+  EXPECT_EQ(RunCli(addr + "ingest - --resume", tmp).exit_code, 2);
+  const CliResult none = RunCli(addr + "ingest " + input + ckpt + " --resume", tmp);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, ::testing::HasSubstr("run without --resume"));
+  // A finished ingest removes its checkpoint.
+  EXPECT_EQ(RunCli(addr + "ingest " + input + ckpt, tmp).exit_code, 0);
+  EXPECT_FALSE(std::ifstream(tmp.Sub("ckpt")).good());
+  // A checkpoint for a file that has changed since is refused.
+  std::ofstream(tmp.Sub("ckpt")) << "storyline-ingest-checkpoint 1\npath " << input
+                                 << "\nsize 1\nmtime_ns 1\nline 1\n";
+  const CliResult changed = RunCli(addr + "ingest " + input + ckpt + " --resume", tmp);
+  EXPECT_EQ(changed.exit_code, 2);
+  EXPECT_THAT(changed.err, ::testing::HasSubstr("changed since the checkpoint"));
+}
+
+}  // namespace
+}  // namespace storyline::testing
