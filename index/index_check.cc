@@ -68,6 +68,16 @@ size_t FullCheckShard(const std::string& shard, std::ostream& out) {
 
 }  // namespace
 
+absl::Status ProbeReadable(const std::string& dir) {
+  try {
+    Xapian::Database db(dir);
+    (void)db.get_doccount();
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return XapianErrorToStatus(e, absl::StrCat("opening ", dir));
+  }
+}
+
 absl::Status QuickCheck(const std::string& dir) {
   absl::StatusOr<std::vector<std::string>> shards = ShardDirs(dir);
   if (absl::IsNotFound(shards.status())) return absl::OkStatus();  // a new index

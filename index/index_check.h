@@ -25,6 +25,11 @@ namespace storyline::index {
 // what failed, and suggesting `storyline-admin check`.
 absl::Status QuickCheck(const std::string& dir);
 
+// Whether the index in `dir` can be opened for reading now (what every
+// search needs): OK, or why not (kResourceExhausted when out of file
+// descriptors, kNotFound when it is gone, ...). Cheap: one open.
+absl::Status ProbeReadable(const std::string& dir);
+
 // Runs the full check, writing a report to `out`. Returns the number of
 // problems found (0 = healthy); fails only if `dir` is not an index.
 absl::StatusOr<size_t> FullCheck(const std::string& dir, std::ostream& out);

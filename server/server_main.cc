@@ -34,6 +34,7 @@
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
 #include "server/connection_listener.h"
+#include "server/health_monitor.h"
 #include "server/ingest_service.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
@@ -288,6 +289,7 @@ int Run() {
     health->SetServingStatus("storyline.v1.IngestService", writable);
   });
   health->SetServingStatus("storyline.v1.IngestService", pipeline->writable());
+  auto monitor = std::make_unique<server::HealthMonitor>(index_dir, health);
 
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     const std::string tmp = port_file + ".tmp";
@@ -303,6 +305,7 @@ int Run() {
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down (grace {}s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  monitor.reset();
   if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the grace
   if (listening->listener != nullptr) listening->listener->Stop();
   health->Shutdown();

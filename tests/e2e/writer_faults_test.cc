@@ -23,6 +23,9 @@ namespace {
 
 using ::testing::AnyOf;
 
+constexpr char kIngest[] = "storyline.v1.IngestService";
+constexpr char kStory[] = "storyline.v1.StoryService";
+
 std::vector<v1::Article> Batch(const std::string& prefix, int n) {
   std::vector<v1::Article> out;
   for (int i = 0; i < n; ++i) {
@@ -42,11 +45,12 @@ void SetServerLimit(const TestServer& server, int resource, rlim_t soft) {
   ASSERT_EQ(prlimit(server.pid(), static_cast<__rlimit_resource>(resource), &now, nullptr), 0);
 }
 
-// Waits until IngestService's health is `serving`.
-bool WaitForIngestHealth(Client& client, bool serving, absl::Duration timeout) {
+// Waits until `service`'s health is `serving`.
+bool WaitForHealth(Client& client, const std::string& service, bool serving,
+                   absl::Duration timeout) {
   const absl::Time give_up = absl::Now() + timeout;
   while (absl::Now() < give_up) {
-    if (client.CheckHealth("storyline.v1.IngestService").ok() == serving) return true;
+    if (client.CheckHealth(service).ok() == serving) return true;
     absl::SleepFor(absl::Milliseconds(50));
   }
   return false;
@@ -66,7 +70,7 @@ class WriterFaultsTest : public ::testing::Test {
     ASSERT_FALSE(during.ok()) << "a failed write was acknowledged";
     EXPECT_THAT(during.status().code(), AnyOf(fault_code, absl::StatusCode::kUnavailable))
         << during.status();
-    EXPECT_TRUE(WaitForIngestHealth(client_, false, absl::Seconds(5)));
+    EXPECT_TRUE(WaitForHealth(client_, kIngest, false, absl::Seconds(5)));
     v1::DeleteArticlesRequest del;
     del.add_ids("before-3");
     auto deleted = client_.DeleteArticles(del);
@@ -84,7 +88,7 @@ class WriterFaultsTest : public ::testing::Test {
   // failed stream converges to every article, once.
   // `extra`: articles the test wrote besides "before-" and "during-".
   void ExpectRecovery(int extra = 0) {
-    EXPECT_TRUE(WaitForIngestHealth(client_, true, absl::Seconds(10)))
+    EXPECT_TRUE(WaitForHealth(client_, kIngest, true, absl::Seconds(10)))
         << "IngestService never became SERVING again";
     auto again = client_.IndexArticles(Batch("during-", 200));
     ASSERT_THAT(again, IsOk());
@@ -139,7 +143,10 @@ TEST_F(WriterFaultsTest, IngestStreamReportsTheFaultAfterItsLastAcknowledgement)
 TEST_F(WriterFaultsTest, OutOfDescriptorsThenRecovery) {
   SetServerLimit(server_, RLIMIT_NOFILE, 8);
   ExpectWritesRefused(absl::StatusCode::kResourceExhausted);
+  // Reads need descriptors too: StoryService says it cannot serve them.
+  EXPECT_TRUE(WaitForHealth(client_, kStory, false, absl::Seconds(5)));
   SetServerLimit(server_, RLIMIT_NOFILE, RLIM_INFINITY);
+  EXPECT_TRUE(WaitForHealth(client_, kStory, true, absl::Seconds(5)));
   ExpectRecovery();
 }
 
