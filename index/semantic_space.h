@@ -13,6 +13,7 @@
 #define STORYLINE_INDEX_SEMANTIC_SPACE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -49,6 +50,14 @@ class SemanticSpace {
   // the current one already matches it.
   absl::Status Refresh() ABSL_LOCKS_EXCLUDED(build_mu_);
 
+  struct BuildInfo {
+    absl::Time built_at;
+    absl::Duration build_time;
+  };
+  // When the current model was built and how long that took; nullopt
+  // before the first one (for metrics).
+  std::optional<BuildInfo> LastBuild() const ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   void Loop();
 
@@ -57,6 +66,7 @@ class SemanticSpace {
   std::shared_ptr<const LsaModel> model_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Duration last_build_time_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
+  absl::Time built_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Mutex build_mu_;  // one build at a time
   std::thread thread_;
 };

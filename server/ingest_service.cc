@@ -16,7 +16,6 @@
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
-#include "server/rpc_log.h"
 
 namespace storyline::server {
 namespace {
@@ -54,7 +53,12 @@ struct StreamResult {
 class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   IndexArticlesReactor(grpc::ByteBuffer* response, index::WritePipeline* pipeline)
-      : response_buf_(response), pipeline_(pipeline), result_(std::make_shared<StreamResult>()) {
+      : response_buf_(response), pipeline_(pipeline), result_(std::make_shared<StreamResult>()) {}
+
+  // Starts reading once the stream has its admission slot, which it holds
+  // until it is done.
+  void Begin(Admission::Ticket ticket) {
+    ticket_ = std::move(ticket);
     StartRead(&buf_);
   }
 
@@ -120,7 +124,6 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
         result->response.set_revision(*revision);
         status = SerializeMessage(result->response, response_buf_);
       }
-      timer_.Log(status);
       Finish(ToGrpcStatus(status));
     };
     pipeline_->SubmitCommit(spelling, std::move(done), std::move(check));
@@ -133,14 +136,14 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   v1::Article article_;
   index::SpellingCounts spelling_;
   int64_t position_ = 0;
-  RpcTimer timer_{"IndexArticles"};
+  Admission::Ticket ticket_;
 };
 
 // Answers a refused ingest stream at once, without reading a message.
 class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  explicit RefusedStreamReactor(const absl::Status& status) {
-    RpcTimer("IndexArticles").Log(status);
+  RefusedStreamReactor(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+    AddRetryMetadata(status, ctx);
     Finish(ToGrpcStatus(status));
   }
   void OnDone() override { delete this; }
@@ -148,30 +151,43 @@ class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
 
 }  // namespace
 
-IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth)
-    : pipeline_(pipeline), auth_(auth) {}
+IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth,
+                             Admission* admission)
+    : pipeline_(pipeline), auth_(auth), admission_(admission) {}
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
   if (auth_ != nullptr) {
     if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
-      return new RefusedStreamReactor(s);
+      return new RefusedStreamReactor(ctx, s);
     }
   }
-  return new IndexArticlesReactor(response, pipeline_);
+  auto* reactor = new IndexArticlesReactor(response, pipeline_);
+  if (admission_ == nullptr) {
+    reactor->Begin(Admission::Ticket());
+    return reactor;
+  }
+  absl::Status admitted =
+      admission_->Admit(RpcMethod::kIndexArticles,
+                        [reactor](Admission::Ticket ticket) { reactor->Begin(std::move(ticket)); });
+  if (!admitted.ok()) {
+    delete reactor;  // never handed to gRPC
+    return new RefusedStreamReactor(ctx, admitted);
+  }
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(auth_, Role::kWrite, "DeleteArticles", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(auth_, Role::kWrite, ctx)) {
     return refused;
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  RpcTimer timer("DeleteArticles");
-  auto finish = [reactor, timer](const absl::Status& s) {
-    timer.Log(s);
+  auto ticket = std::make_shared<Admission::Ticket>();
+  auto finish = [reactor, ticket](const absl::Status& s) {
     reactor->Finish(ToGrpcStatus(s));
+    ticket->Release();
   };
   auto req = std::make_shared<v1::DeleteArticlesRequest>();
   absl::Status status = ParseMessage(*request, req.get());
@@ -188,6 +204,15 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   if (!status.ok()) {
     finish(status);
     return reactor;
+  }
+  if (admission_ != nullptr) {
+    absl::StatusOr<Admission::Ticket> admitted = admission_->TryAdmit(RpcMethod::kDeleteArticles);
+    if (!admitted.ok()) {
+      AddRetryMetadata(admitted.status(), ctx);
+      finish(admitted.status());
+      return reactor;
+    }
+    *ticket = std::move(*admitted);
   }
   // Deletes run on the shards that own the ids; the commit barrier runs
   // after all of them, so `done` sees every result.

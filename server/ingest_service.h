@@ -16,6 +16,7 @@
 #define STORYLINE_SERVER_INGEST_SERVICE_H_
 
 #include "index/write_pipeline.h"
+#include "server/admission.h"
 #include "server/auth.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
@@ -26,9 +27,12 @@ using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
 
 class IngestService final : public RawIngestService {
  public:
-  // Neither pointer is owned; both must outlive the server. A non-null
-  // `auth` checks every call's write token before reading any request.
-  explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr);
+  // No pointer is owned; all must outlive the server. A non-null `auth`
+  // checks every call's write token before reading any request. A non-null
+  // `admission` limits the streams (each holds a slot until it is done; a
+  // waiting one is not read) and deletes (refused when none is free).
+  explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr,
+                         Admission* admission = nullptr);
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override;
@@ -39,6 +43,7 @@ class IngestService final : public RawIngestService {
  private:
   index::WritePipeline* pipeline_;
   const Authenticator* auth_;
+  Admission* admission_;
 };
 
 }  // namespace storyline::server

@@ -28,9 +28,14 @@
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
+#include "server/admission.h"
 #include "server/ingest_service.h"
+#include "server/json_log.h"
+#include "server/metrics.h"
+#include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
+#include "server/state_metrics.h"
 #include "server/story_service.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
@@ -85,10 +90,93 @@ ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "no RESOURCE_EXHAUSTED queue limit).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
+ABSL_FLAG(int, max_inflight_cheap, 0,
+          "Calls of each cheap method (Search, GetArticle, GetIndexStats) that run at once; "
+          "0 = 2 x cores. Past the limit and its queue, calls get RESOURCE_EXHAUSTED at once "
+          "with a retry delay.");
+ABSL_FLAG(int, max_inflight_medium, 0,
+          "Calls of each medium method (SimilarStories, Recommend) that run at once; 0 = cores.");
+ABSL_FLAG(int, max_inflight_expensive, 0,
+          "Calls of each expensive method (TopicClusters, IndexArticles streams, "
+          "DeleteArticles) that run at once; 0 = max(1, cores / 2).");
+ABSL_FLAG(int, max_waiting_cheap, -1,
+          "Calls of each cheap method that may wait for a slot; -1 = its --max_inflight_cheap.");
+ABSL_FLAG(int, max_waiting_medium, -1,
+          "Calls of each medium method that may wait for a slot; -1 = its --max_inflight_medium.");
+ABSL_FLAG(int, max_waiting_expensive, -1,
+          "Calls of each expensive method that may wait for a slot (deletes never wait); "
+          "-1 = its --max_inflight_expensive.");
+ABSL_FLAG(int64_t, max_response_bytes, 16 << 20,
+          "Largest reply. Search and SimilarStories with include_body leave bodies out of the "
+          "last results to fit (and say so); other replies over it are refused "
+          "(RESOURCE_EXHAUSTED). 0 = no limit. Clients must accept this size (storyline::Client "
+          "accepts 64 MiB).");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (port 0 picks one; it is "
+          "logged). Empty: no metrics.");
+ABSL_FLAG(std::string, log_format, "text",
+          "text, or json: one JSON object per line (one per RPC, with method, code, latency, "
+          "peer and request id).");
+ABSL_FLAG(int, slow_query_ms, 1000,
+          "RPCs at least this slow are logged at warn with their request; negative = never.");
 
 namespace {
 
 using namespace storyline;  // NOLINT: main file
+
+server::AdmissionOptions AdmissionFromFlags() {
+  server::AdmissionOptions options;
+  options.limits = {server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_cheap),
+                                            absl::GetFlag(FLAGS_max_waiting_cheap)},
+                    server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_medium),
+                                            absl::GetFlag(FLAGS_max_waiting_medium)},
+                    server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_expensive),
+                                            absl::GetFlag(FLAGS_max_waiting_expensive)}};
+  return options;
+}
+
+// Workers for the medium and expensive reads: one per slot admission gives
+// them, so they never queue behind each other, at a lower priority than
+// the cheap reads' pool.
+index::SearcherPoolOptions HeavyPoolOptions(const index::SearcherPoolOptions& main,
+                                            const server::Admission& admission) {
+  index::SearcherPoolOptions heavy = main;
+  heavy.threads = 0;
+  for (server::RpcMethod m : {server::RpcMethod::kSimilarStories, server::RpcMethod::kRecommend,
+                              server::RpcMethod::kTopicClusters}) {
+    heavy.threads += admission.limits(m).max_running;
+  }
+  heavy.nice = 5;
+  heavy.thread_name = "sl-heavy";
+  return heavy;
+}
+
+// The interceptor that logs every call and counts it in `metrics`.
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+ObserverFromFlags(server::Metrics* metrics) {
+  const int slow_ms = absl::GetFlag(FLAGS_slow_query_ms);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<server::RpcObserverFactory>(server::RpcObserverOptions{
+      .log_format = server::ParseLogFormat(absl::GetFlag(FLAGS_log_format))
+                        .value_or(server::LogFormat::kText),
+      .slow_query = slow_ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(slow_ms),
+      .metrics = metrics}));
+  return creators;
+}
+
+// --metrics_listen: the exposer plus the values read at each scrape.
+absl::StatusOr<std::unique_ptr<server::Metrics>> StartMetrics(const std::string& index_dir,
+                                                              const index::SemanticSpace* semantic,
+                                                              const server::Admission* admission) {
+  const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (listen.empty()) return nullptr;
+  absl::StatusOr<std::unique_ptr<server::Metrics>> metrics = server::Metrics::Start(listen);
+  if (!metrics.ok()) return metrics.status();
+  (*metrics)->AddCollectable(std::make_shared<server::StateMetrics>(server::StateMetricsSources{
+      .index_dir = index_dir, .semantic = semantic, .admission = admission}));
+  spdlog::info("metrics at http://{}/metrics (port {})", listen, (*metrics)->port());
+  return metrics;
+}
 
 int Run() {
   // Block the shutdown signals before any thread starts, so every thread
@@ -152,23 +240,35 @@ int Run() {
                                                   .similarity_dims =
                                                       absl::GetFlag(FLAGS_similarity_dims)}});
   }
-  auto pool = std::make_unique<index::SearcherPool>(
-      index::SearcherPoolOptions{.index_dir = index_dir,
-                                 .threads = absl::GetFlag(FLAGS_search_threads),
-                                 .semantic = semantic.get(),
-                                 .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                                             .semantic_weight =
-                                                 absl::GetFlag(FLAGS_semantic_rerank_weight)}});
+  const index::SearcherPoolOptions pool_options{
+      .index_dir = index_dir,
+      .threads = absl::GetFlag(FLAGS_search_threads),
+      .semantic = semantic.get(),
+      .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
+                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}};
+  auto pool = std::make_unique<index::SearcherPool>(pool_options);
+  server::Admission admission(AdmissionFromFlags());
+  auto heavy_pool =
+      std::make_unique<index::SearcherPool>(HeavyPoolOptions(pool_options, admission));
+  absl::StatusOr<std::unique_ptr<server::Metrics>> metrics =
+      StartMetrics(index_dir, semantic.get(), &admission);
+  if (!metrics.ok()) {
+    spdlog::error("{}", std::string(metrics.status().message()));
+    return 1;
+  }
   std::string key = absl::GetFlag(FLAGS_page_token_key);
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
 
-  server::StoryService story(
-      pool.get(), &tokens,
-      {.related_stories = absl::GetFlag(FLAGS_related_stories),
-       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-       .auth = security->auth.get()});
-  server::IngestService ingest(pipeline.get(), security->auth.get());
+  server::StoryService story(pool.get(), &tokens,
+                             {.related_stories = absl::GetFlag(FLAGS_related_stories),
+                              .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+                              .auth = security->auth.get(),
+                              .admission = &admission,
+                              .heavy_pool = heavy_pool.get(),
+                              .max_response_bytes = static_cast<size_t>(
+                                  std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
+  server::IngestService ingest(pipeline.get(), security->auth.get(), &admission);
 
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else
@@ -181,6 +281,7 @@ int Run() {
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), security->credentials, &port);
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
+  builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics->get()));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     spdlog::error("cannot listen on {} (address in use or invalid)",
@@ -191,8 +292,9 @@ int Run() {
   health->SetServingStatus("storyline.v1.StoryService", true);
   // IngestService is NOT_SERVING while a shard's writer has failed (disk
   // full, out of descriptors...) and SERVING again once it recovers.
-  pipeline->SetHealthListener([health](bool writable) {
+  pipeline->SetHealthListener([health, m = metrics->get()](bool writable) {
     health->SetServingStatus("storyline.v1.IngestService", writable);
+    if (m != nullptr) m->WriterHealth(writable);
   });
   health->SetServingStatus("storyline.v1.IngestService", pipeline->writable());
 
@@ -217,6 +319,8 @@ int Run() {
   server->Wait();
   spdlog::debug("server drained");
   pool.reset();      // runs queued searches, joins workers
+  heavy_pool.reset();
+  if (*metrics) (*metrics)->Stop();  // no scrapes of what is torn down next
   semantic.reset();  // after the searchers that read it
   pipeline.reset();  // runs queued writes (commits included), joins the writer
   spdlog::info("storyline-server stopped");
@@ -232,7 +336,13 @@ int main(int argc, char** argv) {
       "[--write_token_file=FILE [--read_token_file=FILE]] [--insecure_public]\n"
       "A non-loopback --listen needs TLS and a write token, or --insecure_public.");
   absl::ParseCommandLine(argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  absl::StatusOr<server::LogFormat> log_format =
+      server::ParseLogFormat(absl::GetFlag(FLAGS_log_format));
+  if (!log_format.ok()) {
+    spdlog::error("{}", std::string(log_format.status().message()));
+    return 2;
+  }
+  server::SetLogFormat(*log_format);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   return Run();
 }

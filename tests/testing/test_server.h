@@ -4,6 +4,7 @@
 #ifndef STORYLINE_TESTS_TESTING_TEST_SERVER_H_
 #define STORYLINE_TESTS_TESTING_TEST_SERVER_H_
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -22,8 +23,9 @@ namespace storyline::testing {
 class TestServer {
  public:
   // Starts `STORYLINE_SERVER_BIN` (a compile definition) with `extra_args`.
-  // Check ok() afterwards.
-  explicit TestServer(std::vector<std::string> extra_args = {}) {
+  // With `capture_log` its stdout and stderr go to log_path() instead of
+  // the test's. Check ok() afterwards.
+  explicit TestServer(std::vector<std::string> extra_args = {}, bool capture_log = false) {
     const std::string port_file = dir_.Sub("port");
     std::vector<std::string> args = {STORYLINE_SERVER_BIN, "--index_dir=" + dir_.Sub("index"),
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
@@ -31,6 +33,13 @@ class TestServer {
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
+      if (capture_log) {
+        const int fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+          dup2(fd, STDOUT_FILENO);
+          dup2(fd, STDERR_FILENO);
+        }
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -67,6 +76,8 @@ class TestServer {
   pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const TempDir& dir() const { return dir_; }
+  // Where a capture_log server's output goes.
+  std::string log_path() const { return dir_.Sub("server.log"); }
 
  private:
   TempDir dir_;
