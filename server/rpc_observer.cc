@@ -202,7 +202,8 @@ void RpcObserver::AddReplyFields(nlohmann::ordered_json* fields, std::string* te
 
 void RpcObserver::Log(const grpc::Status& status, const std::optional<std::string>& retry_after_ms,
                       absl::Duration latency) {
-  const bool slow = ours_ && latency >= options_.slow_query;
+  // Streams (ingest) are long by nature; the slow log is for queries.
+  const bool slow = ours_ && unary_ && latency >= options_.slow_query;
   const bool json = options_.log_format == LogFormat::kJson;
   spdlog::level::level_enum level = spdlog::level::debug;
   if (slow) {
@@ -227,8 +228,7 @@ void RpcObserver::Log(const grpc::Status& status, const std::optional<std::strin
   }
   if (write_) AddReplyFields(&fields, &text);
   if (slow) {
-    const std::string summary =
-        unary_ ? SummarizeRequest(path_, request_) : absl::StrCat(messages_, " messages");
+    const std::string summary = SummarizeRequest(path_, request_);
     fields["slow"] = true;
     fields["request"] = summary;
     text = absl::StrCat("slow ", text, " request={", summary, "}");

@@ -8,8 +8,8 @@
 //    request id (plus article counts and revision for ingest and delete).
 //    Storyline calls log at info in the JSON format (--log_format=json);
 //    in the text format reads log at debug and writes at info. Health and
-//    reflection calls log at debug. A call at least `slow_query` slow logs
-//    at warn instead, with a summary of its request;
+//    reflection calls log at debug. A unary Storyline call at least
+//    `slow_query` slow logs at warn instead, with a summary of its request;
 //  - metrics: calls by method and code, latency, calls in flight, ingest
 //    and delete counts (server/metrics.h).
 //
