@@ -1,10 +1,7 @@
 #include "index/searcher_pool.h"
 
 #include <pthread.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -60,12 +57,6 @@ void SearcherPool::RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) 
 
 void SearcherPool::WorkerLoop() {
   pthread_setname_np(pthread_self(), options_.thread_name.substr(0, 15).c_str());
-  if (options_.nice != 0) {
-    // Best effort: a pool that cannot lower its priority still works.
-    errno = 0;
-    const int current = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
-    if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), current + options_.nice);
-  }
   std::unique_ptr<Searcher> searcher;
   for (;;) {
     Job job;

@@ -34,9 +34,6 @@ struct SearcherPoolOptions {
   // Latent space for SimilarStories (optional; must outlive the pool).
   const SemanticSpace* semantic = nullptr;
   RankingOptions ranking = {};
-  // Added to the workers' nice value (Linux: per thread). A pool for long
-  // requests at +5 yields the CPU to another pool's short ones under load.
-  int nice = 0;
   // Thread name (at most 15 bytes), e.g. in top -H.
   std::string thread_name = "sl-search";
 };

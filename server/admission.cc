@@ -1,6 +1,7 @@
 #include "server/admission.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <thread>
 #include <utility>
@@ -67,63 +68,80 @@ const char* CostClassName(CostClass cost) {
 
 AdmissionLimits DefaultLimits(CostClass cost, int cores) {
   const int n = Cores(cores);
-  int running = 1;
-  switch (cost) {
-    case CostClass::kCheap:
-      running = 2 * n;
-      break;
-    case CostClass::kMedium:
-      running = n;
-      break;
-    case CostClass::kExpensive:
-      running = std::max(1, n / 2);
-      break;
-  }
-  return {.max_running = running, .max_waiting = running};
+  // Cheap reads get a slot per core (each of their workers); the others
+  // half the cores, so long requests never hold every core. Waiting calls
+  // wait for one of the running ones to finish, so a queue as long as the
+  // slots doubles the latency of every admitted call under overload; half
+  // as long keeps that at about 1.5x (bench/README.md, "Overload").
+  const int running = cost == CostClass::kCheap ? n : std::max(1, n / 2);
+  return {.max_running = running, .max_waiting = running / 2};
 }
 
-// One method's slots and queue.
+LimiterId LimiterOf(RpcMethod method) {
+  if (method == RpcMethod::kIndexArticles) return LimiterId::kIngest;
+  if (method == RpcMethod::kDeleteArticles) return LimiterId::kDelete;
+  switch (CostOf(method)) {
+    case CostClass::kCheap:
+      return LimiterId::kCheapReads;
+    case CostClass::kMedium:
+      return LimiterId::kMediumReads;
+    case CostClass::kExpensive:
+      return LimiterId::kExpensiveReads;
+  }
+  return LimiterId::kExpensiveReads;
+}
+
+const char* LimiterName(LimiterId limiter) {
+  static constexpr const char* kNames[kLimiterCount] = {"cheap_reads", "medium_reads",
+                                                        "topic_clusters", "ingest", "delete"};
+  return kNames[static_cast<int>(limiter)];
+}
+
+// One limiter's slots and queue, with counters per method.
 class Admission::Limiter {
  public:
-  Limiter(RpcMethod method, AdmissionLimits limits, const AdmissionOptions& options)
-      : method_(method),
+  Limiter(LimiterId id, CostClass cost, AdmissionLimits limits, const AdmissionOptions& options)
+      : id_(id),
+        cost_(cost),
         limits_(limits),
         min_delay_(options.min_retry_delay),
         max_delay_(options.max_retry_delay),
-        mean_hold_(InitialHoldGuess(CostOf(method))) {}
+        mean_hold_(InitialHoldGuess(cost)) {}
 
-  absl::Status Admit(Start start) {
+  absl::Status Admit(RpcMethod method, Start start) {
     const absl::Time now = absl::Now();
     {
       absl::MutexLock lock(&mu_);
       if (running_ >= limits_.max_running) {
-        if (static_cast<int>(waiting_.size()) >= limits_.max_waiting) return RefuseLocked();
-        waiting_.push_back({std::move(start), now});
+        if (static_cast<int>(waiting_.size()) >= limits_.max_waiting) {
+          return RefuseLocked(method);
+        }
+        waiting_.push_back({method, std::move(start), now});
         return absl::OkStatus();
       }
       ++running_;
-      ++admitted_;
+      ++counts_[Index(method)].admitted;
     }
-    std::move(start)(Ticket(this, now, absl::ZeroDuration()));
+    std::move(start)(Ticket(this, method, now, absl::ZeroDuration()));
     return absl::OkStatus();
   }
 
-  absl::StatusOr<Ticket> TryAdmit() {
+  absl::StatusOr<Ticket> TryAdmit(RpcMethod method) {
     absl::MutexLock lock(&mu_);
-    if (running_ >= limits_.max_running) return RefuseLocked();
+    if (running_ >= limits_.max_running) return RefuseLocked(method);
     ++running_;
-    ++admitted_;
-    return Ticket(this, absl::Now(), absl::ZeroDuration());
+    ++counts_[Index(method)].admitted;
+    return Ticket(this, method, absl::Now(), absl::ZeroDuration());
   }
 
   // Frees the slot a ticket admitted at `admitted` held, or hands it on.
-  void Release(absl::Time admitted, bool shed) {
+  void Release(RpcMethod method, absl::Time admitted, bool shed) {
     const absl::Time now = absl::Now();
     Waiter next;
     {
       absl::MutexLock lock(&mu_);
       if (shed) {
-        ++shed_;
+        ++counts_[Index(method)].shed;
       } else {
         // Exponentially weighted mean hold time: the retry delay estimate.
         mean_hold_ = 0.8 * mean_hold_ + 0.2 * (now - admitted);
@@ -134,32 +152,52 @@ class Admission::Limiter {
       }
       next = std::move(waiting_.front());
       waiting_.pop_front();
-      ++admitted_;
+      ++counts_[Index(next.method)].admitted;
     }
-    std::move(next.start)(Ticket(this, now, now - next.queued_at));
+    std::move(next.start)(Ticket(this, next.method, now, now - next.queued_at));
   }
 
   AdmissionLimits limits() const { return limits_; }
 
-  AdmissionStats Stats() const {
+  // Adds this limiter's state, and its methods' counters, to `stats`.
+  void AddStats(AdmissionStats* stats) const {
     absl::MutexLock lock(&mu_);
-    return {.method = method_,
-            .limits = limits_,
-            .running = running_,
-            .waiting = static_cast<int>(waiting_.size()),
-            .rejected = rejected_,
-            .shed = shed_,
-            .admitted = admitted_};
+    stats->limiters.push_back({.id = id_,
+                               .cost = cost_,
+                               .limits = limits_,
+                               .running = running_,
+                               .waiting = static_cast<int>(waiting_.size())});
+    for (int i = 0; i < kRpcMethodCount; ++i) {
+      const auto method = static_cast<RpcMethod>(i);
+      if (LimiterOf(method) != id_) continue;
+      AdmissionStats::Method m = counts_[i];
+      m.method = method;
+      stats->methods.push_back(m);
+    }
   }
 
  private:
   struct Waiter {
+    RpcMethod method;
     Start start;
     absl::Time queued_at;
   };
 
-  absl::Status RefuseLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ++rejected_;
+  static int Index(RpcMethod method) { return static_cast<int>(method); }
+
+  // "Search, GetArticle, GetIndexStats": the methods sharing this limiter.
+  std::string Members() const {
+    std::string out;
+    for (int i = 0; i < kRpcMethodCount; ++i) {
+      const auto method = static_cast<RpcMethod>(i);
+      if (LimiterOf(method) == id_)
+        absl::StrAppend(&out, out.empty() ? "" : ", ", MethodName(method));
+    }
+    return out;
+  }
+
+  absl::Status RefuseLocked(RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ++counts_[Index(method)].rejected;
     // Roughly when a queue place frees up: the calls ahead, spread over the
     // slots, each holding one for the mean hold time.
     const int ahead = static_cast<int>(waiting_.size()) + 1;
@@ -167,14 +205,15 @@ class Admission::Limiter {
     delay = std::clamp(delay, min_delay_, max_delay_);
     const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1)));
     absl::Status status = absl::ResourceExhaustedError(
-        absl::StrCat("server busy: ", MethodName(method_), " (a ", CostClassName(CostOf(method_)),
-                     " call) already has ", running_, " running and ", waiting_.size(),
-                     " waiting, its limit; retry after ", ms, " ms"));
+        absl::StrCat("server busy: ", MethodName(method), " refused: the ", LimiterName(id_),
+                     " limit (", Members(), "; ", CostClassName(cost_), ") has ", running_,
+                     " running and ", waiting_.size(), " waiting; retry after ", ms, " ms"));
     status.SetPayload(kRetryPayload, absl::Cord(std::to_string(ms)));
     return status;
   }
 
-  const RpcMethod method_;
+  const LimiterId id_;
+  const CostClass cost_;
   const AdmissionLimits limits_;
   const absl::Duration min_delay_;
   const absl::Duration max_delay_;
@@ -182,13 +221,12 @@ class Admission::Limiter {
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Waiter> waiting_ ABSL_GUARDED_BY(mu_);
   absl::Duration mean_hold_ ABSL_GUARDED_BY(mu_);
-  uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t shed_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t admitted_ ABSL_GUARDED_BY(mu_) = 0;
+  std::array<AdmissionStats::Method, kRpcMethodCount> counts_ ABSL_GUARDED_BY(mu_) = {};
 };
 
 Admission::Ticket::Ticket(Ticket&& other) noexcept
     : limiter_(std::exchange(other.limiter_, nullptr)),
+      method_(other.method_),
       admitted_(other.admitted_),
       waited_(other.waited_) {}
 
@@ -196,6 +234,7 @@ Admission::Ticket& Admission::Ticket::operator=(Ticket&& other) noexcept {
   if (this != &other) {
     Release();
     limiter_ = std::exchange(other.limiter_, nullptr);
+    method_ = other.method_;
     admitted_ = other.admitted_;
     waited_ = other.waited_;
   }
@@ -203,43 +242,49 @@ Admission::Ticket& Admission::Ticket::operator=(Ticket&& other) noexcept {
 }
 
 void Admission::Ticket::Release() {
-  if (Limiter* limiter = std::exchange(limiter_, nullptr)) limiter->Release(admitted_, false);
+  if (Limiter* limiter = std::exchange(limiter_, nullptr)) {
+    limiter->Release(method_, admitted_, /*shed=*/false);
+  }
 }
 
 void Admission::Ticket::Shed() {
-  if (Limiter* limiter = std::exchange(limiter_, nullptr)) limiter->Release(admitted_, true);
+  if (Limiter* limiter = std::exchange(limiter_, nullptr)) {
+    limiter->Release(method_, admitted_, /*shed=*/true);
+  }
 }
 
 Admission::Admission(AdmissionOptions options, int cores) : options_(options) {
-  for (int i = 0; i < kRpcMethodCount; ++i) {
-    const auto method = static_cast<RpcMethod>(i);
-    const CostClass cost = CostOf(method);
-    const AdmissionLimits defaults = DefaultLimits(cost, cores);
+  constexpr std::array<CostClass, kLimiterCount> kCosts = {
+      CostClass::kCheap, CostClass::kMedium, CostClass::kExpensive, CostClass::kExpensive,
+      CostClass::kExpensive};
+  for (int i = 0; i < kLimiterCount; ++i) {
+    const CostClass cost = kCosts[i];
     AdmissionLimits limits = options_.limits[static_cast<int>(cost)];
-    if (limits.max_running <= 0) limits.max_running = defaults.max_running;
-    if (limits.max_waiting < 0) limits.max_waiting = limits.max_running;
-    limiters_[i] = std::make_unique<Limiter>(method, limits, options_);
+    if (limits.max_running <= 0) limits.max_running = DefaultLimits(cost, cores).max_running;
+    if (limits.max_waiting < 0) limits.max_waiting = limits.max_running / 2;
+    limiters_[i] = std::make_unique<Limiter>(static_cast<LimiterId>(i), cost, limits, options_);
   }
 }
 
 Admission::~Admission() = default;
 
+Admission::Limiter& Admission::LimiterFor(RpcMethod method) const {
+  return *limiters_[static_cast<int>(LimiterOf(method))];
+}
+
 absl::Status Admission::Admit(RpcMethod method, Start start) {
-  return limiters_[static_cast<int>(method)]->Admit(std::move(start));
+  return LimiterFor(method).Admit(method, std::move(start));
 }
 
 absl::StatusOr<Admission::Ticket> Admission::TryAdmit(RpcMethod method) {
-  return limiters_[static_cast<int>(method)]->TryAdmit();
+  return LimiterFor(method).TryAdmit(method);
 }
 
-AdmissionLimits Admission::limits(RpcMethod method) const {
-  return limiters_[static_cast<int>(method)]->limits();
-}
+AdmissionLimits Admission::limits(RpcMethod method) const { return LimiterFor(method).limits(); }
 
-std::vector<AdmissionStats> Admission::Stats() const {
-  std::vector<AdmissionStats> stats;
-  stats.reserve(kRpcMethodCount);
-  for (const auto& limiter : limiters_) stats.push_back(limiter->Stats());
+AdmissionStats Admission::Stats() const {
+  AdmissionStats stats;
+  for (const auto& limiter : limiters_) limiter->AddStats(&stats);
   return stats;
 }
 

@@ -1,13 +1,20 @@
-// Admission control: a bounded number of calls of each method run at once,
-// a short queue waits for a slot, and anything past that is refused at
-// once with RESOURCE_EXHAUSTED and a retry delay, before any work is
-// queued. Limits follow each method's cost class (cheap, medium,
-// expensive) and are sized from the machine's cores unless set.
+// Admission control: a bounded number of calls run at once, a short queue
+// waits for a slot, and anything past that is refused at once with
+// RESOURCE_EXHAUSTED and a retry delay, before any work is queued. Limits
+// follow the methods' cost classes (cheap, medium, expensive) and are sized
+// from the machine's cores unless set.
 //
-// Every method has its own limiter, so saturating TopicClusters never
-// takes a slot from Search. A ticket holds a slot until it is released
-// (or destroyed); releasing hands the slot straight to the oldest waiting
-// call, whose start function then runs on the releasing thread.
+// Reads share one limiter per cost class, because they share the search
+// workers and the CPU: the cheap reads (Search, GetArticle, GetIndexStats)
+// one, the medium ones (SimilarStories, Recommend) another, TopicClusters a
+// third, so saturating TopicClusters never takes a slot from Search. Writes
+// run on the writer threads, not the search workers, and each has its own
+// expensive-sized limiter (ingest streams; deletes), so a long ingest
+// stream never locks TopicClusters out.
+//
+// A ticket holds a slot until it is released (or destroyed); releasing
+// hands the slot straight to the oldest waiting call, whose start function
+// then runs on the releasing thread.
 //
 // Thread-safety: all methods are thread-safe. Start functions run without
 // any admission lock held.
@@ -58,6 +65,13 @@ const char* MethodName(RpcMethod method);
 // "cheap", "medium", "expensive".
 const char* CostClassName(CostClass cost);
 
+// Who shares slots (see the file comment).
+enum class LimiterId { kCheapReads, kMediumReads, kExpensiveReads, kIngest, kDelete };
+inline constexpr int kLimiterCount = 5;
+LimiterId LimiterOf(RpcMethod method);
+// "cheap_reads", "medium_reads", "topic_clusters", "ingest", "delete".
+const char* LimiterName(LimiterId limiter);
+
 struct AdmissionLimits {
   // Calls of one method that run at once; at least 1.
   int max_running = 1;
@@ -67,8 +81,8 @@ struct AdmissionLimits {
 
 struct AdmissionOptions {
   // Per-method limits of each cost class, indexed by CostClass.
-  // max_running 0 and max_waiting -1 (the defaults) come from
-  // DefaultLimits().
+  // max_running 0 comes from DefaultLimits(); max_waiting -1 means half of
+  // max_running (rounded down).
   std::array<AdmissionLimits, 3> limits = {AdmissionLimits{0, -1}, AdmissionLimits{0, -1},
                                            AdmissionLimits{0, -1}};
   // Shortest and longest retry delay a refusal suggests.
@@ -76,23 +90,30 @@ struct AdmissionOptions {
   absl::Duration max_retry_delay = absl::Seconds(30);
 };
 
-// Limits sized from `cores` (each method on its own): cheap 2 x cores
-// running, medium `cores`, expensive max(1, cores / 2); each may have as
-// many waiting as running. See bench/README.md ("Overload").
+// Limits sized from `cores`: cheap reads `cores` running, the others
+// max(1, cores / 2); each may have half as many waiting as running
+// (rounded down). See bench/README.md ("Overload").
 AdmissionLimits DefaultLimits(CostClass cost, int cores);
 
-// Counters of one method, for metrics.
 struct AdmissionStats {
-  RpcMethod method;
-  AdmissionLimits limits;
-  int running = 0;
-  int waiting = 0;
-  // Calls refused at once (RESOURCE_EXHAUSTED with a retry delay).
-  uint64_t rejected = 0;
-  // Calls given a slot after waiting whose deadline had passed (or whose
-  // client had gone) by then, so they were dropped unrun.
-  uint64_t shed = 0;
-  uint64_t admitted = 0;
+  struct Limiter {
+    LimiterId id;
+    CostClass cost;
+    AdmissionLimits limits;
+    int running = 0;
+    int waiting = 0;
+  };
+  struct Method {
+    RpcMethod method;
+    uint64_t admitted = 0;
+    // Calls refused at once (RESOURCE_EXHAUSTED with a retry delay).
+    uint64_t rejected = 0;
+    // Calls given a slot after waiting whose deadline had passed (or whose
+    // client had gone) by then, so they were dropped unrun.
+    uint64_t shed = 0;
+  };
+  std::vector<Limiter> limiters;
+  std::vector<Method> methods;
 };
 
 class Admission {
@@ -100,7 +121,7 @@ class Admission {
   class Limiter;
 
  public:
-  // A slot of one method. Movable; releases its slot when destroyed. A
+  // A slot for one call. Movable; releases its slot when destroyed. A
   // default-constructed ticket holds nothing.
   class Ticket {
    public:
@@ -118,10 +139,11 @@ class Admission {
 
    private:
     friend class Admission;
-    Ticket(Limiter* limiter, absl::Time admitted, absl::Duration waited)
-        : limiter_(limiter), admitted_(admitted), waited_(waited) {}
+    Ticket(Limiter* limiter, RpcMethod method, absl::Time admitted, absl::Duration waited)
+        : limiter_(limiter), method_(method), admitted_(admitted), waited_(waited) {}
 
     Limiter* limiter_ = nullptr;
+    RpcMethod method_ = RpcMethod::kSearch;
     absl::Time admitted_;
     absl::Duration waited_ = absl::ZeroDuration();
   };
@@ -135,8 +157,8 @@ class Admission {
   Admission(const Admission&) = delete;
   Admission& operator=(const Admission&) = delete;
 
-  // Runs `start` now if `method` has a free slot, or queues it to run when
-  // one frees up if the method's queue has room; returns OK in both cases
+  // Runs `start` now if `method`'s limiter has a free slot, or queues it to
+  // run when one frees up if the queue has room; returns OK in both cases
   // (and `start` then owns finishing the call). Otherwise returns
   // kResourceExhausted, without running `start`, with a message that says
   // which limit was hit and when to retry, and the delay attached as
@@ -146,12 +168,15 @@ class Admission {
   // A slot now or kResourceExhausted as Admit(); never waits.
   absl::StatusOr<Ticket> TryAdmit(RpcMethod method);
 
+  // The limits of `method`'s limiter.
   AdmissionLimits limits(RpcMethod method) const;
-  std::vector<AdmissionStats> Stats() const;
+  AdmissionStats Stats() const;
 
  private:
+  Limiter& LimiterFor(RpcMethod method) const;
+
   const AdmissionOptions options_;
-  std::array<std::unique_ptr<Limiter>, kRpcMethodCount> limiters_;
+  std::array<std::unique_ptr<Limiter>, kLimiterCount> limiters_;
 };
 
 // The retry delay a refusal carries (status payload), if any.

@@ -124,6 +124,7 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
         result->response.set_revision(*revision);
         status = SerializeMessage(result->response, response_buf_);
       }
+      ticket_.Release();  // free before the reply leaves
       Finish(ToGrpcStatus(status));
     };
     pipeline_->SubmitCommit(spelling, std::move(done), std::move(check));
@@ -186,8 +187,8 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto ticket = std::make_shared<Admission::Ticket>();
   auto finish = [reactor, ticket](const absl::Status& s) {
-    reactor->Finish(ToGrpcStatus(s));
     ticket->Release();
+    reactor->Finish(ToGrpcStatus(s));
   };
   auto req = std::make_shared<v1::DeleteArticlesRequest>();
   absl::Status status = ParseMessage(*request, req.get());

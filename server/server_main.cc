@@ -91,21 +91,22 @@ ABSL_FLAG(bool, inline_reads, false,
           "no RESOURCE_EXHAUSTED queue limit).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 ABSL_FLAG(int, max_inflight_cheap, 0,
-          "Calls of each cheap method (Search, GetArticle, GetIndexStats) that run at once; "
-          "0 = 2 x cores. Past the limit and its queue, calls get RESOURCE_EXHAUSTED at once "
-          "with a retry delay.");
+          "Cheap reads (Search, GetArticle, GetIndexStats together) that run at once; 0 = "
+          "cores. Past the limit and its queue, calls get RESOURCE_EXHAUSTED at once with a "
+          "retry delay.");
 ABSL_FLAG(int, max_inflight_medium, 0,
-          "Calls of each medium method (SimilarStories, Recommend) that run at once; 0 = cores.");
+          "Medium reads (SimilarStories, Recommend together) that run at once; 0 = max(1, "
+          "cores / 2).");
 ABSL_FLAG(int, max_inflight_expensive, 0,
-          "Calls of each expensive method (TopicClusters, IndexArticles streams, "
-          "DeleteArticles) that run at once; 0 = max(1, cores / 2).");
+          "TopicClusters calls that run at once, and likewise ingest streams and deletes (each "
+          "their own limit); 0 = max(1, cores / 2).");
 ABSL_FLAG(int, max_waiting_cheap, -1,
-          "Calls of each cheap method that may wait for a slot; -1 = its --max_inflight_cheap.");
+          "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap.");
 ABSL_FLAG(int, max_waiting_medium, -1,
-          "Calls of each medium method that may wait for a slot; -1 = its --max_inflight_medium.");
+          "Medium reads that may wait for a slot; -1 = half of --max_inflight_medium.");
 ABSL_FLAG(int, max_waiting_expensive, -1,
-          "Calls of each expensive method that may wait for a slot (deletes never wait); "
-          "-1 = its --max_inflight_expensive.");
+          "TopicClusters calls (and ingest streams) that may wait for a slot (deletes never "
+          "wait); -1 = half of --max_inflight_expensive.");
 ABSL_FLAG(int64_t, max_response_bytes, 16 << 20,
           "Largest reply. Search and SimilarStories with include_body leave bodies out of the "
           "last results to fit (and say so); other replies over it are refused "
@@ -136,17 +137,13 @@ server::AdmissionOptions AdmissionFromFlags() {
 }
 
 // Workers for the medium and expensive reads: one per slot admission gives
-// them, so they never queue behind each other, at a lower priority than
-// the cheap reads' pool.
+// them, so they never queue behind each other or hold the cheap reads'
+// workers.
 index::SearcherPoolOptions HeavyPoolOptions(const index::SearcherPoolOptions& main,
                                             const server::Admission& admission) {
   index::SearcherPoolOptions heavy = main;
-  heavy.threads = 0;
-  for (server::RpcMethod m : {server::RpcMethod::kSimilarStories, server::RpcMethod::kRecommend,
-                              server::RpcMethod::kTopicClusters}) {
-    heavy.threads += admission.limits(m).max_running;
-  }
-  heavy.nice = 5;
+  heavy.threads = admission.limits(server::RpcMethod::kSimilarStories).max_running +
+                  admission.limits(server::RpcMethod::kTopicClusters).max_running;
   heavy.thread_name = "sl-heavy";
   return heavy;
 }

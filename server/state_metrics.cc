@@ -163,14 +163,23 @@ void StateMetrics::CollectSemantic(std::vector<MetricFamily>* out) const {
 
 void StateMetrics::CollectAdmission(std::vector<MetricFamily>* out) const {
   if (sources_.admission == nullptr) return;
+  const AdmissionStats stats = sources_.admission->Stats();
   MetricFamily running = NewFamily("storyline_admission_running",
-                                   "Admitted calls holding a slot, by method.", MetricType::Gauge);
+                                   "Admitted calls holding a slot, by limiter.", MetricType::Gauge);
   MetricFamily waiting = NewFamily("storyline_admission_waiting",
-                                   "Calls waiting for a slot, by method.", MetricType::Gauge);
-  MetricFamily max_running = NewFamily("storyline_admission_max_running",
-                                       "Slots per method (its limit).", MetricType::Gauge);
+                                   "Calls waiting for a slot, by limiter.", MetricType::Gauge);
+  MetricFamily max_running =
+      NewFamily("storyline_admission_max_running", "Slots per limiter.", MetricType::Gauge);
   MetricFamily max_waiting =
-      NewFamily("storyline_admission_max_waiting", "Queue places per method.", MetricType::Gauge);
+      NewFamily("storyline_admission_max_waiting", "Queue places per limiter.", MetricType::Gauge);
+  for (const AdmissionStats::Limiter& l : stats.limiters) {
+    std::vector<ClientMetric::Label> labels = {{"limiter", LimiterName(l.id)},
+                                               {"cost", CostClassName(l.cost)}};
+    AddSample(&running, l.running, labels);
+    AddSample(&waiting, l.waiting, labels);
+    AddSample(&max_running, l.limits.max_running, labels);
+    AddSample(&max_waiting, l.limits.max_waiting, labels);
+  }
   MetricFamily rejected = NewFamily(
       "storyline_rpcs_rejected_total",
       "Calls refused at once by admission control (RESOURCE_EXHAUSTED with a retry delay).",
@@ -179,15 +188,11 @@ void StateMetrics::CollectAdmission(std::vector<MetricFamily>* out) const {
                                 "Calls that waited for a slot and were dropped unrun because "
                                 "their deadline passed or their client left meanwhile.",
                                 MetricType::Counter);
-  for (const AdmissionStats& s : sources_.admission->Stats()) {
-    std::vector<ClientMetric::Label> labels = {{"method", MethodName(s.method)},
-                                               {"cost", CostClassName(CostOf(s.method))}};
-    AddSample(&running, s.running, labels);
-    AddSample(&waiting, s.waiting, labels);
-    AddSample(&max_running, s.limits.max_running, labels);
-    AddSample(&max_waiting, s.limits.max_waiting, labels);
-    AddSample(&rejected, static_cast<double>(s.rejected), labels);
-    AddSample(&shed, static_cast<double>(s.shed), labels);
+  for (const AdmissionStats::Method& m : stats.methods) {
+    std::vector<ClientMetric::Label> labels = {{"method", MethodName(m.method)},
+                                               {"limiter", LimiterName(LimiterOf(m.method))}};
+    AddSample(&rejected, static_cast<double>(m.rejected), labels);
+    AddSample(&shed, static_cast<double>(m.shed), labels);
   }
   for (MetricFamily* family : {&running, &waiting, &max_running, &max_waiting, &rejected, &shed}) {
     out->push_back(std::move(*family));

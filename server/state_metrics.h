@@ -3,7 +3,8 @@
 //   storyline_index_articles, _revision, _disk_bytes,
 //   storyline_index_last_commit_timestamp_seconds   (the index's own stats)
 //   storyline_semantic_model_articles, _age_seconds, _build_seconds
-//   storyline_admission_running, _waiting, _max_running, _max_waiting,
+//   storyline_admission_running, _waiting, _max_running, _max_waiting
+//                                  (per limiter, see server/admission.h)
 //   storyline_rpcs_rejected_total, storyline_rpcs_shed_total   (per method)
 //   storyline_open_connections   (the gRPC server's open client connections)
 //

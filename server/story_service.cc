@@ -48,10 +48,10 @@ Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOpt
           .max_response_bytes = options.max_response_bytes};
 }
 
-// Runs `job` on the lane's pool (or inline) once the call has its slot;
-// the slot is freed right after the job has finished the call. A call
-// that had to wait and whose client has gone (or whose deadline passed)
-// in the meantime is shed without running.
+// Runs `job` on the lane's pool (or inline) once the call has its slot,
+// handing it the ticket to release as it finishes the call. A call that
+// had to wait and whose client has gone (or whose deadline passed) in the
+// meantime is shed without running.
 template <typename Job>
 void Dispatch(const Lane& lane, grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor,
               Job job, Admission::Ticket ticket) {
@@ -72,16 +72,16 @@ void Dispatch(const Lane& lane, grpc::CallbackServerContext* ctx, grpc::ServerUn
   }
   auto held = std::make_shared<Admission::Ticket>(std::move(ticket));
   auto run = [job = std::move(job), held](absl::StatusOr<index::Searcher*> searcher) {
-    job(searcher);
-    held->Release();
+    job(searcher, *held);
+    held->Release();  // in case the job did not
   };
   if (lane.inline_reads) {
     lane.pool->RunInline(run);
     return;
   }
   if (absl::Status queued = lane.pool->Submit(run); !queued.ok()) {
-    Finish(reactor, queued);
     held->Release();
+    Finish(reactor, queued);
   }
 }
 
@@ -109,26 +109,32 @@ grpc::ServerUnaryReactor* Serve(const Lane& lane, grpc::CallbackServerContext* c
   auto shared = std::make_shared<std::decay_t<decltype(*params)>>(std::move(*params));
   const char* method = MethodName(lane.method);
   const size_t max_bytes = lane.max_response_bytes;
-  auto job = [ctx, reactor, out, shared, run, method,
-              max_bytes](absl::StatusOr<index::Searcher*> searcher) {
+  auto job = [ctx, reactor, out, shared, run, method, max_bytes](
+                 absl::StatusOr<index::Searcher*> searcher, Admission::Ticket& ticket) {
+    // The slot is free before the reply leaves, so a client that sends its
+    // next call as soon as it has the reply finds it free.
+    auto finish = [reactor, &ticket](const absl::Status& status) {
+      ticket.Release();
+      Finish(reactor, status);
+    };
     if (ctx->IsCancelled()) {
-      Finish(reactor, absl::CancelledError("the client cancelled the call"));
+      finish(absl::CancelledError("the client cancelled the call"));
       return;
     }
     if (!searcher.ok()) {
-      Finish(reactor, searcher.status());
+      finish(searcher.status());
       return;
     }
     auto reply = run(**searcher, *shared);
     if (!reply.ok()) {
-      Finish(reactor, reply.status());
+      finish(reply.status());
       return;
     }
     if (absl::Status fits = FitResponse(method, max_bytes, &*reply); !fits.ok()) {
-      Finish(reactor, fits);
+      finish(fits);
       return;
     }
-    Finish(reactor, SerializeMessage(*reply, out));
+    finish(SerializeMessage(*reply, out));
   };
   if (lane.admission == nullptr) {
     Dispatch(lane, ctx, reactor, std::move(job), Admission::Ticket());

@@ -204,7 +204,7 @@ class MetricsTest(unittest.TestCase):
         self.await_query('storyline_index_articles', lambda r: r[0][1] == DEMO_ARTICLES + 3)
         self.await_query('storyline_ingest_articles_total{result="indexed"}',
                          lambda r: r[0][1] == 3)
-        self.await_query('storyline_admission_max_running{method="TopicClusters"}',
+        self.await_query('storyline_admission_max_running{limiter="topic_clusters"}',
                          lambda r: r[0][1] >= 1)
         # Histograms work with PromQL's functions.
         self.await_query('histogram_quantile(0.99, sum by (le) '

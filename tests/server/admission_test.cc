@@ -32,19 +32,56 @@ TEST(AdmissionTest, CostClassesFollowTheIssue) {
   EXPECT_STREQ(MethodName(RpcMethod::kTopicClusters), "TopicClusters");
 }
 
+TEST(AdmissionTest, ReadsShareALimiterPerClassAndWritesHaveTheirOwn) {
+  EXPECT_EQ(LimiterOf(RpcMethod::kSearch), LimiterId::kCheapReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kGetArticle), LimiterId::kCheapReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kGetIndexStats), LimiterId::kCheapReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kSimilarStories), LimiterId::kMediumReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kRecommend), LimiterId::kMediumReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kTopicClusters), LimiterId::kExpensiveReads);
+  EXPECT_EQ(LimiterOf(RpcMethod::kIndexArticles), LimiterId::kIngest);
+  EXPECT_EQ(LimiterOf(RpcMethod::kDeleteArticles), LimiterId::kDelete);
+
+  Admission admission(AdmissionOptions{
+      .limits = {AdmissionLimits{1, 0}, AdmissionLimits{1, 0}, AdmissionLimits{1, 0}}});
+  absl::StatusOr<Admission::Ticket> search = admission.TryAdmit(RpcMethod::kSearch);
+  ASSERT_TRUE(search.ok());
+  // GetArticle shares Search's one slot...
+  EXPECT_EQ(admission.TryAdmit(RpcMethod::kGetArticle).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // ...but every other limiter has its own.
+  std::vector<Admission::Ticket> held;
+  for (RpcMethod m : {RpcMethod::kRecommend, RpcMethod::kTopicClusters, RpcMethod::kIndexArticles,
+                      RpcMethod::kDeleteArticles}) {
+    absl::StatusOr<Admission::Ticket> t = admission.TryAdmit(m);
+    ASSERT_TRUE(t.ok()) << MethodName(m);
+    held.push_back(std::move(*t));
+  }
+  absl::Status refused = admission.TryAdmit(RpcMethod::kSimilarStories).status();
+  EXPECT_THAT(refused.message(), HasSubstr("SimilarStories refused"));
+  EXPECT_THAT(refused.message(), HasSubstr("medium_reads limit (SimilarStories, Recommend"));
+}
+
 TEST(AdmissionTest, DefaultLimitsScaleWithCores) {
-  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 2).max_running, 4);
-  EXPECT_EQ(DefaultLimits(CostClass::kMedium, 2).max_running, 2);
+  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 2).max_running, 2);
+  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 2).max_waiting, 1);
+  EXPECT_EQ(DefaultLimits(CostClass::kMedium, 2).max_running, 1);
+  EXPECT_EQ(DefaultLimits(CostClass::kMedium, 2).max_waiting, 0);
+  EXPECT_EQ(DefaultLimits(CostClass::kMedium, 8).max_running, 4);
   EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 2).max_running, 1);
   EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 1).max_running, 1);
   EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 16).max_running, 8);
-  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 16).max_waiting, 32);
+  EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 16).max_waiting, 4);
+  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 16).max_waiting, 8);
   // Unset options take the defaults; set ones win.
   AdmissionOptions options;
   options.limits[static_cast<int>(CostClass::kExpensive)] = {.max_running = 3, .max_waiting = 0};
+  options.limits[static_cast<int>(CostClass::kMedium)] = {.max_running = 4, .max_waiting = -1};
   Admission admission(options, /*cores=*/2);
-  EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_running, 4);
-  EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_waiting, 4);
+  EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_running, 2);
+  EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_waiting, 1);
+  EXPECT_EQ(admission.limits(RpcMethod::kRecommend).max_running, 4);
+  EXPECT_EQ(admission.limits(RpcMethod::kRecommend).max_waiting, 2);
   EXPECT_EQ(admission.limits(RpcMethod::kTopicClusters).max_running, 3);
   EXPECT_EQ(admission.limits(RpcMethod::kTopicClusters).max_waiting, 0);
 }
@@ -78,7 +115,7 @@ TEST(AdmissionTest, RunsUpToTheLimitThenQueuesThenRefusesWithARetryDelay) {
   EXPECT_GE(*delay, absl::Milliseconds(10));
   EXPECT_LE(*delay, absl::Seconds(30));
 
-  // Other methods have their own slots.
+  // Other limiters have their own slots.
   EXPECT_TRUE(admission.TryAdmit(RpcMethod::kSearch).ok());
 
   absl::SleepFor(absl::Milliseconds(5));
@@ -98,21 +135,39 @@ TEST(AdmissionTest, StatsCountRejectedShedAndAdmitted) {
   EXPECT_FALSE(admission.TryAdmit(RpcMethod::kRecommend).ok());  // no free slot
   EXPECT_FALSE(admission.Admit(RpcMethod::kRecommend, [](Admission::Ticket) {}).ok());
 
-  AdmissionStats stats = admission.Stats()[static_cast<int>(RpcMethod::kRecommend)];
-  EXPECT_EQ(stats.method, RpcMethod::kRecommend);
-  EXPECT_EQ(stats.running, 1);
-  EXPECT_EQ(stats.waiting, 1);
-  EXPECT_EQ(stats.rejected, 2u);
-  EXPECT_EQ(stats.admitted, 1u);
+  EXPECT_FALSE(admission.TryAdmit(RpcMethod::kSimilarStories).ok());  // same limiter
+
+  AdmissionStats stats = admission.Stats();
+  ASSERT_EQ(stats.limiters.size(), size_t{kLimiterCount});
+  ASSERT_EQ(stats.methods.size(), size_t{kRpcMethodCount});
+  auto limiter = [&](LimiterId id) {
+    for (const auto& l : stats.limiters) {
+      if (l.id == id) return l;
+    }
+    return AdmissionStats::Limiter{};
+  };
+  auto method = [&](RpcMethod m) {
+    for (const auto& s : stats.methods) {
+      if (s.method == m) return s;
+    }
+    return AdmissionStats::Method{};
+  };
+  EXPECT_EQ(limiter(LimiterId::kMediumReads).running, 1);
+  EXPECT_EQ(limiter(LimiterId::kMediumReads).waiting, 1);
+  EXPECT_EQ(limiter(LimiterId::kMediumReads).cost, CostClass::kMedium);
+  EXPECT_EQ(limiter(LimiterId::kCheapReads).running, 0);
+  EXPECT_EQ(method(RpcMethod::kRecommend).rejected, 2u);
+  EXPECT_EQ(method(RpcMethod::kRecommend).admitted, 1u);
+  EXPECT_EQ(method(RpcMethod::kSimilarStories).rejected, 1u);
 
   first->Release();
   ASSERT_TRUE(waiter.has_value());
   waiter->Shed();
-  stats = admission.Stats()[static_cast<int>(RpcMethod::kRecommend)];
-  EXPECT_EQ(stats.running, 0);
-  EXPECT_EQ(stats.waiting, 0);
-  EXPECT_EQ(stats.shed, 1u);
-  EXPECT_EQ(stats.admitted, 2u);
+  stats = admission.Stats();
+  EXPECT_EQ(limiter(LimiterId::kMediumReads).running, 0);
+  EXPECT_EQ(limiter(LimiterId::kMediumReads).waiting, 0);
+  EXPECT_EQ(method(RpcMethod::kRecommend).shed, 1u);
+  EXPECT_EQ(method(RpcMethod::kRecommend).admitted, 2u);
 }
 
 TEST(AdmissionTest, TicketsReleaseOnceWhenMovedOrDestroyed) {
@@ -128,7 +183,7 @@ TEST(AdmissionTest, TicketsReleaseOnceWhenMovedOrDestroyed) {
   ASSERT_TRUE(again.ok());
   again->Release();
   again->Release();
-  EXPECT_EQ(admission.Stats()[0].running, 0);
+  EXPECT_EQ(admission.Stats().limiters[0].running, 0);
   Admission::Ticket empty;  // holds nothing; destroying it is harmless
 }
 
