@@ -74,7 +74,13 @@ AdmissionLimits DefaultLimits(CostClass cost, int cores) {
   // slots doubles the latency of every admitted call under overload; half
   // as long keeps that at about 1.5x (bench/README.md, "Overload").
   const int running = cost == CostClass::kCheap ? n : std::max(1, n / 2);
-  return {.max_running = running, .max_waiting = running / 2};
+  return {.max_running = running, .max_waiting = DefaultWaiting(cost, running)};
+}
+
+int DefaultWaiting(CostClass cost, int max_running) {
+  // A cheap call waits a fraction of a millisecond; refusing the second of
+  // two at once on a one-core server would be needlessly strict.
+  return cost == CostClass::kCheap ? std::max(1, max_running / 2) : max_running / 2;
 }
 
 LimiterId LimiterOf(RpcMethod method) {
@@ -261,7 +267,7 @@ Admission::Admission(AdmissionOptions options, int cores) : options_(options) {
     const CostClass cost = kCosts[i];
     AdmissionLimits limits = options_.limits[static_cast<int>(cost)];
     if (limits.max_running <= 0) limits.max_running = DefaultLimits(cost, cores).max_running;
-    if (limits.max_waiting < 0) limits.max_waiting = limits.max_running / 2;
+    if (limits.max_waiting < 0) limits.max_waiting = DefaultWaiting(cost, limits.max_running);
     limiters_[i] = std::make_unique<Limiter>(static_cast<LimiterId>(i), cost, limits, options_);
   }
 }

@@ -81,8 +81,8 @@ struct AdmissionLimits {
 
 struct AdmissionOptions {
   // Per-method limits of each cost class, indexed by CostClass.
-  // max_running 0 comes from DefaultLimits(); max_waiting -1 means half of
-  // max_running (rounded down).
+  // max_running 0 comes from DefaultLimits(); max_waiting -1 means
+  // DefaultWaiting().
   std::array<AdmissionLimits, 3> limits = {AdmissionLimits{0, -1}, AdmissionLimits{0, -1},
                                            AdmissionLimits{0, -1}};
   // Shortest and longest retry delay a refusal suggests.
@@ -91,9 +91,11 @@ struct AdmissionOptions {
 };
 
 // Limits sized from `cores`: cheap reads `cores` running, the others
-// max(1, cores / 2); each may have half as many waiting as running
-// (rounded down). See bench/README.md ("Overload").
+// max(1, cores / 2); each may have DefaultWaiting() waiting. See
+// bench/README.md ("Overload (issue 9)").
 AdmissionLimits DefaultLimits(CostClass cost, int cores);
+// Half as many as run (rounded down; at least 1 for cheap reads).
+int DefaultWaiting(CostClass cost, int max_running);
 
 struct AdmissionStats {
   struct Limiter {

@@ -101,7 +101,8 @@ ABSL_FLAG(int, max_inflight_expensive, 0,
           "TopicClusters calls that run at once, and likewise ingest streams and deletes (each "
           "their own limit); 0 = max(1, cores / 2).");
 ABSL_FLAG(int, max_waiting_cheap, -1,
-          "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap.");
+          "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap (at "
+          "least 1).");
 ABSL_FLAG(int, max_waiting_medium, -1,
           "Medium reads that may wait for a slot; -1 = half of --max_inflight_medium.");
 ABSL_FLAG(int, max_waiting_expensive, -1,

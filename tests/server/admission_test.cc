@@ -73,6 +73,8 @@ TEST(AdmissionTest, DefaultLimitsScaleWithCores) {
   EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 16).max_running, 8);
   EXPECT_EQ(DefaultLimits(CostClass::kExpensive, 16).max_waiting, 4);
   EXPECT_EQ(DefaultLimits(CostClass::kCheap, 16).max_waiting, 8);
+  EXPECT_EQ(DefaultLimits(CostClass::kCheap, 1).max_waiting, 1);  // cheap calls always queue
+  EXPECT_EQ(DefaultLimits(CostClass::kMedium, 1).max_waiting, 0);
   // Unset options take the defaults; set ones win.
   AdmissionOptions options;
   options.limits[static_cast<int>(CostClass::kExpensive)] = {.max_running = 3, .max_waiting = 0};
