@@ -56,7 +56,7 @@ void SearcherPool::RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) 
 }
 
 void SearcherPool::WorkerLoop() {
-  pthread_setname_np(pthread_self(), options_.thread_name.substr(0, 15).c_str());
+  pthread_setname_np(pthread_self(), "sl-search");
   std::unique_ptr<Searcher> searcher;
   for (;;) {
     Job job;

@@ -34,8 +34,6 @@ struct SearcherPoolOptions {
   // Latent space for SimilarStories (optional; must outlive the pool).
   const SemanticSpace* semantic = nullptr;
   RankingOptions ranking = {};
-  // Thread name (at most 15 bytes), e.g. in top -H.
-  std::string thread_name = "sl-search";
 };
 
 class SearcherPool {

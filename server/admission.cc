@@ -30,6 +30,12 @@ absl::Duration InitialHoldGuess(CostClass cost) {
   return absl::Milliseconds(10);
 }
 
+// Half as many as run, rounded down; at least 1 for cheap reads, whose
+// waits are a fraction of a millisecond.
+int DefaultWaiting(CostClass cost, int running) {
+  return cost == CostClass::kCheap ? std::max(1, running / 2) : running / 2;
+}
+
 int Cores(int cores) {
   if (cores > 0) return cores;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -66,21 +72,10 @@ const char* CostClassName(CostClass cost) {
   return kNames[static_cast<int>(cost)];
 }
 
-AdmissionLimits DefaultLimits(CostClass cost, int cores) {
-  const int n = Cores(cores);
-  // Cheap reads get a slot per core (each of their workers); the others
-  // half the cores, so long requests never hold every core. Waiting calls
-  // wait for one of the running ones to finish, so a queue as long as the
-  // slots doubles the latency of every admitted call under overload; half
-  // as long keeps that at about 1.5x (bench/README.md, "Overload").
+AdmissionLimits DefaultLimits(CostClass cost, int workers) {
+  const int n = Cores(workers);
   const int running = cost == CostClass::kCheap ? n : std::max(1, n / 2);
   return {.max_running = running, .max_waiting = DefaultWaiting(cost, running)};
-}
-
-int DefaultWaiting(CostClass cost, int max_running) {
-  // A cheap call waits a fraction of a millisecond; refusing the second of
-  // two at once on a one-core server would be needlessly strict.
-  return cost == CostClass::kCheap ? std::max(1, max_running / 2) : max_running / 2;
 }
 
 LimiterId LimiterOf(RpcMethod method) {
@@ -103,135 +98,181 @@ const char* LimiterName(LimiterId limiter) {
   return kNames[static_cast<int>(limiter)];
 }
 
-// One limiter's slots and queue, with counters per method.
-class Admission::Limiter {
- public:
-  Limiter(LimiterId id, CostClass cost, AdmissionLimits limits, const AdmissionOptions& options)
-      : id_(id),
-        cost_(cost),
-        limits_(limits),
-        min_delay_(options.min_retry_delay),
-        max_delay_(options.max_retry_delay),
-        mean_hold_(InitialHoldGuess(cost)) {}
+namespace {
 
-  absl::Status Admit(RpcMethod method, Start start) {
-    const absl::Time now = absl::Now();
-    {
-      absl::MutexLock lock(&mu_);
-      if (running_ >= limits_.max_running) {
-        if (static_cast<int>(waiting_.size()) >= limits_.max_waiting) {
-          return RefuseLocked(method);
-        }
-        waiting_.push_back({method, std::move(start), now});
-        return absl::OkStatus();
-      }
-      ++running_;
-      ++counts_[Index(method)].admitted;
-    }
-    std::move(start)(Ticket(this, method, now, absl::ZeroDuration()));
-    return absl::OkStatus();
+bool IsRead(LimiterId id) { return id != LimiterId::kIngest && id != LimiterId::kDelete; }
+bool IsHeavyRead(LimiterId id) {
+  return id == LimiterId::kMediumReads || id == LimiterId::kExpensiveReads;
+}
+
+// "Search, GetArticle, GetIndexStats": the methods of `id`.
+std::string Members(LimiterId id) {
+  std::string out;
+  for (int i = 0; i < kRpcMethodCount; ++i) {
+    const auto method = static_cast<RpcMethod>(i);
+    if (LimiterOf(method) == id) absl::StrAppend(&out, out.empty() ? "" : ", ", MethodName(method));
   }
+  return out;
+}
 
-  absl::StatusOr<Ticket> TryAdmit(RpcMethod method) {
+}  // namespace
+
+Admission::Admission(AdmissionOptions options, int cores)
+    : min_retry_delay_(options.min_retry_delay),
+      max_retry_delay_(options.max_retry_delay),
+      read_workers_(options.read_workers > 0 ? options.read_workers : Cores(cores)),
+      heavy_workers_(read_workers_ - read_workers_ / 2) {
+  constexpr std::array<CostClass, kLimiterCount> kCosts = {
+      CostClass::kCheap, CostClass::kMedium, CostClass::kExpensive, CostClass::kExpensive,
+      CostClass::kExpensive};
+  absl::MutexLock lock(&mu_);
+  for (int i = 0; i < kLimiterCount; ++i) {
+    const auto id = static_cast<LimiterId>(i);
+    const CostClass cost = kCosts[i];
+    // Reads are sized from the read workers, writes from the cores.
+    const AdmissionLimits defaults = DefaultLimits(cost, IsRead(id) ? read_workers_ : cores);
+    AdmissionLimits limits = options.limits[static_cast<int>(cost)];
+    if (limits.max_running <= 0) limits.max_running = defaults.max_running;
+    if (limits.max_waiting < 0) limits.max_waiting = DefaultWaiting(cost, limits.max_running);
+    Limiter& limiter = limiters_[i];
+    limiter.id = id;
+    limiter.cost = cost;
+    limiter.limits = limits;
+    limiter.mean_hold = InitialHoldGuess(cost);
+  }
+}
+
+bool Admission::CanRunLocked(const Limiter& limiter) const {
+  if (limiter.running >= limiter.limits.max_running) return false;
+  if (!IsRead(limiter.id)) return true;
+  if (reads_running_ >= read_workers_) return false;
+  return !IsHeavyRead(limiter.id) || heavy_running_ < heavy_workers_;
+}
+
+void Admission::TakeSlotLocked(Limiter& limiter, RpcMethod method) {
+  ++limiter.running;
+  if (IsRead(limiter.id)) ++reads_running_;
+  if (IsHeavyRead(limiter.id)) ++heavy_running_;
+  ++counts_[static_cast<int>(method)].admitted;
+}
+
+absl::Status Admission::Admit(RpcMethod method, Start start) {
+  const absl::Time now = absl::Now();
+  {
     absl::MutexLock lock(&mu_);
-    if (running_ >= limits_.max_running) return RefuseLocked(method);
-    ++running_;
-    ++counts_[Index(method)].admitted;
-    return Ticket(this, method, absl::Now(), absl::ZeroDuration());
-  }
-
-  // Frees the slot a ticket admitted at `admitted` held, or hands it on.
-  void Release(RpcMethod method, absl::Time admitted, bool shed) {
-    const absl::Time now = absl::Now();
-    Waiter next;
-    {
-      absl::MutexLock lock(&mu_);
-      if (shed) {
-        ++counts_[Index(method)].shed;
-      } else {
-        // Exponentially weighted mean hold time: the retry delay estimate.
-        mean_hold_ = 0.8 * mean_hold_ + 0.2 * (now - admitted);
+    Limiter& limiter = LimiterFor(method);
+    if (!CanRunLocked(limiter) || !limiter.waiting.empty()) {
+      if (static_cast<int>(limiter.waiting.size()) >= limiter.limits.max_waiting) {
+        return RefuseLocked(limiter, method);
       }
-      if (waiting_.empty()) {
-        --running_;
-        return;
-      }
-      next = std::move(waiting_.front());
-      waiting_.pop_front();
-      ++counts_[Index(next.method)].admitted;
+      limiter.waiting.push_back({method, std::move(start), now});
+      return absl::OkStatus();
     }
-    std::move(next.start)(Ticket(this, next.method, now, now - next.queued_at));
+    TakeSlotLocked(limiter, method);
   }
+  std::move(start)(Ticket(this, method, now, absl::ZeroDuration()));
+  return absl::OkStatus();
+}
 
-  AdmissionLimits limits() const { return limits_; }
+absl::StatusOr<Admission::Ticket> Admission::TryAdmit(RpcMethod method) {
+  absl::MutexLock lock(&mu_);
+  Limiter& limiter = LimiterFor(method);
+  if (!CanRunLocked(limiter) || !limiter.waiting.empty()) return RefuseLocked(limiter, method);
+  TakeSlotLocked(limiter, method);
+  return Ticket(this, method, absl::Now(), absl::ZeroDuration());
+}
 
-  // Adds this limiter's state, and its methods' counters, to `stats`.
-  void AddStats(AdmissionStats* stats) const {
+void Admission::Release(RpcMethod method, absl::Time admitted, bool shed) {
+  const absl::Time now = absl::Now();
+  std::vector<Ready> ready;
+  {
     absl::MutexLock lock(&mu_);
-    stats->limiters.push_back({.id = id_,
-                               .cost = cost_,
-                               .limits = limits_,
-                               .running = running_,
-                               .waiting = static_cast<int>(waiting_.size())});
-    for (int i = 0; i < kRpcMethodCount; ++i) {
-      const auto method = static_cast<RpcMethod>(i);
-      if (LimiterOf(method) != id_) continue;
-      AdmissionStats::Method m = counts_[i];
-      m.method = method;
-      stats->methods.push_back(m);
+    Limiter& limiter = LimiterFor(method);
+    if (shed) {
+      ++counts_[static_cast<int>(method)].shed;
+    } else {
+      limiter.mean_hold = 0.8 * limiter.mean_hold + 0.2 * (now - admitted);
     }
+    --limiter.running;
+    if (IsRead(limiter.id)) --reads_running_;
+    if (IsHeavyRead(limiter.id)) --heavy_running_;
+    DrainLocked(&ready);
   }
+  for (Ready& r : ready) std::move(r.start)(std::move(r.ticket));
+}
 
- private:
-  struct Waiter {
-    RpcMethod method;
-    Start start;
-    absl::Time queued_at;
-  };
-
-  static int Index(RpcMethod method) { return static_cast<int>(method); }
-
-  // "Search, GetArticle, GetIndexStats": the methods sharing this limiter.
-  std::string Members() const {
-    std::string out;
-    for (int i = 0; i < kRpcMethodCount; ++i) {
-      const auto method = static_cast<RpcMethod>(i);
-      if (LimiterOf(method) == id_)
-        absl::StrAppend(&out, out.empty() ? "" : ", ", MethodName(method));
+void Admission::DrainLocked(std::vector<Ready>* ready) {
+  const absl::Time now = absl::Now();
+  for (;;) {
+    Limiter* oldest = nullptr;
+    for (Limiter& l : limiters_) {
+      if (l.waiting.empty() || !CanRunLocked(l)) continue;
+      if (oldest == nullptr || l.waiting.front().queued_at < oldest->waiting.front().queued_at) {
+        oldest = &l;
+      }
     }
-    return out;
+    if (oldest == nullptr) return;
+    Waiter next = std::move(oldest->waiting.front());
+    oldest->waiting.pop_front();
+    TakeSlotLocked(*oldest, next.method);
+    ready->push_back({std::move(next.start), Ticket(this, next.method, now, now - next.queued_at)});
   }
+}
 
-  absl::Status RefuseLocked(RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ++counts_[Index(method)].rejected;
-    // Roughly when a queue place frees up: the calls ahead, spread over the
-    // slots, each holding one for the mean hold time.
-    const int ahead = static_cast<int>(waiting_.size()) + 1;
-    absl::Duration delay = mean_hold_ * ahead / limits_.max_running;
-    delay = std::clamp(delay, min_delay_, max_delay_);
-    const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1)));
-    absl::Status status = absl::ResourceExhaustedError(
-        absl::StrCat("server busy: ", MethodName(method), " refused: the ", LimiterName(id_),
-                     " limit (", Members(), "; ", CostClassName(cost_), ") has ", running_,
-                     " running and ", waiting_.size(), " waiting; retry after ", ms, " ms"));
-    status.SetPayload(kRetryPayload, absl::Cord(std::to_string(ms)));
-    return status;
+absl::Status Admission::RefuseLocked(Limiter& limiter, RpcMethod method) {
+  ++counts_[static_cast<int>(method)].rejected;
+  // Roughly when this call could start: the calls ahead of it, spread over
+  // the limiter's slots, each holding one for the limiter's mean hold time.
+  // When the read workers are what is full, the soonest-freed read slot.
+  const int ahead = static_cast<int>(limiter.waiting.size()) + 1;
+  absl::Duration delay = limiter.mean_hold * ahead / limiter.limits.max_running;
+  std::string why = absl::StrCat("the ", LimiterName(limiter.id), " limit (", Members(limiter.id),
+                                 "; ", CostClassName(limiter.cost), ") has ", limiter.running,
+                                 " running and ", limiter.waiting.size(), " waiting");
+  if (limiter.running < limiter.limits.max_running) {
+    absl::Duration soonest = absl::InfiniteDuration();
+    for (const Limiter& l : limiters_) {
+      if (IsRead(l.id) && l.running > 0) soonest = std::min(soonest, l.mean_hold / l.running);
+    }
+    if (soonest != absl::InfiniteDuration()) delay = soonest * ahead;
+    absl::StrAppend(&why, ", and the read workers are busy (", reads_running_, " of ",
+                    read_workers_, "; medium and expensive reads ", heavy_running_, " of ",
+                    heavy_workers_, ")");
   }
+  delay = std::clamp(delay, min_retry_delay_, max_retry_delay_);
+  const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1)));
+  absl::Status status = absl::ResourceExhaustedError(absl::StrCat(
+      "server busy: ", MethodName(method), " refused: ", why, "; retry after ", ms, " ms"));
+  status.SetPayload(kRetryPayload, absl::Cord(std::to_string(ms)));
+  return status;
+}
 
-  const LimiterId id_;
-  const CostClass cost_;
-  const AdmissionLimits limits_;
-  const absl::Duration min_delay_;
-  const absl::Duration max_delay_;
-  mutable absl::Mutex mu_;
-  int running_ ABSL_GUARDED_BY(mu_) = 0;
-  std::deque<Waiter> waiting_ ABSL_GUARDED_BY(mu_);
-  absl::Duration mean_hold_ ABSL_GUARDED_BY(mu_);
-  std::array<AdmissionStats::Method, kRpcMethodCount> counts_ ABSL_GUARDED_BY(mu_) = {};
-};
+AdmissionLimits Admission::limits(RpcMethod method) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return limiters_[static_cast<int>(LimiterOf(method))].limits;  // immutable
+}
+
+AdmissionStats Admission::Stats() const {
+  absl::MutexLock lock(&mu_);
+  AdmissionStats stats;
+  stats.read_workers = read_workers_;
+  stats.reads_running = reads_running_;
+  for (const Limiter& l : limiters_) {
+    stats.limiters.push_back({.id = l.id,
+                              .cost = l.cost,
+                              .limits = l.limits,
+                              .running = l.running,
+                              .waiting = static_cast<int>(l.waiting.size())});
+  }
+  for (int i = 0; i < kRpcMethodCount; ++i) {
+    AdmissionStats::Method m = counts_[i];
+    m.method = static_cast<RpcMethod>(i);
+    stats.methods.push_back(m);
+  }
+  return stats;
+}
 
 Admission::Ticket::Ticket(Ticket&& other) noexcept
-    : limiter_(std::exchange(other.limiter_, nullptr)),
+    : admission_(std::exchange(other.admission_, nullptr)),
       method_(other.method_),
       admitted_(other.admitted_),
       waited_(other.waited_) {}
@@ -239,7 +280,7 @@ Admission::Ticket::Ticket(Ticket&& other) noexcept
 Admission::Ticket& Admission::Ticket::operator=(Ticket&& other) noexcept {
   if (this != &other) {
     Release();
-    limiter_ = std::exchange(other.limiter_, nullptr);
+    admission_ = std::exchange(other.admission_, nullptr);
     method_ = other.method_;
     admitted_ = other.admitted_;
     waited_ = other.waited_;
@@ -248,50 +289,11 @@ Admission::Ticket& Admission::Ticket::operator=(Ticket&& other) noexcept {
 }
 
 void Admission::Ticket::Release() {
-  if (Limiter* limiter = std::exchange(limiter_, nullptr)) {
-    limiter->Release(method_, admitted_, /*shed=*/false);
-  }
+  if (Admission* a = std::exchange(admission_, nullptr)) a->Release(method_, admitted_, false);
 }
 
 void Admission::Ticket::Shed() {
-  if (Limiter* limiter = std::exchange(limiter_, nullptr)) {
-    limiter->Release(method_, admitted_, /*shed=*/true);
-  }
-}
-
-Admission::Admission(AdmissionOptions options, int cores) : options_(options) {
-  constexpr std::array<CostClass, kLimiterCount> kCosts = {
-      CostClass::kCheap, CostClass::kMedium, CostClass::kExpensive, CostClass::kExpensive,
-      CostClass::kExpensive};
-  for (int i = 0; i < kLimiterCount; ++i) {
-    const CostClass cost = kCosts[i];
-    AdmissionLimits limits = options_.limits[static_cast<int>(cost)];
-    if (limits.max_running <= 0) limits.max_running = DefaultLimits(cost, cores).max_running;
-    if (limits.max_waiting < 0) limits.max_waiting = DefaultWaiting(cost, limits.max_running);
-    limiters_[i] = std::make_unique<Limiter>(static_cast<LimiterId>(i), cost, limits, options_);
-  }
-}
-
-Admission::~Admission() = default;
-
-Admission::Limiter& Admission::LimiterFor(RpcMethod method) const {
-  return *limiters_[static_cast<int>(LimiterOf(method))];
-}
-
-absl::Status Admission::Admit(RpcMethod method, Start start) {
-  return LimiterFor(method).Admit(method, std::move(start));
-}
-
-absl::StatusOr<Admission::Ticket> Admission::TryAdmit(RpcMethod method) {
-  return LimiterFor(method).TryAdmit(method);
-}
-
-AdmissionLimits Admission::limits(RpcMethod method) const { return LimiterFor(method).limits(); }
-
-AdmissionStats Admission::Stats() const {
-  AdmissionStats stats;
-  for (const auto& limiter : limiters_) limiter->AddStats(&stats);
-  return stats;
+  if (Admission* a = std::exchange(admission_, nullptr)) a->Release(method_, admitted_, true);
 }
 
 std::optional<absl::Duration> RetryDelay(const absl::Status& status) {

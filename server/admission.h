@@ -2,19 +2,21 @@
 // waits for a slot, and anything past that is refused at once with
 // RESOURCE_EXHAUSTED and a retry delay, before any work is queued. Limits
 // follow the methods' cost classes (cheap, medium, expensive) and are sized
-// from the machine's cores unless set.
+// from the read workers (the cores, by default) unless set.
 //
-// Reads share one limiter per cost class, because they share the search
-// workers and the CPU: the cheap reads (Search, GetArticle, GetIndexStats)
-// one, the medium ones (SimilarStories, Recommend) another, TopicClusters a
-// third, so saturating TopicClusters never takes a slot from Search. Writes
-// run on the writer threads, not the search workers, and each has its own
-// expensive-sized limiter (ingest streams; deletes), so a long ingest
+// Reads share one limiter per cost class: the cheap reads (Search,
+// GetArticle, GetIndexStats) one, the medium ones (SimilarStories,
+// Recommend) another, TopicClusters a third. All reads also share the read
+// workers: at most `read_workers` run at once, so they never oversubscribe
+// the CPU, and the medium and expensive ones together hold at most
+// ceil(read_workers / 2) of them, so cheap reads always have workers left
+// however busy TopicClusters is. Writes run on the writer threads instead
+// and each has its own limiter (ingest streams; deletes), so a long ingest
 // stream never locks TopicClusters out.
 //
-// A ticket holds a slot until it is released (or destroyed); releasing
-// hands the slot straight to the oldest waiting call, whose start function
-// then runs on the releasing thread.
+// A ticket holds a slot until it is released (or destroyed). A release
+// starts the waiting calls that can now run, oldest first, on the
+// releasing thread.
 //
 // Thread-safety: all methods are thread-safe. Start functions run without
 // any admission lock held.
@@ -26,7 +28,6 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,6 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -73,16 +73,19 @@ LimiterId LimiterOf(RpcMethod method);
 const char* LimiterName(LimiterId limiter);
 
 struct AdmissionLimits {
-  // Calls of one method that run at once; at least 1.
+  // Calls that run at once; at least 1.
   int max_running = 1;
-  // Calls of one method that may wait for a slot; 0 = none wait.
+  // Calls that may wait for a slot; 0 = none wait.
   int max_waiting = 0;
 };
 
 struct AdmissionOptions {
-  // Per-method limits of each cost class, indexed by CostClass.
-  // max_running 0 comes from DefaultLimits(); max_waiting -1 means
-  // DefaultWaiting().
+  // Reads that run at once, whatever their class: the search workers. 0 =
+  // the cores.
+  int read_workers = 0;
+  // Limits of each cost class's limiter, indexed by CostClass (the
+  // expensive ones also size ingest and delete). max_running 0 and
+  // max_waiting -1 come from DefaultLimits().
   std::array<AdmissionLimits, 3> limits = {AdmissionLimits{0, -1}, AdmissionLimits{0, -1},
                                            AdmissionLimits{0, -1}};
   // Shortest and longest retry delay a refusal suggests.
@@ -90,12 +93,12 @@ struct AdmissionOptions {
   absl::Duration max_retry_delay = absl::Seconds(30);
 };
 
-// Limits sized from `cores`: cheap reads `cores` running, the others
-// max(1, cores / 2); each may have DefaultWaiting() waiting. See
-// bench/README.md ("Overload (issue 9)").
-AdmissionLimits DefaultLimits(CostClass cost, int cores);
-// Half as many as run (rounded down; at least 1 for cheap reads).
-int DefaultWaiting(CostClass cost, int max_running);
+// Limits from the read workers `workers`: cheap reads `workers` running,
+// the others max(1, workers / 2). Waiting: half as many as run, rounded
+// down (at least 1 for cheap reads), since under overload every admitted
+// call waits for the whole queue ahead of it; bench/README.md, "Overload
+// (issue 9)".
+AdmissionLimits DefaultLimits(CostClass cost, int workers);
 
 struct AdmissionStats {
   struct Limiter {
@@ -116,12 +119,12 @@ struct AdmissionStats {
   };
   std::vector<Limiter> limiters;
   std::vector<Method> methods;
+  // The read workers, and how many run a read now.
+  int read_workers = 0;
+  int reads_running = 0;
 };
 
 class Admission {
- private:
-  class Limiter;
-
  public:
   // A slot for one call. Movable; releases its slot when destroyed. A
   // default-constructed ticket holds nothing.
@@ -132,7 +135,8 @@ class Admission {
     Ticket& operator=(Ticket&& other) noexcept;
     ~Ticket() { Release(); }
 
-    // Frees the slot (or hands it to the oldest waiting call). Idempotent.
+    // Frees the slot (starting waiting calls that can now run).
+    // Idempotent.
     void Release();
     // Releases the slot and counts the call as shed (see AdmissionStats).
     void Shed();
@@ -141,10 +145,10 @@ class Admission {
 
    private:
     friend class Admission;
-    Ticket(Limiter* limiter, RpcMethod method, absl::Time admitted, absl::Duration waited)
-        : limiter_(limiter), method_(method), admitted_(admitted), waited_(waited) {}
+    Ticket(Admission* admission, RpcMethod method, absl::Time admitted, absl::Duration waited)
+        : admission_(admission), method_(method), admitted_(admitted), waited_(waited) {}
 
-    Limiter* limiter_ = nullptr;
+    Admission* admission_ = nullptr;
     RpcMethod method_ = RpcMethod::kSearch;
     absl::Time admitted_;
     absl::Duration waited_ = absl::ZeroDuration();
@@ -153,32 +157,68 @@ class Admission {
   // Runs once the call has a slot, with the ticket that holds it.
   using Start = absl::AnyInvocable<void(Ticket) &&>;
 
+  // `cores` (0 = the machine's) sizes the read workers when
+  // options.read_workers is 0, and the write limits.
   explicit Admission(AdmissionOptions options = {}, int cores = 0);
-  ~Admission();
 
   Admission(const Admission&) = delete;
   Admission& operator=(const Admission&) = delete;
 
-  // Runs `start` now if `method`'s limiter has a free slot, or queues it to
-  // run when one frees up if the queue has room; returns OK in both cases
-  // (and `start` then owns finishing the call). Otherwise returns
-  // kResourceExhausted, without running `start`, with a message that says
-  // which limit was hit and when to retry, and the delay attached as
-  // RetryDelay().
-  absl::Status Admit(RpcMethod method, Start start);
+  // Runs `start` now if `method` may run, or queues it to run when it may
+  // if its limiter's queue has room; returns OK in both cases (and `start`
+  // then owns finishing the call). Otherwise returns kResourceExhausted,
+  // without running `start`, with a message that says which limit was hit
+  // and when to retry, and the delay attached as RetryDelay().
+  absl::Status Admit(RpcMethod method, Start start) ABSL_LOCKS_EXCLUDED(mu_);
 
   // A slot now or kResourceExhausted as Admit(); never waits.
-  absl::StatusOr<Ticket> TryAdmit(RpcMethod method);
+  absl::StatusOr<Ticket> TryAdmit(RpcMethod method) ABSL_LOCKS_EXCLUDED(mu_);
 
   // The limits of `method`'s limiter.
   AdmissionLimits limits(RpcMethod method) const;
-  AdmissionStats Stats() const;
+  int read_workers() const { return read_workers_; }
+  AdmissionStats Stats() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  Limiter& LimiterFor(RpcMethod method) const;
+  struct Waiter {
+    RpcMethod method;
+    Start start;
+    absl::Time queued_at;
+  };
+  struct Limiter {
+    LimiterId id;
+    CostClass cost;
+    AdmissionLimits limits;
+    int running = 0;
+    std::deque<Waiter> waiting;
+    // Exponentially weighted mean time a call holds its slot: the retry
+    // delay estimate.
+    absl::Duration mean_hold;
+  };
+  // A call that may start now.
+  struct Ready {
+    Start start;
+    Ticket ticket;
+  };
 
-  const AdmissionOptions options_;
-  std::array<std::unique_ptr<Limiter>, kLimiterCount> limiters_;
+  Limiter& LimiterFor(RpcMethod method) { return limiters_[static_cast<int>(LimiterOf(method))]; }
+  bool CanRunLocked(const Limiter& limiter) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeSlotLocked(Limiter& limiter, RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Release(RpcMethod method, absl::Time admitted, bool shed) ABSL_LOCKS_EXCLUDED(mu_);
+  // Moves the waiting calls that can now run, oldest first, to `ready`.
+  void DrainLocked(std::vector<Ready>* ready) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RefuseLocked(Limiter& limiter, RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const absl::Duration min_retry_delay_;
+  const absl::Duration max_retry_delay_;
+  const int read_workers_;
+  // Medium and expensive reads together: ceil(read_workers / 2).
+  const int heavy_workers_;
+  mutable absl::Mutex mu_;
+  std::array<Limiter, kLimiterCount> limiters_ ABSL_GUARDED_BY(mu_);
+  std::array<AdmissionStats::Method, kRpcMethodCount> counts_ ABSL_GUARDED_BY(mu_) = {};
+  int reads_running_ ABSL_GUARDED_BY(mu_) = 0;
+  int heavy_running_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // The retry delay a refusal carries (status payload), if any.

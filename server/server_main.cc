@@ -88,18 +88,19 @@ ABSL_FLAG(double, semantic_rerank_weight, 1.0,
           "Weight of semantic similarity when re-ranking a search's top 100 (0 = off).");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
-          "no RESOURCE_EXHAUSTED queue limit).");
+          "admission control still limits them).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 ABSL_FLAG(int, max_inflight_cheap, 0,
-          "Cheap reads (Search, GetArticle, GetIndexStats together) that run at once; 0 = "
-          "cores. Past the limit and its queue, calls get RESOURCE_EXHAUSTED at once with a "
-          "retry delay.");
+          "Cheap reads (Search, GetArticle, GetIndexStats together) that run at once; 0 = the "
+          "search threads. All reads together never run on more than the search threads, and "
+          "medium and expensive ones on at most half of them (rounded up). Past a limit and "
+          "its queue, calls get RESOURCE_EXHAUSTED at once with a retry delay.");
 ABSL_FLAG(int, max_inflight_medium, 0,
           "Medium reads (SimilarStories, Recommend together) that run at once; 0 = max(1, "
-          "cores / 2).");
+          "search threads / 2).");
 ABSL_FLAG(int, max_inflight_expensive, 0,
-          "TopicClusters calls that run at once, and likewise ingest streams and deletes (each "
-          "their own limit); 0 = max(1, cores / 2).");
+          "TopicClusters calls that run at once (0 = max(1, search threads / 2)), and likewise "
+          "ingest streams and deletes, each their own limit (0 = max(1, cores / 2)).");
 ABSL_FLAG(int, max_waiting_cheap, -1,
           "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap (at "
           "least 1).");
@@ -126,8 +127,10 @@ namespace {
 
 using namespace storyline;  // NOLINT: main file
 
-server::AdmissionOptions AdmissionFromFlags() {
+// Reads are admitted up to the search workers, so they never queue for one.
+server::AdmissionOptions AdmissionFromFlags(int search_workers) {
   server::AdmissionOptions options;
+  options.read_workers = search_workers;
   options.limits = {server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_cheap),
                                             absl::GetFlag(FLAGS_max_waiting_cheap)},
                     server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_medium),
@@ -135,18 +138,6 @@ server::AdmissionOptions AdmissionFromFlags() {
                     server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_expensive),
                                             absl::GetFlag(FLAGS_max_waiting_expensive)}};
   return options;
-}
-
-// Workers for the medium and expensive reads: one per slot admission gives
-// them, so they never queue behind each other or hold the cheap reads'
-// workers.
-index::SearcherPoolOptions HeavyPoolOptions(const index::SearcherPoolOptions& main,
-                                            const server::Admission& admission) {
-  index::SearcherPoolOptions heavy = main;
-  heavy.threads = admission.limits(server::RpcMethod::kSimilarStories).max_running +
-                  admission.limits(server::RpcMethod::kTopicClusters).max_running;
-  heavy.thread_name = "sl-heavy";
-  return heavy;
 }
 
 // The interceptor that logs every call and counts it in `metrics`.
@@ -238,16 +229,14 @@ int Run() {
                                                   .similarity_dims =
                                                       absl::GetFlag(FLAGS_similarity_dims)}});
   }
-  const index::SearcherPoolOptions pool_options{
-      .index_dir = index_dir,
-      .threads = absl::GetFlag(FLAGS_search_threads),
-      .semantic = semantic.get(),
-      .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}};
-  auto pool = std::make_unique<index::SearcherPool>(pool_options);
-  server::Admission admission(AdmissionFromFlags());
-  auto heavy_pool =
-      std::make_unique<index::SearcherPool>(HeavyPoolOptions(pool_options, admission));
+  auto pool = std::make_unique<index::SearcherPool>(
+      index::SearcherPoolOptions{.index_dir = index_dir,
+                                 .threads = absl::GetFlag(FLAGS_search_threads),
+                                 .semantic = semantic.get(),
+                                 .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
+                                             .semantic_weight =
+                                                 absl::GetFlag(FLAGS_semantic_rerank_weight)}});
+  server::Admission admission(AdmissionFromFlags(pool->threads()));
   absl::StatusOr<std::unique_ptr<server::Metrics>> metrics =
       StartMetrics(index_dir, semantic.get(), &admission);
   if (!metrics.ok()) {
@@ -258,14 +247,14 @@ int Run() {
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
 
-  server::StoryService story(pool.get(), &tokens,
-                             {.related_stories = absl::GetFlag(FLAGS_related_stories),
-                              .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-                              .auth = security->auth.get(),
-                              .admission = &admission,
-                              .heavy_pool = heavy_pool.get(),
-                              .max_response_bytes = static_cast<size_t>(
-                                  std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
+  server::StoryService story(
+      pool.get(), &tokens,
+      {.related_stories = absl::GetFlag(FLAGS_related_stories),
+       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+       .auth = security->auth.get(),
+       .admission = &admission,
+       .max_response_bytes = static_cast<size_t>(
+           std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
   server::IngestService ingest(pipeline.get(), security->auth.get(), &admission);
 
   // Reflection describes services from the generated descriptor pool; the
@@ -317,7 +306,6 @@ int Run() {
   server->Wait();
   spdlog::debug("server drained");
   pool.reset();      // runs queued searches, joins workers
-  heavy_pool.reset();
   if (*metrics) (*metrics)->Stop();  // no scrapes of what is torn down next
   semantic.reset();  // after the searchers that read it
   pipeline.reset();  // runs queued writes (commits included), joins the writer

@@ -197,6 +197,10 @@ void StateMetrics::CollectAdmission(std::vector<MetricFamily>* out) const {
   for (MetricFamily* family : {&running, &waiting, &max_running, &max_waiting, &rejected, &shed}) {
     out->push_back(std::move(*family));
   }
+  AddGauge(out, "storyline_admission_read_workers",
+           "Reads that may run at once, whatever their class (the search threads).",
+           stats.read_workers);
+  AddGauge(out, "storyline_admission_reads_running", "Reads running now.", stats.reads_running);
 }
 
 }  // namespace storyline::server

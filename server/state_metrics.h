@@ -5,6 +5,7 @@
 //   storyline_semantic_model_articles, _age_seconds, _build_seconds
 //   storyline_admission_running, _waiting, _max_running, _max_waiting
 //                                  (per limiter, see server/admission.h)
+//   storyline_admission_read_workers, _reads_running
 //   storyline_rpcs_rejected_total, storyline_rpcs_shed_total   (per method)
 //   storyline_open_connections   (the gRPC server's open client connections)
 //

@@ -26,9 +26,8 @@ void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));
 }
 
-// How one method's calls are served: its admission limiter, its pool (the
-// heavy pool for medium and expensive reads, when there is one) and its
-// response size limit.
+// How one method's calls are served: its admission limiter, its pool and
+// its response size limit.
 struct Lane {
   RpcMethod method;
   index::SearcherPool* pool;
@@ -38,9 +37,6 @@ struct Lane {
 };
 
 Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOptions& options) {
-  if (CostOf(method) != CostClass::kCheap && options.heavy_pool != nullptr) {
-    pool = options.heavy_pool;
-  }
   return {.method = method,
           .pool = pool,
           .inline_reads = options.inline_reads,

@@ -44,10 +44,6 @@ struct StoryServiceOptions {
   // is queued, and hold their slot until they finish. Not owned; must
   // outlive the server. Null, the default: every call is queued.
   Admission* admission = nullptr;
-  // Workers for the medium and expensive reads (SimilarStories, Recommend,
-  // TopicClusters), so long requests never hold the workers that cheap
-  // ones need. Not owned. Null, the default: the main pool serves all.
-  index::SearcherPool* heavy_pool = nullptr;
   // Largest serialized reply (see server/response_cap.h); 0 = no limit.
   size_t max_response_bytes = kDefaultMaxResponseBytes;
 };

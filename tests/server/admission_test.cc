@@ -14,8 +14,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// Every limiter at `running`/`waiting`, with read workers to spare.
 AdmissionOptions Limits(int running, int waiting) {
-  AdmissionOptions options;
+  AdmissionOptions options{.read_workers = 64};
   for (AdmissionLimits& l : options.limits) l = {.max_running = running, .max_waiting = waiting};
   return options;
 }
@@ -42,8 +43,7 @@ TEST(AdmissionTest, ReadsShareALimiterPerClassAndWritesHaveTheirOwn) {
   EXPECT_EQ(LimiterOf(RpcMethod::kIndexArticles), LimiterId::kIngest);
   EXPECT_EQ(LimiterOf(RpcMethod::kDeleteArticles), LimiterId::kDelete);
 
-  Admission admission(AdmissionOptions{
-      .limits = {AdmissionLimits{1, 0}, AdmissionLimits{1, 0}, AdmissionLimits{1, 0}}});
+  Admission admission(Limits(1, 0));
   absl::StatusOr<Admission::Ticket> search = admission.TryAdmit(RpcMethod::kSearch);
   ASSERT_TRUE(search.ok());
   // GetArticle shares Search's one slot...
@@ -60,6 +60,56 @@ TEST(AdmissionTest, ReadsShareALimiterPerClassAndWritesHaveTheirOwn) {
   absl::Status refused = admission.TryAdmit(RpcMethod::kSimilarStories).status();
   EXPECT_THAT(refused.message(), HasSubstr("SimilarStories refused"));
   EXPECT_THAT(refused.message(), HasSubstr("medium_reads limit (SimilarStories, Recommend"));
+}
+
+TEST(AdmissionTest, ReadWorkersBoundAllReadsAndKeepSomeForCheapOnes) {
+  AdmissionOptions options = Limits(4, 2);
+  options.read_workers = 2;  // medium and expensive reads: 1 of them
+  Admission admission(options);
+  EXPECT_EQ(admission.read_workers(), 2);
+  absl::StatusOr<Admission::Ticket> clusters = admission.TryAdmit(RpcMethod::kTopicClusters);
+  ASSERT_TRUE(clusters.ok());
+  // TopicClusters holds the one worker heavy reads may have: a similar
+  // call waits, though its own limiter has room...
+  std::optional<Admission::Ticket> similar;
+  ASSERT_TRUE(
+      admission
+          .Admit(RpcMethod::kSimilarStories, [&](Admission::Ticket t) { similar = std::move(t); })
+          .ok());
+  EXPECT_FALSE(similar.has_value());
+  // ...while a search still runs at once, on the other worker.
+  std::optional<Admission::Ticket> search;
+  ASSERT_TRUE(
+      admission.Admit(RpcMethod::kSearch, [&](Admission::Ticket t) { search = std::move(t); })
+          .ok());
+  ASSERT_TRUE(search.has_value());
+  // Both workers are busy now: the next search waits.
+  std::optional<Admission::Ticket> second;
+  ASSERT_TRUE(
+      admission.Admit(RpcMethod::kGetArticle, [&](Admission::Ticket t) { second = std::move(t); })
+          .ok());
+  EXPECT_FALSE(second.has_value());
+  EXPECT_EQ(admission.Stats().reads_running, 2);
+  // A write needs no read worker.
+  EXPECT_TRUE(admission.TryAdmit(RpcMethod::kIndexArticles).ok());
+
+  // When TopicClusters finishes, the oldest waiting call that can run
+  // (SimilarStories) takes its worker; the GetArticle still waits.
+  clusters->Release();
+  EXPECT_TRUE(similar.has_value());
+  EXPECT_FALSE(second.has_value());
+  search->Release();
+  EXPECT_TRUE(second.has_value());
+  EXPECT_GT(second->waited(), absl::ZeroDuration());
+
+  // A refusal for want of workers says so.
+  Admission busy(options);
+  absl::StatusOr<Admission::Ticket> c = busy.TryAdmit(RpcMethod::kTopicClusters);
+  ASSERT_TRUE(c.ok());
+  absl::Status refused = busy.TryAdmit(RpcMethod::kRecommend).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.message(), HasSubstr("read workers are busy"));
+  EXPECT_TRUE(RetryDelay(refused).has_value());
 }
 
 TEST(AdmissionTest, DefaultLimitsScaleWithCores) {
@@ -79,7 +129,8 @@ TEST(AdmissionTest, DefaultLimitsScaleWithCores) {
   AdmissionOptions options;
   options.limits[static_cast<int>(CostClass::kExpensive)] = {.max_running = 3, .max_waiting = 0};
   options.limits[static_cast<int>(CostClass::kMedium)] = {.max_running = 4, .max_waiting = -1};
-  Admission admission(options, /*cores=*/2);
+  options.read_workers = 2;
+  Admission admission(options);
   EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_running, 2);
   EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_waiting, 1);
   EXPECT_EQ(admission.limits(RpcMethod::kRecommend).max_running, 4);
