@@ -6,11 +6,39 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace storyline {
+
+namespace {
+
+constexpr char kRetryPayload[] = "type.storyline.dev/retry-after-ms";
+
+// FromGrpcStatus, plus the server's suggested retry delay (the trailing
+// metadata `retry-after-ms`) as a payload for RetryDelay().
+absl::Status FromCall(const grpc::ClientContext& ctx, const grpc::Status& status) {
+  absl::Status out = FromGrpcStatus(status);
+  const auto& trailing = ctx.GetServerTrailingMetadata();
+  if (auto it = trailing.find("retry-after-ms"); !out.ok() && it != trailing.end()) {
+    out.SetPayload(kRetryPayload,
+                   absl::Cord(absl::string_view(it->second.data(), it->second.size())));
+  }
+  return out;
+}
+
+bool SetsMaxReceiveSize(const grpc::ChannelArguments& args) {
+  const grpc_channel_args c_args = args.c_channel_args();
+  for (size_t i = 0; i < c_args.num_args; ++i) {
+    if (absl::string_view(c_args.args[i].key) == GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
@@ -18,11 +46,20 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
                       status.error_message());
 }
 
+std::optional<absl::Duration> RetryDelay(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryPayload);  // absl::optional
+  int64_t ms = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms) || ms < 0) return std::nullopt;
+  return absl::Milliseconds(ms);
+}
+
 Client::Client(Options options) : options_(std::move(options)) {
   if (!options_.token.empty()) authorization_ = absl::StrCat("Bearer ", options_.token);
   std::shared_ptr<grpc::ChannelCredentials> creds =
       options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
-  channel_ = grpc::CreateCustomChannel(options_.target, creds, options_.channel_args);
+  grpc::ChannelArguments args = options_.channel_args;
+  if (!SetsMaxReceiveSize(args)) args.SetMaxReceiveMessageSize(kDefaultMaxReceiveBytes);
+  channel_ = grpc::CreateCustomChannel(options_.target, creds, args);
   story_ = v1::StoryService::NewStub(channel_);
   ingest_ = v1::IngestService::NewStub(channel_);
 }
@@ -40,7 +77,7 @@ absl::StatusOr<v1::SearchResponse> Client::Search(const v1::SearchRequest& reque
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::SearchResponse response;
   grpc::Status s = story_->Search(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -51,7 +88,7 @@ absl::StatusOr<v1::Article> Client::GetArticle(absl::string_view id, const CallO
   request.set_id(std::string(id));
   v1::Article response;
   grpc::Status s = story_->GetArticle(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -61,7 +98,7 @@ absl::StatusOr<v1::SimilarStoriesResponse> Client::SimilarStories(
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::SimilarStoriesResponse response;
   grpc::Status s = story_->SimilarStories(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -71,7 +108,7 @@ absl::StatusOr<v1::RecommendResponse> Client::Recommend(const v1::RecommendReque
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::RecommendResponse response;
   grpc::Status s = story_->Recommend(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -81,7 +118,7 @@ absl::StatusOr<v1::TopicClustersResponse> Client::TopicClusters(
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::TopicClustersResponse response;
   grpc::Status s = story_->TopicClusters(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -90,7 +127,7 @@ absl::StatusOr<v1::IndexStats> Client::GetIndexStats(const CallOptions& call) {
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::IndexStats response;
   grpc::Status s = story_->GetIndexStats(&ctx, v1::GetIndexStatsRequest(), &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -110,7 +147,7 @@ absl::StatusOr<v1::IndexArticlesResponse> Client::IndexArticles(const ArticleSou
   }
   writer->WritesDone();
   grpc::Status s = writer->Finish();
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -154,7 +191,7 @@ absl::StatusOr<v1::DeleteArticlesResponse> Client::DeleteArticles(
   PrepareContext(&ctx, call, options_.default_deadline);
   v1::DeleteArticlesResponse response;
   grpc::Status s = ingest_->DeleteArticles(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
@@ -166,7 +203,7 @@ absl::Status Client::CheckHealth(absl::string_view service, const CallOptions& c
   request.set_service(std::string(service));
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status s = stub->Check(&ctx, request, &response);
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return absl::UnavailableError(absl::StrCat(
         "server reports ",

@@ -29,6 +29,12 @@ std::shared_ptr<const LsaModel> SemanticSpace::Current() const {
   return model_;
 }
 
+std::optional<SemanticSpace::BuildInfo> SemanticSpace::LastBuild() const {
+  absl::MutexLock lock(&mu_);
+  if (model_ == nullptr) return std::nullopt;
+  return BuildInfo{.built_at = built_at_, .build_time = last_build_time_};
+}
+
 absl::Status SemanticSpace::Refresh() {
   absl::MutexLock build_lock(&build_mu_);
   try {
@@ -51,6 +57,7 @@ absl::Status SemanticSpace::Refresh() {
     absl::MutexLock lock(&mu_);
     model_ = *std::move(built);
     last_build_time_ = took;
+    built_at_ = absl::Now();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError("semantic model: cannot read the index: " + e.get_msg());

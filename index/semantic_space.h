@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -54,6 +55,13 @@ class SemanticSpace {
   // second) and the background thread; Current() keeps answering. Called
   // first thing at shutdown, so a long build never eats the grace period.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+  struct BuildInfo {
+    absl::Time built_at;
+    absl::Duration build_time;
+  };
+  // When the current model was built and how long that took; nullopt
+  // before the first one (for metrics).
+  std::optional<BuildInfo> LastBuild() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Loop();
@@ -63,6 +71,7 @@ class SemanticSpace {
   std::shared_ptr<const LsaModel> model_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Duration last_build_time_ ABSL_GUARDED_BY(mu_) = absl::ZeroDuration();
+  absl::Time built_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Mutex build_mu_;  // one build at a time
   std::atomic<bool> cancelled_{false};
   std::thread thread_;

@@ -16,6 +16,10 @@ BUILD_PACKAGES=(
   libcli11-dev libspdlog-dev
   libeigen3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Metrics (Prometheus client with its HTTP exposer) and JSON log lines.
+  prometheus-cpp-dev nlohmann-json3-dev
+  # Metrics test: a real Prometheus server scrapes storyline-server.
+  prometheus
   # Reflection test: a client we did not write (Python grpcio + Debian's protos).
   python3 python3-grpcio python3-protobuf grpc-proto
 )
@@ -23,6 +27,7 @@ BUILD_PACKAGES=(
 RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
   libspdlog1.10 libfmt9 libssl3 libzstd1 ca-certificates
+  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 zlib1g
 )
 
 if [[ "${1:-build}" == "runtime" ]]; then

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/token_file.h"
 #include "server/grpc_status.h"
-#include "server/rpc_log.h"
 
 namespace storyline::server {
 namespace {
@@ -118,12 +117,10 @@ absl::Status Authenticator::CheckAuthorization(const std::vector<absl::string_vi
 }
 
 grpc::ServerUnaryReactor* FinishIfUnauthorized(const Authenticator* auth, Role role,
-                                               const char* method,
                                                grpc::CallbackServerContext* ctx) {
   if (auth == nullptr) return nullptr;
   absl::Status status = auth->Check(*ctx, role);
   if (status.ok()) return nullptr;
-  RpcTimer(method).Log(status);
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;

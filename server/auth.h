@@ -68,9 +68,8 @@ class Authenticator {
 
 // For the unary handlers, called first: nullptr if `auth` (null means no
 // checks) lets the call through; otherwise the call's default reactor,
-// already finished with the refusal (logged as `method` like other RPCs).
+// already finished with the refusal.
 grpc::ServerUnaryReactor* FinishIfUnauthorized(const Authenticator* auth, Role role,
-                                               const char* method,
                                                grpc::CallbackServerContext* ctx);
 
 }  // namespace storyline::server

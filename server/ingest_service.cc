@@ -17,7 +17,6 @@
 #include "server/ingest_stream.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
-#include "server/rpc_log.h"
 
 namespace storyline::server {
 namespace {
@@ -45,7 +44,12 @@ struct StreamResult {
 class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   IndexArticlesReactor(grpc::ByteBuffer* response, index::WritePipeline* pipeline)
-      : response_buf_(response), pipeline_(pipeline), result_(std::make_shared<StreamResult>()) {
+      : response_buf_(response), pipeline_(pipeline), result_(std::make_shared<StreamResult>()) {}
+
+  // Starts reading once the stream has its admission slot, which it holds
+  // until it is done.
+  void Begin(Admission::Ticket ticket) {
+    ticket_ = std::move(ticket);
     StartRead(&buf_);
   }
 
@@ -111,7 +115,7 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
         result->response.set_revision(*revision);
         status = SerializeMessage(result->response, response_buf_);
       }
-      timer_.Log(status);
+      ticket_.Release();  // free before the reply leaves
       Finish(ToGrpcStatus(status));
     };
     pipeline_->SubmitCommit(spelling, std::move(done), std::move(check));
@@ -124,14 +128,14 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   v1::Article article_;
   index::SpellingCounts spelling_;
   int64_t position_ = 0;
-  RpcTimer timer_{"IndexArticles"};
+  Admission::Ticket ticket_;
 };
 
 // Answers a refused ingest stream at once, without reading a message.
 class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  explicit RefusedStreamReactor(const absl::Status& status) {
-    RpcTimer("IndexArticles").Log(status);
+  RefusedStreamReactor(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+    AddRetryMetadata(status, ctx);
     Finish(ToGrpcStatus(status));
   }
   void OnDone() override { delete this; }
@@ -140,39 +144,64 @@ class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
 }  // namespace
 
 IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth,
-                             absl::Duration checkpoint)
-    : pipeline_(pipeline), auth_(auth), checkpoint_(checkpoint) {}
+                             Admission* admission, absl::Duration checkpoint)
+    : pipeline_(pipeline), auth_(auth), admission_(admission), checkpoint_(checkpoint) {}
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
   if (auth_ != nullptr) {
     if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
-      return new RefusedStreamReactor(s);
+      return new RefusedStreamReactor(ctx, s);
     }
   }
-  return new IndexArticlesReactor(response, pipeline_);
+  auto* reactor = new IndexArticlesReactor(response, pipeline_);
+  if (admission_ == nullptr) {
+    reactor->Begin(Admission::Ticket());
+    return reactor;
+  }
+  absl::Status admitted =
+      admission_->Admit(RpcMethod::kIndexArticles,
+                        [reactor](Admission::Ticket ticket) { reactor->Begin(std::move(ticket)); });
+  if (!admitted.ok()) {
+    delete reactor;  // never handed to gRPC
+    return new RefusedStreamReactor(ctx, admitted);
+  }
+  return reactor;
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::IngestArticles(
     grpc::CallbackServerContext* ctx) {
   if (auth_ != nullptr) {
     if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
-      return NewRefusedIngestStream(s);
+      return NewRefusedIngestStream(ctx, s);
     }
   }
-  return NewIngestStream(pipeline_, checkpoint_);
+  IngestStream* stream = NewIngestStream(pipeline_, checkpoint_);
+  if (admission_ == nullptr) {
+    stream->Begin(Admission::Ticket());
+    return stream;
+  }
+  // Streams of either ingest RPC share the ingest limiter.
+  absl::Status admitted = admission_->Admit(
+      RpcMethod::kIndexArticles,
+      [stream](Admission::Ticket ticket) { stream->Begin(std::move(ticket)); });
+  if (!admitted.ok()) {
+    delete stream;  // never handed to gRPC
+    return NewRefusedIngestStream(ctx, admitted);
+  }
+  return stream;
 }
 
 grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(auth_, Role::kWrite, "DeleteArticles", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(auth_, Role::kWrite, ctx)) {
     return refused;
   }
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  RpcTimer timer("DeleteArticles");
-  auto finish = [reactor, timer](const absl::Status& s) {
-    timer.Log(s);
+  auto ticket = std::make_shared<Admission::Ticket>();
+  auto finish = [reactor, ticket](const absl::Status& s) {
+    ticket->Release();
     reactor->Finish(ToGrpcStatus(s));
   };
   auto req = std::make_shared<v1::DeleteArticlesRequest>();
@@ -190,6 +219,15 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   if (!status.ok()) {
     finish(status);
     return reactor;
+  }
+  if (admission_ != nullptr) {
+    absl::StatusOr<Admission::Ticket> admitted = admission_->TryAdmit(RpcMethod::kDeleteArticles);
+    if (!admitted.ok()) {
+      AddRetryMetadata(admitted.status(), ctx);
+      finish(admitted.status());
+      return reactor;
+    }
+    *ticket = std::move(*admitted);
   }
   // Deletes run on the shards that own the ids; the commit barrier runs
   // after all of them, so `done` sees every result.

@@ -17,6 +17,7 @@
 
 #include "absl/time/time.h"
 #include "index/write_pipeline.h"
+#include "server/admission.h"
 #include "server/auth.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
@@ -28,10 +29,13 @@ using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
 
 class IngestService final : public RawIngestService {
  public:
-  // Neither pointer is owned; both must outlive the server. A non-null
-  // `auth` checks every call's write token before reading any request.
+  // No pointer is owned; all must outlive the server. A non-null `auth`
+  // checks every call's write token before reading any request. A non-null
+  // `admission` limits the streams (each holds a slot until it is done; a
+  // waiting one is not read) and deletes (refused when none is free).
   // `checkpoint`: how often an IngestArticles stream commits and reports.
   explicit IngestService(index::WritePipeline* pipeline, const Authenticator* auth = nullptr,
+                         Admission* admission = nullptr,
                          absl::Duration checkpoint = absl::Seconds(1));
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
@@ -45,6 +49,7 @@ class IngestService final : public RawIngestService {
  private:
   index::WritePipeline* pipeline_;
   const Authenticator* auth_;
+  Admission* admission_;
   const absl::Duration checkpoint_;
 };
 

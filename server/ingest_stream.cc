@@ -14,7 +14,6 @@
 #include "index/write_session.h"
 #include "server/grpc_status.h"
 #include "server/raw_codec.h"
-#include "server/rpc_log.h"
 
 namespace storyline::server {
 namespace {
@@ -42,6 +41,7 @@ struct Tally {
 
   void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
     absl::MutexLock lock(&mu);
+    next.set_rejected_count(next.rejected_count() + 1);
     if (reported >= kMaxReportedErrors) {
       next.set_omitted_error_count(next.omitted_error_count() + 1);
       return;
@@ -51,10 +51,14 @@ struct Tally {
   }
 };
 
-class IngestStreamReactor final : public Bidi {
+class IngestStreamReactor final : public IngestStream {
  public:
   IngestStreamReactor(index::WritePipeline* pipeline, absl::Duration checkpoint)
-      : pipeline_(pipeline), interval_(checkpoint), next_checkpoint_(absl::Now() + checkpoint) {
+      : pipeline_(pipeline), interval_(checkpoint) {}
+
+  void Begin(Admission::Ticket ticket) override {
+    ticket_ = std::move(ticket);
+    next_checkpoint_ = absl::Now() + interval_;
     StartRead(&in_);
   }
 
@@ -173,7 +177,7 @@ class IngestStreamReactor final : public Bidi {
     if (!idle) return;
     if (!failure_.ok() || (ended_ && sent_done_)) {
       finished_ = true;
-      timer_.Log(failure_);
+      ticket_.Release();  // free the slot before the reply leaves
       Finish(ToGrpcStatus(failure_));
     }
   }
@@ -202,7 +206,6 @@ class IngestStreamReactor final : public Bidi {
   index::WritePipeline* const pipeline_;
   const absl::Duration interval_;
   const std::shared_ptr<Tally> tally_ = std::make_shared<Tally>();
-  RpcTimer timer_{"IngestArticles"};
   // Reader side: only the thread in OnReadDone touches these.
   grpc::ByteBuffer in_;
   v1::Article article_;
@@ -217,6 +220,7 @@ class IngestStreamReactor final : public Bidi {
   int64_t committed_through_ ABSL_GUARDED_BY(mu_) = -1;
   uint64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  Admission::Ticket ticket_ ABSL_GUARDED_BY(mu_);
   bool dirty_ ABSL_GUARDED_BY(mu_) = false;
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   bool sent_done_ ABSL_GUARDED_BY(mu_) = false;
@@ -226,8 +230,8 @@ class IngestStreamReactor final : public Bidi {
 
 class RefusedIngestStream final : public Bidi {
  public:
-  explicit RefusedIngestStream(const absl::Status& status) {
-    RpcTimer("IngestArticles").Log(status);
+  RefusedIngestStream(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+    AddRetryMetadata(status, ctx);
     Finish(ToGrpcStatus(status));
   }
   void OnDone() override { delete this; }
@@ -246,10 +250,12 @@ void FillIndexError(int64_t position, absl::string_view id, absl::string_view re
   error->set_reason(std::string(reason.substr(0, 1024)));
 }
 
-Bidi* NewIngestStream(index::WritePipeline* pipeline, absl::Duration checkpoint) {
+IngestStream* NewIngestStream(index::WritePipeline* pipeline, absl::Duration checkpoint) {
   return new IngestStreamReactor(pipeline, checkpoint);
 }
 
-Bidi* NewRefusedIngestStream(const absl::Status& status) { return new RefusedIngestStream(status); }
+Bidi* NewRefusedIngestStream(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+  return new RefusedIngestStream(ctx, status);
+}
 
 }  // namespace storyline::server

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "index/write_pipeline.h"
+#include "server/admission.h"
 #include "storyline/v1/story_service.pb.h"
 
 namespace storyline::server {
@@ -37,14 +38,22 @@ inline constexpr int kMaxReportedErrors = 1000;
 void FillIndexError(int64_t position, absl::string_view id, absl::string_view reason,
                     v1::IndexError* error);
 
-// A new reactor for one IngestArticles call; it deletes itself when done.
-// `pipeline` must outlive it.
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NewIngestStream(
-    index::WritePipeline* pipeline, absl::Duration checkpoint = absl::Seconds(1));
+// The reactor of one IngestArticles call. It reads nothing until Begin()
+// hands it its admission slot, which it holds until the call is done; it
+// deletes itself when done.
+class IngestStream : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  virtual void Begin(Admission::Ticket ticket) = 0;
+};
 
-// A reactor that answers `status` at once without reading (refused calls).
+// A new IngestStream; `pipeline` must outlive it.
+IngestStream* NewIngestStream(index::WritePipeline* pipeline,
+                              absl::Duration checkpoint = absl::Seconds(1));
+
+// A reactor that answers `status` at once without reading (refused calls),
+// with its retry delay as trailing metadata.
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* NewRefusedIngestStream(
-    const absl::Status& status);
+    grpc::CallbackServerContext* ctx, const absl::Status& status);
 
 }  // namespace storyline::server
 

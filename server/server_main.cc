@@ -35,9 +35,14 @@
 #include "index/write_pipeline.h"
 #include "server/connection_listener.h"
 #include "server/health_monitor.h"
+#include "server/admission.h"
 #include "server/ingest_service.h"
+#include "server/json_log.h"
+#include "server/metrics.h"
+#include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
+#include "server/state_metrics.h"
 #include "server/story_service.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
@@ -90,7 +95,7 @@ ABSL_FLAG(double, semantic_rerank_weight, 1.0,
           "Weight of semantic similarity when re-ranking a search's top 100 (0 = off).");
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
-          "no RESOURCE_EXHAUSTED queue limit).");
+          "admission control still limits them).");
 ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
 ABSL_FLAG(int64_t, ingest_checkpoint_ms, 1000,
           "How often an IngestArticles stream commits and acknowledges how far it got.");
@@ -100,6 +105,38 @@ ABSL_FLAG(int, max_connections, 0,
 ABSL_FLAG(int64_t, max_connection_idle_ms, 300000,
           "Close a connection that has had no call for this long (it reconnects on its next "
           "call), so idle and abandoned connections do not pile up.");
+ABSL_FLAG(int, max_inflight_cheap, 0,
+          "Cheap reads (Search, GetArticle, GetIndexStats together) that run at once; 0 = the "
+          "search threads. All reads together never run on more than the search threads, and "
+          "medium and expensive ones on at most half of them (rounded up). Past a limit and "
+          "its queue, calls get RESOURCE_EXHAUSTED at once with a retry delay.");
+ABSL_FLAG(int, max_inflight_medium, 0,
+          "Medium reads (SimilarStories, Recommend together) that run at once; 0 = max(1, "
+          "search threads / 2).");
+ABSL_FLAG(int, max_inflight_expensive, 0,
+          "TopicClusters calls that run at once (0 = max(1, search threads / 2)), and likewise "
+          "ingest streams and deletes, each their own limit (0 = max(1, cores / 2)).");
+ABSL_FLAG(int, max_waiting_cheap, -1,
+          "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap (at "
+          "least 1).");
+ABSL_FLAG(int, max_waiting_medium, -1,
+          "Medium reads that may wait for a slot; -1 = half of --max_inflight_medium.");
+ABSL_FLAG(int, max_waiting_expensive, -1,
+          "TopicClusters calls (and ingest streams) that may wait for a slot (deletes never "
+          "wait); -1 = half of --max_inflight_expensive.");
+ABSL_FLAG(int64_t, max_response_bytes, 16 << 20,
+          "Largest reply. Search and SimilarStories with include_body leave bodies out of the "
+          "last results to fit (and say so); other replies over it are refused "
+          "(RESOURCE_EXHAUSTED). 0 = no limit. Clients must accept this size (storyline::Client "
+          "accepts 64 MiB).");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (port 0 picks one; it is "
+          "logged). Empty: no metrics.");
+ABSL_FLAG(std::string, log_format, "text",
+          "text, or json: one JSON object per line (one per RPC, with method, code, latency, "
+          "peer and request id).");
+ABSL_FLAG(int, slow_query_ms, 1000,
+          "RPCs at least this slow are logged at warn with their request; negative = never.");
 
 namespace {
 
@@ -169,6 +206,49 @@ void RaiseFileLimit() {
     nofile.rlim_cur = nofile.rlim_max;
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
+}
+
+// Reads are admitted up to the search workers, so they never queue for one.
+server::AdmissionOptions AdmissionFromFlags(int search_workers) {
+  server::AdmissionOptions options;
+  options.read_workers = search_workers;
+  options.limits = {server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_cheap),
+                                            absl::GetFlag(FLAGS_max_waiting_cheap)},
+                    server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_medium),
+                                            absl::GetFlag(FLAGS_max_waiting_medium)},
+                    server::AdmissionLimits{absl::GetFlag(FLAGS_max_inflight_expensive),
+                                            absl::GetFlag(FLAGS_max_waiting_expensive)}};
+  return options;
+}
+
+// The interceptor that logs every call and counts it in `metrics`.
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+ObserverFromFlags(server::Metrics* metrics) {
+  const int slow_ms = absl::GetFlag(FLAGS_slow_query_ms);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<server::RpcObserverFactory>(server::RpcObserverOptions{
+      .log_format = server::ParseLogFormat(absl::GetFlag(FLAGS_log_format))
+                        .value_or(server::LogFormat::kText),
+      .slow_query = slow_ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(slow_ms),
+      .metrics = metrics}));
+  return creators;
+}
+
+// --metrics_listen: the exposer plus the values read at each scrape.
+absl::StatusOr<std::unique_ptr<server::Metrics>> StartMetrics(
+    const std::string& index_dir, const index::SemanticSpace* semantic,
+    const server::Admission* admission, const server::ConnectionListener* listener) {
+  const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (listen.empty()) return nullptr;
+  absl::StatusOr<std::unique_ptr<server::Metrics>> metrics = server::Metrics::Start(listen);
+  if (!metrics.ok()) return metrics.status();
+  (*metrics)->AddCollectable(std::make_shared<server::StateMetrics>(server::StateMetricsSources{
+      .index_dir = index_dir,
+      .semantic = semantic,
+      .admission = admission,
+      .listener = listener}));
+  spdlog::info("metrics at http://{}/metrics (port {})", listen, (*metrics)->port());
+  return metrics;
 }
 
 int Run() {
@@ -247,18 +327,6 @@ int Run() {
                                  .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
                                              .semantic_weight =
                                                  absl::GetFlag(FLAGS_semantic_rerank_weight)}});
-  std::string key = absl::GetFlag(FLAGS_page_token_key);
-  if (key.empty()) key = index::PageTokenCodec::RandomKey();
-  const index::PageTokenCodec tokens(key);
-
-  server::StoryService story(
-      pool.get(), &tokens,
-      {.related_stories = absl::GetFlag(FLAGS_related_stories),
-       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-       .auth = security->auth.get()});
-  server::IngestService ingest(pipeline.get(), security->auth.get(),
-                               absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
-
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else
   // references, so touch them to link them in.
@@ -271,8 +339,31 @@ int Run() {
     spdlog::error("{}", listening.status().ToString());
     return 1;
   }
+  server::Admission admission(AdmissionFromFlags(pool->threads()));
+  absl::StatusOr<std::unique_ptr<server::Metrics>> metrics =
+      StartMetrics(index_dir, semantic.get(), &admission, listening->listener.get());
+  if (!metrics.ok()) {
+    spdlog::error("{}", std::string(metrics.status().message()));
+    return 1;
+  }
+  std::string key = absl::GetFlag(FLAGS_page_token_key);
+  if (key.empty()) key = index::PageTokenCodec::RandomKey();
+  const index::PageTokenCodec tokens(key);
+
+  server::StoryService story(
+      pool.get(), &tokens,
+      {.related_stories = absl::GetFlag(FLAGS_related_stories),
+       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+       .auth = security->auth.get(),
+       .admission = &admission,
+       .max_response_bytes = static_cast<size_t>(
+           std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
+  server::IngestService ingest(pipeline.get(), security->auth.get(), &admission,
+                               absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
+
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
+  builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics->get()));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || listening->port == 0) {
     spdlog::error("cannot listen on {} (address in use or invalid)",
@@ -285,8 +376,9 @@ int Run() {
   health->SetServingStatus("storyline.v1.StoryService", true);
   // IngestService is NOT_SERVING while a shard's writer has failed (disk
   // full, out of descriptors...) and SERVING again once it recovers.
-  pipeline->SetHealthListener([health](bool writable) {
+  pipeline->SetHealthListener([health, m = metrics->get()](bool writable) {
     health->SetServingStatus("storyline.v1.IngestService", writable);
+    if (m != nullptr) m->WriterHealth(writable);
   });
   health->SetServingStatus("storyline.v1.IngestService", pipeline->writable());
   auto monitor = std::make_unique<server::HealthMonitor>(index_dir, health);
@@ -315,6 +407,7 @@ int Run() {
   server->Wait();
   spdlog::debug("server drained");
   pool.reset();      // runs queued searches, joins workers
+  if (*metrics) (*metrics)->Stop();  // no scrapes of what is torn down next
   semantic.reset();  // after the searchers that read it
   pipeline.reset();  // runs queued writes (commits included), joins the writer
   spdlog::info("storyline-server stopped");
@@ -330,7 +423,13 @@ int main(int argc, char** argv) {
       "[--write_token_file=FILE [--read_token_file=FILE]] [--insecure_public]\n"
       "A non-loopback --listen needs TLS and a write token, or --insecure_public.");
   absl::ParseCommandLine(argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  absl::StatusOr<server::LogFormat> log_format =
+      server::ParseLogFormat(absl::GetFlag(FLAGS_log_format));
+  if (!log_format.ok()) {
+    spdlog::error("{}", std::string(log_format.status().message()));
+    return 2;
+  }
+  server::SetLogFormat(*log_format);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
   return Run();
 }

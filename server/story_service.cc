@@ -9,7 +9,6 @@
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
-#include "server/rpc_log.h"
 
 namespace storyline::server {
 namespace {
@@ -23,61 +22,135 @@ absl::Time Deadline(const grpc::CallbackServerContext* ctx) {
   return absl::FromChrono(d);
 }
 
-void Finish(grpc::ServerUnaryReactor* reactor, const RpcTimer& timer, const absl::Status& status) {
-  timer.Log(status);
+void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));
+}
+
+// How one method's calls are served: its admission limiter, its pool and
+// its response size limit.
+struct Lane {
+  RpcMethod method;
+  index::SearcherPool* pool;
+  bool inline_reads;
+  Admission* admission;
+  size_t max_response_bytes;
+};
+
+Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOptions& options) {
+  return {.method = method,
+          .pool = pool,
+          .inline_reads = options.inline_reads,
+          .admission = options.admission,
+          .max_response_bytes = options.max_response_bytes};
+}
+
+// Runs `job` on the lane's pool (or inline) once the call has its slot,
+// handing it the ticket to release as it finishes the call. A call that
+// had to wait and whose client has gone (or whose deadline passed) in the
+// meantime is shed without running.
+template <typename Job>
+void Dispatch(const Lane& lane, grpc::CallbackServerContext* ctx, grpc::ServerUnaryReactor* reactor,
+              Job job, Admission::Ticket ticket) {
+  if (ticket.waited() > absl::ZeroDuration()) {
+    if (ctx->IsCancelled()) {
+      ticket.Shed();
+      Finish(reactor, absl::CancelledError("the client cancelled the call"));
+      return;
+    }
+    if (absl::Now() >= Deadline(ctx)) {
+      const int64_t waited = absl::ToInt64Milliseconds(ticket.waited());
+      ticket.Shed();
+      Finish(reactor, absl::DeadlineExceededError(
+                          absl::StrCat("the deadline passed while the call waited ", waited,
+                                       " ms for a slot; the server is busy, retry with backoff")));
+      return;
+    }
+  }
+  auto held = std::make_shared<Admission::Ticket>(std::move(ticket));
+  auto run = [job = std::move(job), held](absl::StatusOr<index::Searcher*> searcher) {
+    job(searcher, *held);
+    held->Release();  // in case the job did not
+  };
+  if (lane.inline_reads) {
+    lane.pool->RunInline(run);
+    return;
+  }
+  if (absl::Status queued = lane.pool->Submit(run); !queued.ok()) {
+    held->Release();
+    Finish(reactor, queued);
+  }
 }
 
 // Serves one unary read RPC:
 //   prepare(request) -> StatusOr<Params>    on the gRPC thread (validation)
+//   admission                                on the gRPC thread
 //   run(Searcher&, Params&) -> StatusOr<Reply>   on a pool worker
-// then serializes the reply into `out` and finishes the call.
+// then fits the reply to the size limit, serializes it into `out` and
+// finishes the call.
 template <typename Request, typename Prepare, typename Run>
-grpc::ServerUnaryReactor* Serve(const char* method, index::SearcherPool* pool, bool inline_reads,
-                                grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in,
-                                grpc::ByteBuffer* out, Prepare prepare, Run run) {
+grpc::ServerUnaryReactor* Serve(const Lane& lane, grpc::CallbackServerContext* ctx,
+                                const grpc::ByteBuffer* in, grpc::ByteBuffer* out, Prepare prepare,
+                                Run run) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  RpcTimer timer(method);
   Request request;
   if (absl::Status s = ParseMessage(*in, &request); !s.ok()) {
-    Finish(reactor, timer, s);
+    Finish(reactor, s);
     return reactor;
   }
   auto params = prepare(request);
   if (!params.ok()) {
-    Finish(reactor, timer, params.status());
+    Finish(reactor, params.status());
     return reactor;
   }
   auto shared = std::make_shared<std::decay_t<decltype(*params)>>(std::move(*params));
-  auto job = [ctx, reactor, out, timer, shared, run](absl::StatusOr<index::Searcher*> searcher) {
+  const char* method = MethodName(lane.method);
+  const size_t max_bytes = lane.max_response_bytes;
+  auto job = [ctx, reactor, out, shared, run, method, max_bytes](
+                 absl::StatusOr<index::Searcher*> searcher, Admission::Ticket& ticket) {
+    // The slot is free before the reply leaves, so a client that sends its
+    // next call as soon as it has the reply finds it free.
+    auto finish = [reactor, &ticket](const absl::Status& status) {
+      ticket.Release();
+      Finish(reactor, status);
+    };
     if (ctx->IsCancelled()) {
-      Finish(reactor, timer, absl::CancelledError("the client cancelled the call"));
+      finish(absl::CancelledError("the client cancelled the call"));
       return;
     }
     if (!searcher.ok()) {
-      Finish(reactor, timer, searcher.status());
+      finish(searcher.status());
       return;
     }
     auto reply = run(**searcher, *shared);
     if (!reply.ok()) {
-      Finish(reactor, timer, reply.status());
+      finish(reply.status());
       return;
     }
-    Finish(reactor, timer, SerializeMessage(*reply, out));
+    if (absl::Status fits = FitResponse(method, max_bytes, &*reply); !fits.ok()) {
+      finish(fits);
+      return;
+    }
+    finish(SerializeMessage(*reply, out));
   };
-  if (inline_reads) {
-    pool->RunInline(job);
+  if (lane.admission == nullptr) {
+    Dispatch(lane, ctx, reactor, std::move(job), Admission::Ticket());
     return reactor;
   }
-  absl::Status queued = pool->Submit(std::move(job));
-  if (!queued.ok()) Finish(reactor, timer, queued);
+  absl::Status admitted = lane.admission->Admit(
+      lane.method, [lane, ctx, reactor, job = std::move(job)](Admission::Ticket ticket) mutable {
+        Dispatch(lane, ctx, reactor, std::move(job), std::move(ticket));
+      });
+  if (!admitted.ok()) {
+    AddRetryMetadata(admitted, ctx);
+    Finish(reactor, admitted);
+  }
   return reactor;
 }
 
 grpc::ServerUnaryReactor* Unimplemented(const char* method, const char* why,
                                         grpc::CallbackServerContext* ctx) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Finish(reactor, RpcTimer(method), absl::UnimplementedError(absl::StrCat(method, " ", why)));
+  Finish(reactor, absl::UnimplementedError(absl::StrCat(method, " ", why)));
   return reactor;
 }
 
@@ -93,12 +166,12 @@ StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCode
 grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "Search", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   const index::PageTokenCodec* tokens = tokens_;
   return Serve<v1::SearchRequest>(
-      "Search", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kSearch, pool_, options_), ctx, request, response,
       [ctx, tokens](const v1::SearchRequest& req) {
         return ToSearchParams(req, *tokens, absl::Now(), Deadline(ctx));
       },
@@ -115,11 +188,11 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
 grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* ctx,
                                                    const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "GetArticle", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   return Serve<v1::GetArticleRequest>(
-      "GetArticle", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kGetArticle, pool_, options_), ctx, request, response,
       [](const v1::GetArticleRequest& req) -> absl::StatusOr<std::string> {
         if (absl::Status s = ValidateId(req.id()); !s.ok()) return s;
         return req.id();
@@ -130,12 +203,12 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerContext* ctx,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "SimilarStories", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   if (!options_.related_stories) return Unimplemented("SimilarStories", kRelatedOff, ctx);
   return Serve<v1::SimilarStoriesRequest>(
-      "SimilarStories", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kSimilarStories, pool_, options_), ctx, request, response,
       [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
       [](index::Searcher& searcher,
          const index::SimilarParams& params) -> absl::StatusOr<v1::SimilarStoriesResponse> {
@@ -150,12 +223,12 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* ctx,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "Recommend", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   if (!options_.related_stories) return Unimplemented("Recommend", kRelatedOff, ctx);
   return Serve<v1::RecommendRequest>(
-      "Recommend", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kRecommend, pool_, options_), ctx, request, response,
       [ctx](const v1::RecommendRequest& req) {
         return ToRecommendParams(req, absl::Now(), Deadline(ctx));
       },
@@ -172,11 +245,11 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContext* ctx,
                                                       const grpc::ByteBuffer* request,
                                                       grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "TopicClusters", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   return Serve<v1::TopicClustersRequest>(
-      "TopicClusters", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kTopicClusters, pool_, options_), ctx, request, response,
       [ctx](const v1::TopicClustersRequest& req) { return ToClusterParams(req, Deadline(ctx)); },
       [](index::Searcher& searcher,
          const index::ClusterParams& params) -> absl::StatusOr<v1::TopicClustersResponse> {
@@ -191,11 +264,11 @@ grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContext* ctx,
                                                       const grpc::ByteBuffer* request,
                                                       grpc::ByteBuffer* response) {
-  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, "GetIndexStats", ctx)) {
+  if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
   return Serve<v1::GetIndexStatsRequest>(
-      "GetIndexStats", pool_, options_.inline_reads, ctx, request, response,
+      MakeLane(RpcMethod::kGetIndexStats, pool_, options_), ctx, request, response,
       [](const v1::GetIndexStatsRequest&) -> absl::StatusOr<bool> { return true; },
       [](index::Searcher& searcher, bool) -> absl::StatusOr<v1::IndexStats> {
         absl::StatusOr<index::IndexStatsData> stats = searcher.Stats();

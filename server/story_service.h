@@ -1,8 +1,10 @@
 // StoryService: the read-side RPCs. Each handler checks the caller's token
 // (when StoryServiceOptions::auth is set), parses and validates its
-// request on the gRPC callback thread, queues the work on the SearcherPool
-// (each worker owns its own Xapian::Database), and the worker serializes the
-// reply and calls Finish. The handler never blocks a gRPC thread.
+// request on the gRPC callback thread, asks admission control for a slot,
+// queues the work on a SearcherPool (each worker owns its own
+// Xapian::Database), and the worker serializes the reply (trimmed to the
+// response size limit), calls Finish and frees the slot. The handler never
+// blocks a gRPC thread.
 //
 // Thread-safety: the service is shared by all gRPC threads; it holds only
 // pointers to thread-safe objects.
@@ -11,7 +13,9 @@
 
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
+#include "server/admission.h"
 #include "server/auth.h"
+#include "server/response_cap.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
 namespace storyline::server {
@@ -35,6 +39,13 @@ struct StoryServiceOptions {
   // Checks every call's bearer token before anything else (not owned; must
   // outlive the server). Null, the default: no checks.
   const Authenticator* auth = nullptr;
+  // Admission control: each method's calls are admitted (or refused with
+  // RESOURCE_EXHAUSTED and a retry delay) on the gRPC thread before any work
+  // is queued, and hold their slot until they finish. Not owned; must
+  // outlive the server. Null, the default: every call is queued.
+  Admission* admission = nullptr;
+  // Largest serialized reply (see server/response_cap.h); 0 = no limit.
+  size_t max_response_bytes = kDefaultMaxResponseBytes;
 };
 
 class StoryService final : public RawStoryService {

@@ -1,16 +1,27 @@
 // storyline-load: drives a live server through storyline::Client and
 // reports latency percentiles and throughput, like leveldb's db_bench.
 //
-//   storyline-load --addr=localhost:50051 --workloads=search 
+//   storyline-load --addr=localhost:50051 --workloads=search
 //       --corpus=../shared/data/20news/articles-train.jsonl --requests=1000
 //
 // Workloads:
 //   search  two-word queries taken from corpus titles (fixed seed), one
 //           Search RPC each, `--concurrency` client threads.
 //   get     GetArticle of random corpus ids.
+//   stats   GetIndexStats.
 //   similar SimilarStories of random corpus ids.
 //   clusters   TopicClusters of the newest --cluster_documents articles.
 //   recommend  Recommend with a 20-article history of random corpus ids.
+//   mix     each request one of the above, drawn with the --mix weights;
+//           results are reported per method.
+// A workload may name its own thread count, `clusters:8`. Workloads run one
+// after another, or all at once with --together (e.g. TopicClusters
+// saturating the server while searches measure what cheap calls see).
+//
+// Only OK calls count towards the latency percentiles. A call refused with
+// RESOURCE_EXHAUSTED (admission control) is counted as rejected, and its
+// thread waits the server's retry delay (RetryDelay(), +-20% jitter) before
+// its next call, as a well-behaved client would (--honor_retry_after).
 // Requests are bounded in count and time (--max_seconds); only loopback or
 // the given address is contacted.
 #include <algorithm>
@@ -18,7 +29,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -26,22 +41,31 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
 ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
-ABSL_FLAG(std::string, workloads, "search", "Comma-separated: search, get.");
+ABSL_FLAG(std::string, workloads, "search",
+          "Comma-separated: search, get, stats, similar, recommend, clusters, mix; each "
+          "optionally NAME:THREADS.");
+ABSL_FLAG(std::string, mix, "search:60,get:15,stats:5,similar:8,recommend:7,clusters:5",
+          "mix: METHOD:WEIGHT pairs.");
+ABSL_FLAG(bool, together, false, "Run the workloads at the same time instead of in turn.");
 ABSL_FLAG(std::string, corpus, "", "JSONL corpus the queries and ids are drawn from.");
 ABSL_FLAG(int, requests, 1000, "Requests per workload.");
 ABSL_FLAG(int, cluster_documents, 500, "clusters: max_documents per request.");
 ABSL_FLAG(int, cluster_count, 0, "clusters: cluster_count per request (0 = automatic).");
-ABSL_FLAG(int, concurrency, 1, "Client threads.");
+ABSL_FLAG(int, concurrency, 1, "Client threads per workload without its own :THREADS.");
 ABSL_FLAG(int, warmup, 50, "Untimed requests before measuring.");
 ABSL_FLAG(uint32_t, seed, 42, "Random seed for query selection.");
 ABSL_FLAG(double, max_seconds, 300, "Stop a workload after this long.");
-ABSL_FLAG(bool, json, false, "Print one JSON object per workload.");
+ABSL_FLAG(bool, honor_retry_after, true,
+          "After a RESOURCE_EXHAUSTED with a retry delay, wait that long before the next call.");
+ABSL_FLAG(bool, json, false, "Print one JSON object per workload and method.");
 ABSL_FLAG(std::string, token_file, "",
           "File holding the bearer token, for servers started with --read_token_file.");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -90,50 +114,130 @@ double Percentile(std::vector<double>& v, double p) {
   return v[i];
 }
 
-template <typename Fn>
-void RunWorkload(const std::string& name, int n, Fn call) {
-  const int threads = std::max(1, absl::GetFlag(FLAGS_concurrency));
-  const double max_s = absl::GetFlag(FLAGS_max_seconds);
-  for (int i = 0; i < absl::GetFlag(FLAGS_warmup); ++i) call(i);
-  std::atomic<int> next{0};
-  std::atomic<int> errors{0};
-  std::vector<std::vector<double>> lat(threads);
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (int i; (i = next.fetch_add(1)) < n;) {
-        const auto t0 = std::chrono::steady_clock::now();
-        if (std::chrono::duration<double>(t0 - start).count() > max_s) break;
-        if (!call(i)) errors.fetch_add(1);
-        lat[t].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
-      }
-    });
+// One call's method (for the report) and outcome.
+struct Outcome {
+  std::string method;
+  absl::Status status;
+};
+using Call = std::function<Outcome(int i, std::mt19937& rng)>;
+
+struct Workload {
+  std::string name;
+  int threads = 1;
+  Call call = nullptr;
+};
+
+// What one method's calls did, in one thread or merged.
+struct Tally {
+  std::vector<double> ok_ms;
+  double slowest_rejection_ms = 0;
+  int rejected = 0;
+  int errors = 0;
+  std::string first_error;
+  void Merge(const Tally& o) {
+    ok_ms.insert(ok_ms.end(), o.ok_ms.begin(), o.ok_ms.end());
+    slowest_rejection_ms = std::max(slowest_rejection_ms, o.slowest_rejection_ms);
+    rejected += o.rejected;
+    errors += o.errors;
+    if (first_error.empty()) first_error = o.first_error;
   }
-  for (auto& th : pool) th.join();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
-  const size_t done = all.size();
+};
+using Tallies = std::map<std::string, Tally>;
+
+void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) {
+  Tally& t = (*tallies)[out.method];
+  if (out.status.ok()) {
+    t.ok_ms.push_back(ms);
+    return;
+  }
+  if (out.status.code() != absl::StatusCode::kResourceExhausted) {
+    ++t.errors;
+    if (t.first_error.empty()) t.first_error = out.status.ToString();
+    return;
+  }
+  ++t.rejected;
+  t.slowest_rejection_ms = std::max(t.slowest_rejection_ms, ms);
+  if (!absl::GetFlag(FLAGS_honor_retry_after)) return;
+  if (std::optional<absl::Duration> delay = storyline::RetryDelay(out.status)) {
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    absl::SleepFor(*delay * jitter(rng));
+  }
+}
+
+void Report(const std::string& workload, const std::string& method, int threads, double secs,
+            Tally& t) {
+  const size_t done = t.ok_ms.size();
   double mean = 0;
-  for (double x : all) mean += x;
+  for (double x : t.ok_ms) mean += x;
   mean = done ? mean / done : 0;
-  const double p50 = Percentile(all, 0.50), p95 = Percentile(all, 0.95),
-               p99 = Percentile(all, 0.99), mx = all.empty() ? 0 : all.back();
+  const double p50 = Percentile(t.ok_ms, 0.50), p95 = Percentile(t.ok_ms, 0.95),
+               p99 = Percentile(t.ok_ms, 0.99), mx = t.ok_ms.empty() ? 0 : t.ok_ms.back();
+  const std::string name = workload == method ? workload : workload + "/" + method;
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
-        "{\"workload\":\"%s\",\"requests\":%zu,\"errors\":%d,\"concurrency\":%d,"
-        "\"seconds\":%.3f,\"qps\":%.1f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
-        "\"p99_ms\":%.3f,\"max_ms\":%.3f}\n",
-        name.c_str(), done, errors.load(), threads, secs, done / secs, mean, p50, p95, p99, mx);
+        "{\"workload\":\"%s\",\"method\":\"%s\",\"requests\":%zu,\"rejected\":%d,\"errors\":%d,"
+        "\"concurrency\":%d,\"seconds\":%.3f,\"qps\":%.1f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,"
+        "\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"slowest_rejection_ms\":%.3f}\n",
+        workload.c_str(), method.c_str(), done, t.rejected, t.errors, threads, secs, done / secs,
+        mean, p50, p95, p99, mx, t.slowest_rejection_ms);
   } else {
     std::printf(
-        "%-8s requests=%zu errors=%d concurrency=%d  %.1f req/s  mean %.3f ms  p50 %.3f ms  "
-        "p95 %.3f ms  p99 %.3f ms  max %.3f ms\n",
-        name.c_str(), done, errors.load(), threads, done / secs, mean, p50, p95, p99, mx);
+        "%-18s ok=%zu rejected=%d errors=%d concurrency=%d  %.1f req/s  mean %.3f ms  "
+        "p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  max %.3f ms\n",
+        name.c_str(), done, t.rejected, t.errors, threads, done / secs, mean, p50, p95, p99, mx);
+    if (t.rejected > 0)
+      std::printf("%-18s   slowest rejection %.3f ms\n", "", t.slowest_rejection_ms);
+  }
+  if (!t.first_error.empty()) std::fprintf(stderr, "  first error: %s\n", t.first_error.c_str());
+}
+
+// Runs `workloads` at the same time, each with its own threads and its own
+// --requests budget, and reports each method of each.
+void RunTogether(const std::vector<Workload>& workloads) {
+  const int n = absl::GetFlag(FLAGS_requests);
+  const double max_s = absl::GetFlag(FLAGS_max_seconds);
+  for (const Workload& w : workloads) {
+    std::mt19937 rng(absl::GetFlag(FLAGS_seed));
+    for (int i = 0; i < absl::GetFlag(FLAGS_warmup); ++i) w.call(i, rng);
+  }
+  std::vector<std::atomic<int>> next(workloads.size());
+  std::vector<std::vector<Tallies>> tallies(workloads.size());
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (size_t wi = 0; wi < workloads.size(); ++wi) {
+    tallies[wi].resize(workloads[wi].threads);
+    for (int t = 0; t < workloads[wi].threads; ++t) {
+      threads.emplace_back([&, wi, t] {
+        std::mt19937 rng(absl::GetFlag(FLAGS_seed) + 1000 * wi + t);
+        for (int i; (i = next[wi].fetch_add(1)) < n;) {
+          const auto t0 = std::chrono::steady_clock::now();
+          if (std::chrono::duration<double>(t0 - start).count() > max_s) break;
+          Outcome out = workloads[wi].call(i, rng);
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count();
+          Record(out, ms, &tallies[wi][t], rng);
+        }
+      });
+    }
+  }
+  for (auto& th : threads) th.join();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (size_t wi = 0; wi < workloads.size(); ++wi) {
+    Tallies merged;
+    Tally all;
+    for (const Tallies& per_thread : tallies[wi]) {
+      for (const auto& [method, tally] : per_thread) {
+        merged[method].Merge(tally);
+        all.Merge(tally);
+      }
+    }
+    for (auto& [method, tally] : merged) {
+      Report(workloads[wi].name, method, workloads[wi].threads, secs, tally);
+    }
+    // A mix also gets one line over every call it made.
+    if (merged.size() > 1) Report(workloads[wi].name, "all", workloads[wi].threads, secs, all);
   }
 }
 
@@ -150,6 +254,108 @@ absl::Status ApplySecurityFlags(storyline::ClientOptions* options) {
     options->credentials = std::move(*creds);
   }
   return absl::OkStatus();
+}
+
+// The calls each workload makes, over queries and ids drawn from a corpus.
+class Calls {
+ public:
+  Calls(storyline::Client* client, const Corpus& corpus, int n) : client_(client) {
+    std::mt19937 rng(absl::GetFlag(FLAGS_seed));
+    std::uniform_int_distribution<size_t> pick(0, corpus.ids.size() - 1);
+    while (static_cast<int>(queries_.size()) < n) {
+      std::string q = TwoWords(corpus.titles[pick(rng)]);
+      if (!q.empty()) queries_.push_back(std::move(q));
+    }
+    for (int i = 0; i < n; ++i) ids_.push_back(corpus.ids[pick(rng)]);
+  }
+
+  // The call of workload `name`, or an empty function if there is none.
+  Call Get(const std::string& name) {
+    if (name == "search") return [this](int i, std::mt19937&) { return Search(i); };
+    if (name == "get") return [this](int i, std::mt19937&) { return GetArticle(i); };
+    if (name == "stats") return [this](int, std::mt19937&) { return Stats(); };
+    if (name == "similar") return [this](int i, std::mt19937&) { return Similar(i); };
+    if (name == "recommend") return [this](int i, std::mt19937&) { return Recommend(i); };
+    if (name == "clusters") return [this](int i, std::mt19937&) { return Clusters(i); };
+    if (name == "mix") return Mix();
+    return nullptr;
+  }
+
+ private:
+  Outcome Search(int i) {
+    storyline::v1::SearchRequest req;
+    req.set_query(queries_[i % queries_.size()]);
+    return {"search", client_->Search(req).status()};
+  }
+  Outcome GetArticle(int i) { return {"get", client_->GetArticle(ids_[i % ids_.size()]).status()}; }
+  Outcome Stats() { return {"stats", client_->GetIndexStats().status()}; }
+  Outcome Similar(int i) {
+    storyline::v1::SimilarStoriesRequest req;
+    req.set_article_id(ids_[i % ids_.size()]);
+    return {"similar", client_->SimilarStories(req).status()};
+  }
+  // A 20-article history of random corpus articles.
+  Outcome Recommend(int i) {
+    storyline::v1::RecommendRequest req;
+    for (int h = 0; h < 20; ++h)
+      req.add_history()->set_article_id(ids_[(i * 20 + h) % ids_.size()]);
+    return {"recommend", client_->Recommend(req).status()};
+  }
+  // TopicClusters of the newest --cluster_documents articles, a new seed
+  // each time.
+  Outcome Clusters(int i) {
+    storyline::v1::TopicClustersRequest req;
+    req.set_max_documents(absl::GetFlag(FLAGS_cluster_documents));
+    req.set_cluster_count(absl::GetFlag(FLAGS_cluster_count));
+    req.set_seed(static_cast<uint64_t>(i));
+    return {"clusters", client_->TopicClusters(req, {.deadline = absl::Seconds(30)}).status()};
+  }
+  // One of the workloads above, by --mix weight.
+  Call Mix() {
+    std::vector<Call> calls;
+    std::vector<double> weights;
+    for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_mix), ',')) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(part, ':');
+      double weight = 0;
+      Call call = kv.first == "mix" ? nullptr : Get(kv.first);
+      if (call == nullptr || !absl::SimpleAtod(kv.second, &weight) || weight <= 0) {
+        std::fprintf(stderr, "storyline-load: bad --mix entry '%s'\n", std::string(part).c_str());
+        std::exit(2);
+      }
+      calls.push_back(std::move(call));
+      weights.push_back(weight);
+    }
+    return [calls, weights](int i, std::mt19937& rng) {
+      std::discrete_distribution<size_t> which(weights.begin(), weights.end());
+      return calls[which(rng)](i, rng);
+    };
+  }
+
+  storyline::Client* client_;
+  std::vector<std::string> queries_;
+  std::vector<std::string> ids_;
+};
+
+// --workloads as Workloads; exits on an unknown name.
+std::vector<Workload> ParseWorkloads(Calls& calls) {
+  std::vector<Workload> workloads;
+  for (absl::string_view spec : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',')) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(spec, ':');
+    Workload w{.name = kv.first, .threads = std::max(1, absl::GetFlag(FLAGS_concurrency))};
+    if (!kv.second.empty() && (!absl::SimpleAtoi(kv.second, &w.threads) || w.threads < 1)) {
+      std::fprintf(stderr, "storyline-load: bad thread count in '%s'\n", std::string(spec).c_str());
+      std::exit(2);
+    }
+    if (w.name == "clusters")
+      w.name = absl::StrCat("clusters/", absl::GetFlag(FLAGS_cluster_documents));
+    w.call = calls.Get(kv.first);
+    if (w.call == nullptr) {
+      std::fprintf(stderr, "storyline-load: unknown workload '%s'\n", kv.first.c_str());
+      std::exit(2);
+    }
+    workloads.push_back(std::move(w));
+  }
+  return workloads;
 }
 
 }  // namespace
@@ -176,56 +382,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "storyline-load: server not healthy: %s\n", h.ToString().c_str());
     return 3;
   }
-  const int n = absl::GetFlag(FLAGS_requests);
-  std::mt19937 rng(absl::GetFlag(FLAGS_seed));
-  std::vector<std::string> queries;
-  std::vector<std::string> ids;
-  std::uniform_int_distribution<size_t> pick(0, corpus.ids.size() - 1);
-  while (static_cast<int>(queries.size()) < n) {
-    std::string q = TwoWords(corpus.titles[pick(rng)]);
-    if (!q.empty()) queries.push_back(std::move(q));
-  }
-  for (int i = 0; i < n; ++i) ids.push_back(corpus.ids[pick(rng)]);
-
-  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',')) {
-    if (w == "search") {
-      RunWorkload("search", n, [&](int i) {
-        storyline::v1::SearchRequest req;
-        req.set_query(queries[i % queries.size()]);
-        return client.Search(req).ok();
-      });
-    } else if (w == "similar") {
-      RunWorkload("similar", n, [&](int i) {
-        storyline::v1::SimilarStoriesRequest req;
-        req.set_article_id(ids[i % ids.size()]);
-        return client.SimilarStories(req).ok();
-      });
-    } else if (w == "recommend") {
-      // A 20-article history of random corpus articles.
-      RunWorkload("recommend", n, [&](int i) {
-        storyline::v1::RecommendRequest req;
-        for (int h = 0; h < 20; ++h) {
-          req.add_history()->set_article_id(ids[(i * 20 + h) % ids.size()]);
-        }
-        return client.Recommend(req).ok();
-      });
-    } else if (w == "clusters") {
-      // TopicClusters of the newest --cluster_documents articles, a new
-      // seed each time.
-      const std::string name = absl::StrCat("clusters/", absl::GetFlag(FLAGS_cluster_documents));
-      RunWorkload(name, n, [&](int i) {
-        storyline::v1::TopicClustersRequest req;
-        req.set_max_documents(absl::GetFlag(FLAGS_cluster_documents));
-        req.set_cluster_count(absl::GetFlag(FLAGS_cluster_count));
-        req.set_seed(static_cast<uint64_t>(i));
-        return client.TopicClusters(req, {.deadline = absl::Seconds(30)}).ok();
-      });
-    } else if (w == "get") {
-      RunWorkload("get", n, [&](int i) { return client.GetArticle(ids[i % ids.size()]).ok(); });
-    } else {
-      std::fprintf(stderr, "storyline-load: unknown workload '%s'\n", std::string(w).c_str());
-      return 2;
-    }
+  Calls calls(&client, corpus, absl::GetFlag(FLAGS_requests));
+  std::vector<Workload> workloads = ParseWorkloads(calls);
+  if (absl::GetFlag(FLAGS_together)) {
+    RunTogether(workloads);
+  } else {
+    for (const Workload& w : workloads) RunTogether({w});
   }
   return 0;
 }

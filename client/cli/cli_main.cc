@@ -185,6 +185,8 @@ void PrintSearch(const v1::SearchResponse& response) {
   if (!response.next_page_token().empty()) {
     std::cout << "\nNext page: --page-token " << Sanitize(response.next_page_token()) << '\n';
   }
+  // Bodies the server left out to keep the reply under its size limit.
+  if (response.truncated()) std::cout << "\nNote: " << Sanitize(response.truncation_note()) << '\n';
 }
 
 void PrintArticle(const v1::Article& article) {

@@ -178,7 +178,10 @@ TEST_F(ClustersTest, ShortDeadlineIsNeverAnsweredLate) {
     auto resp = client().TopicClusters(req, {.deadline = absl::Microseconds(us)});
     const auto took = std::chrono::steady_clock::now() - start;
     if (!resp.ok()) {
-      EXPECT_THAT(resp.status(), StatusIs(Code::kDeadlineExceeded, ::testing::_));
+      // Or refused at once while the previous call (whose client has given
+      // up) still holds the one TopicClusters slot of a small machine.
+      EXPECT_THAT(resp.status().code(),
+                  ::testing::AnyOf(Code::kDeadlineExceeded, Code::kResourceExhausted));
     }
     // Whatever the answer, it came about when the deadline said (loopback
     // and scheduling slack allowed).

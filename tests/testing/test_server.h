@@ -4,6 +4,7 @@
 #ifndef STORYLINE_TESTS_TESTING_TEST_SERVER_H_
 #define STORYLINE_TESTS_TESTING_TEST_SERVER_H_
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>

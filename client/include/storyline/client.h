@@ -9,7 +9,8 @@
 // canonical code and message (INVALID_ARGUMENT names the field to fix,
 // NOT_FOUND for unknown ids, DEADLINE_EXCEEDED when the deadline passes,
 // UNAVAILABLE when the server cannot be reached, UNAUTHENTICATED without a
-// token the server requires, PERMISSION_DENIED with a wrong one).
+// token the server requires, PERMISSION_DENIED with a wrong one,
+// RESOURCE_EXHAUSTED when the server is busy: see RetryDelay()).
 //
 // Thread-safety: a Client is thread-safe. It holds one channel and one stub
 // per service; share one Client across threads rather than making many.
@@ -50,9 +51,16 @@ struct ClientOptions {
   // ReadTokenFile). gRPC sends it over plaintext channels too, so use TLS
   // anywhere but loopback.
   std::string token = "";
-  // Extra channel arguments (message size limits, keepalive, ...).
+  // Extra channel arguments (message size limits, keepalive, ...). Unless
+  // they set a maximum receive size, replies up to kDefaultMaxReceiveBytes
+  // are accepted (gRPC's own default is 4 MiB; a server's replies may reach
+  // its --max_response_bytes, 16 MiB by default).
   grpc::ChannelArguments channel_args = {};
 };
+
+// The largest reply a Client accepts unless ClientOptions::channel_args
+// says otherwise: 64 MiB.
+inline constexpr int kDefaultMaxReceiveBytes = 64 << 20;
 
 // Per-call overrides.
 struct CallOptions {
@@ -169,6 +177,12 @@ class Client {
 
 // Maps a grpc::Status to the absl::Status with the same code and message.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// How long the server asked the caller to wait before retrying, if it did:
+// a busy server refuses calls past its admission limits with
+// RESOURCE_EXHAUSTED, "... retry after N ms" and the trailing metadata
+// `retry-after-ms`, which Client methods attach to the returned status.
+std::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 // Parses one JSONL line (proto3 JSON mapping of v1::Article). Unknown
 // fields are rejected so typos are caught. kInvalidArgument on bad input.

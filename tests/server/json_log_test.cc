@@ -1,0 +1,59 @@
+#include "server/json_log.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spdlog/details/log_msg.h>
+
+#include <chrono>
+#include <regex>
+#include <string>
+
+namespace storyline::server {
+namespace {
+
+const std::regex kIso8601(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d)");
+
+std::string Format(spdlog::level::level_enum level, const std::string& text) {
+  spdlog::details::log_msg msg(spdlog::source_loc{}, "", level, text);
+  spdlog::memory_buf_t out;
+  JsonLogFormatter().format(msg, out);
+  return std::string(out.data(), out.size());
+}
+
+TEST(JsonLogTest, ParsesFormatNames) {
+  EXPECT_EQ(*ParseLogFormat("text"), LogFormat::kText);
+  EXPECT_EQ(*ParseLogFormat("json"), LogFormat::kJson);
+  EXPECT_EQ(ParseLogFormat("xml").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(JsonLogTest, TimestampsCarryTheirZone) {
+  const std::string ts = Iso8601(std::chrono::system_clock::now());
+  EXPECT_TRUE(std::regex_match(ts, kIso8601)) << ts;
+}
+
+TEST(JsonLogTest, PlainMessagesBecomeEscapedMsgFields) {
+  const std::string line = Format(spdlog::level::warn, "a \"quoted\"\nline\x01 \xff");
+  ASSERT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1);  // one line
+  nlohmann::json parsed = nlohmann::json::parse(line);
+  EXPECT_EQ(parsed["level"], "warning");
+  EXPECT_TRUE(std::regex_match(parsed["ts"].get<std::string>(), kIso8601));
+  EXPECT_EQ(parsed["msg"].get<std::string>().substr(0, 16), "a \"quoted\"\nline\x01");
+}
+
+TEST(JsonLogTest, StructuredRecordsMergeTheirFields) {
+  nlohmann::ordered_json fields = {{"event", "rpc"}, {"method", "Search"}, {"latency_ms", 1.5}};
+  const std::string line = Format(spdlog::level::info, StructuredRecord(fields));
+  nlohmann::json parsed = nlohmann::json::parse(line);
+  EXPECT_EQ(parsed["level"], "info");
+  EXPECT_EQ(parsed["event"], "rpc");
+  EXPECT_EQ(parsed["method"], "Search");
+  EXPECT_DOUBLE_EQ(parsed["latency_ms"].get<double>(), 1.5);
+  EXPECT_FALSE(parsed.contains("msg"));
+  // An empty structured record is still a valid object.
+  EXPECT_NO_THROW(nlohmann::json::parse(
+      Format(spdlog::level::info, StructuredRecord(nlohmann::ordered_json::object()))));
+}
+
+}  // namespace
+}  // namespace storyline::server
