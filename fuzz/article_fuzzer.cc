@@ -82,8 +82,8 @@ void CheckArticle(const Article& a) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // Protobuf logs every string field with invalid UTF-8 it refuses to
   // parse; the refusal is what matters here, and the logging slows fuzzing.
-  google::protobuf::SetLogHandler(+[](google::protobuf::LogLevel, const char*, int,
-                                      const std::string&) {});
+  google::protobuf::SetLogHandler(
+      +[](google::protobuf::LogLevel, const char*, int, const std::string&) {});
   return 0;
 }
 

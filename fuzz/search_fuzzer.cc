@@ -17,6 +17,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/status/status.h"
@@ -72,7 +74,8 @@ void CheckErrorCode(const absl::Status& s, const char* what) {
         what);
 }
 
-void RunClusters(FuzzedDataProvider& in, const v1::SearchRequest& search, absl::Time deadline) {
+void RunClusters(FuzzedDataProvider& in, const v1::SearchRequest& search, absl::Time deadline,
+                 bool debug) {
   v1::TopicClustersRequest req;
   req.set_query(search.query());
   *req.mutable_filter() = search.filter();
@@ -80,6 +83,7 @@ void RunClusters(FuzzedDataProvider& in, const v1::SearchRequest& search, absl::
   req.set_cluster_count(in.ConsumeIntegralInRange<int32_t>(-1, 51));
   req.set_stories_per_cluster(in.ConsumeIntegralInRange<int32_t>(-1, 5));
   req.set_seed(in.ConsumeIntegral<uint64_t>());
+  if (debug) std::fprintf(stderr, "TopicClustersRequest {\n%s}\n", req.DebugString().c_str());
   auto params = server::ToClusterParams(req, deadline);
   if (!params.ok()) {
     Check(params.status().code() == absl::StatusCode::kInvalidArgument,
@@ -129,7 +133,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A deadline that has passed, or one an hour away (Xapian's time limit
   // is set, but the result stays deterministic).
   absl::Time deadline = absl::InfiniteFuture();
-  if (flags & kDeadline) deadline = absl::Now() + (in.ConsumeBool() ? absl::Hours(1) : -absl::Seconds(1));
+  if (flags & kDeadline)
+    deadline = absl::Now() + (in.ConsumeBool() ? absl::Hours(1) : -absl::Seconds(1));
 
   req.set_query(in.ConsumeRandomLengthString(5000));
   req.set_page_token(in.ConsumeRandomLengthString(100));
@@ -142,6 +147,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int i = 0, n = in.ConsumeIntegralInRange(0, 2); i < n; ++i) {
     req.mutable_filter()->add_sources(in.ConsumeRandomLengthString(20));
   }
+
+  // STORYLINE_FUZZ_DEBUG=1 prints the request an input stands for.
+  static const bool debug = std::getenv("STORYLINE_FUZZ_DEBUG") != nullptr;
+  if (debug) std::fprintf(stderr, "SearchRequest {\n%s}\n", req.DebugString().c_str());
 
   const absl::Time now = FuzzNow();
   auto params = server::ToSearchParams(req, tokens, now, deadline);
@@ -170,6 +179,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto page = FuzzSearcher().Search(*next_params);
     if (!page.ok()) CheckErrorCode(page.status(), "the next page failed unexpectedly");
   }
-  if (flags & kClusters) RunClusters(in, req, deadline);
+  if (flags & kClusters) RunClusters(in, req, deadline, debug);
   return 0;
 }

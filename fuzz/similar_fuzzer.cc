@@ -15,6 +15,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -77,6 +79,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     req.set_text(text);
   }
+
+  // STORYLINE_FUZZ_DEBUG=1 prints the request an input stands for.
+  static const bool debug = std::getenv("STORYLINE_FUZZ_DEBUG") != nullptr;
+  if (debug) std::fprintf(stderr, "SimilarStoriesRequest {\n%s}\n", req.DebugString().c_str());
 
   auto params = server::ToSimilarParams(req, absl::InfiniteFuture());
   if (!params.ok()) {

@@ -255,7 +255,10 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
 
   Xapian::Query query;
   if (p.query.find_first_not_of(" \t\r\n") == std::string::npos) {
-    query = Xapian::Query::MatchAll;
+    // Not Xapian::Query::MatchAll: that static shares one non-atomic
+    // reference count among all threads, and copies of it on two search
+    // threads at once corrupted it (a crash; tests/index/concurrency_test).
+    query = Xapian::Query(std::string());
   } else {
     query = ParseQuery(p.query, &out.corrected_query);
   }

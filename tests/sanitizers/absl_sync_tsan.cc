@@ -13,13 +13,14 @@
 // __tsan_mutex_* calls absl/synchronization/mutex.cc makes, plus
 // acquire/release edges for Notification and BlockingCounter.
 //
-// Conditions (Await, LockWhen, ...) are the subtle part: Abseil may run a
-// waiter's condition on the thread that is unlocking, in the middle of the
-// real call. Each condition is therefore wrapped so its evaluation is
-// "diverted" back to normal TSan processing and acquires everything
-// published by earlier critical sections of that mutex (via a second sync
-// address one byte into the Mutex, see Shadow()), so reads inside conditions are
-// checked like any other access under the lock.
+// Conditions (Await, LockWhen, ...) need nothing more: Abseil evaluates
+// them inside the real call, which the wrappers bracket with
+// __tsan_mutex_pre_*/post_* annotations, so TSan ignores their memory
+// accesses, as Abseil's own TSan build does when the unlocking thread
+// evaluates a waiter's condition (EvalConditionIgnored in mutex.cc: a
+// waiter enqueues its condition without holding the mutex, so checking
+// those reads would only produce false reports). The guarded state the
+// conditions read is still checked everywhere else it is touched.
 //
 // Limits: Await/CondVar::Wait assume the mutex is held exclusively (our
 // code never awaits under a reader lock); Notification::HasBeenNotified()
@@ -53,36 +54,11 @@ using absl::Mutex;
 using absl::Notification;
 using absl::Time;
 
-// Conditions publish and acquire through this address inside the Mutex
-// (TSan keys sync objects by address; nothing is read or written there).
-void* Shadow(Mutex* mu) { return reinterpret_cast<char*>(mu) + 1; }
-
 void AfterLock(Mutex* mu, unsigned flags, bool locked) {
   __tsan_mutex_post_lock(mu, flags | (locked ? 0 : __tsan_mutex_try_lock_failed), 0);
-  if (locked) __tsan_acquire(Shadow(mu));
 }
 
-void BeforeUnlock(Mutex* mu, unsigned flags) {
-  if ((flags & __tsan_mutex_read_lock) == 0) __tsan_release(Shadow(mu));
-  __tsan_mutex_pre_unlock(mu, flags);
-}
-
-// A condition plus its mutex: evaluated wherever Abseil chooses, always
-// inside one of our pre_/post_ sections, so diverted back to normal
-// processing.
-struct Annotated {
-  const Condition* cond;
-  Mutex* mu;
-};
-
-bool EvalAnnotated(Annotated* a) {
-  __tsan_mutex_pre_divert(a->mu, 0);
-  __tsan_acquire(Shadow(a->mu));
-  const bool result = a->cond->Eval();
-  __tsan_release(Shadow(a->mu));
-  __tsan_mutex_post_divert(a->mu, 0);
-  return result;
-}
+void BeforeUnlock(Mutex* mu, unsigned flags) { __tsan_mutex_pre_unlock(mu, flags); }
 
 }  // namespace
 
@@ -157,14 +133,12 @@ namespace {
 
 template <typename Real, typename... Args>
 auto LockWhen(Real real, Mutex* mu, unsigned flags, const Condition& cond, Args... args) {
-  Annotated a{&cond, mu};
-  const Condition wrapped(&EvalAnnotated, &a);
   __tsan_mutex_pre_lock(mu, flags);
-  if constexpr (std::is_void_v<decltype(real(mu, wrapped, args...))>) {
-    real(mu, wrapped, args...);
+  if constexpr (std::is_void_v<decltype(real(mu, cond, args...))>) {
+    real(mu, cond, args...);
     AfterLock(mu, flags, true);
   } else {
-    auto result = real(mu, wrapped, args...);
+    auto result = real(mu, cond, args...);
     AfterLock(mu, flags, true);  // the *WithTimeout forms lock either way
     return result;
   }
@@ -200,25 +174,25 @@ extern "C" {
 // Each declares __real_X (the Debian implementation) and defines __wrap_X.
 // Keep the symbols in step with STORYLINE_TSAN_WRAPPED_SYMBOLS in
 // cmake/Sanitizers.cmake.
-#define STORYLINE_WRAP_LOCK_WHEN(sym, flags, Ret, ...)                                \
-  Ret __real_##sym(Mutex*, const Condition& __VA_OPT__(, __VA_ARGS__));               \
+#define STORYLINE_WRAP_LOCK_WHEN(sym, flags, Ret, ...)                               \
+  Ret __real_##sym(Mutex*, const Condition& __VA_OPT__(, __VA_ARGS__));              \
   Ret __wrap_##sym(Mutex* mu, const Condition& cond __VA_OPT__(, __VA_ARGS__ arg)) { \
-    return LockWhen(&__real_##sym, mu, flags, cond __VA_OPT__(, arg));                \
+    return LockWhen(&__real_##sym, mu, flags, cond __VA_OPT__(, arg));               \
   }
-#define STORYLINE_WRAP_AWAIT(sym, ...)                                                 \
-  bool __real_##sym(Mutex*, const Condition& __VA_OPT__(, __VA_ARGS__));               \
+#define STORYLINE_WRAP_AWAIT(sym, ...)                                                \
+  bool __real_##sym(Mutex*, const Condition& __VA_OPT__(, __VA_ARGS__));              \
   bool __wrap_##sym(Mutex* mu, const Condition& cond __VA_OPT__(, __VA_ARGS__ arg)) { \
-    return Await(&__real_##sym, mu, cond __VA_OPT__(, arg));                           \
+    return Await(&__real_##sym, mu, cond __VA_OPT__(, arg));                          \
   }
-#define STORYLINE_WRAP_CONDVAR_WAIT(sym, Ret, ...)                          \
-  Ret __real_##sym(CondVar*, Mutex* __VA_OPT__(, __VA_ARGS__));             \
+#define STORYLINE_WRAP_CONDVAR_WAIT(sym, Ret, ...)                         \
+  Ret __real_##sym(CondVar*, Mutex* __VA_OPT__(, __VA_ARGS__));            \
   Ret __wrap_##sym(CondVar* cv, Mutex* mu __VA_OPT__(, __VA_ARGS__ arg)) { \
-    return CondVarWait(&__real_##sym, cv, mu __VA_OPT__(, arg));            \
+    return CondVarWait(&__real_##sym, cv, mu __VA_OPT__(, arg));           \
   }
 
 STORYLINE_WRAP_LOCK_WHEN(_ZN4absl7debian35Mutex8LockWhenERKNS0_9ConditionE, 0, void)
-STORYLINE_WRAP_LOCK_WHEN(_ZN4absl7debian35Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE,
-                         0, bool, Duration)
+STORYLINE_WRAP_LOCK_WHEN(
+    _ZN4absl7debian35Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE, 0, bool, Duration)
 STORYLINE_WRAP_LOCK_WHEN(_ZN4absl7debian35Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE,
                          0, bool, Time)
 STORYLINE_WRAP_LOCK_WHEN(_ZN4absl7debian35Mutex14ReaderLockWhenERKNS0_9ConditionE,
@@ -246,8 +220,8 @@ STORYLINE_WRAP_AWAIT(_ZN4absl7debian35Mutex17AwaitWithDeadlineERKNS0_9ConditionE
 STORYLINE_WRAP_CONDVAR_WAIT(_ZN4absl7debian37CondVar4WaitEPNS0_5MutexE, void)
 STORYLINE_WRAP_CONDVAR_WAIT(_ZN4absl7debian37CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE,
                             bool, Duration)
-STORYLINE_WRAP_CONDVAR_WAIT(_ZN4absl7debian37CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE,
-                            bool, Time)
+STORYLINE_WRAP_CONDVAR_WAIT(_ZN4absl7debian37CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE, bool,
+                            Time)
 
 // ---- Notification and BlockingCounter: release before, acquire after --------
 void __real__ZN4absl7debian312Notification6NotifyEv(Notification*);
@@ -275,8 +249,8 @@ bool __real__ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0
 bool __wrap__ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0_4TimeE(
     const Notification* n, Time deadline) {
   const bool notified =
-      __real__ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0_4TimeE(
-          n, deadline);
+      __real__ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0_4TimeE(n,
+                                                                                         deadline);
   if (notified) __tsan_acquire(const_cast<Notification*>(n));
   return notified;
 }
