@@ -28,8 +28,11 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
   ASSERT_THAT(initial, IsOk());
   std::atomic<int> failures{0};
   auto expect = [&failures](const absl::Status& s, const char* what) {
-    // A similar-stories seed deleted a moment ago is the only miss allowed.
-    if (s.ok() || absl::IsNotFound(s)) return;
+    // Allowed misses: a similar-stories seed (or delete target) that is
+    // gone or not there yet, and ABORTED, which a long read (clusters,
+    // similar) answers when two commits overtake it even after its one
+    // retry (Xapian discards the revision it was reading); clients retry.
+    if (s.ok() || absl::IsNotFound(s) || absl::IsAborted(s)) return;
     ADD_FAILURE() << what << ": " << s;
     failures.fetch_add(1);
   };
@@ -39,10 +42,9 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
     for (int r = 0; r < kRounds; ++r) {
       std::vector<v1::Article> batch;
       for (int i = 0; i < 5; ++i) {
-        batch.push_back(MakeArticle(absl::StrCat("conc-", r, "-", i),
-                                    absl::StrCat("Tidal barrage council vote ", r),
-                                    "The harbour council voted on the tidal barrage budget again.",
-                                    "politics"));
+        batch.push_back(MakeArticle(
+            absl::StrCat("conc-", r, "-", i), absl::StrCat("Tidal barrage council vote ", r),
+            "The harbour council voted on the tidal barrage budget again.", "politics"));
       }
       auto resp = client().IndexArticles(batch);
       expect(resp.status(), "IndexArticles");

@@ -235,8 +235,10 @@ TEST_F(ConcurrencyTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
   // On demand, as a caller of Refresh() would, racing the background loop.
   threads.emplace_back([this] {
     for (int i = 0; i < 5; ++i) {
+      // UNAVAILABLE: the build was overtaken by commits (the background
+      // loop then simply builds again).
       absl::Status s = semantic_->Refresh();
-      EXPECT_TRUE(s.ok() || absl::IsFailedPrecondition(s)) << s;
+      EXPECT_TRUE(s.ok() || absl::IsFailedPrecondition(s) || absl::IsUnavailable(s)) << s;
     }
   });
   for (int r = 0; r < kReaders; ++r) {
