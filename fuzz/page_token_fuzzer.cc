@@ -12,6 +12,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/status/status.h"
@@ -38,8 +40,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Arbitrary bytes: decode must fail cleanly (or, if they happen to be a
   // token, succeed).
+  // STORYLINE_FUZZ_DEBUG=1 prints what each input decodes to.
+  static const bool debug = std::getenv("STORYLINE_FUZZ_DEBUG") != nullptr;
   for (const PageTokenCodec* c : {&codec, &empty_key}) {
     auto decoded = c->Decode(token, fingerprint, issued + age);
+    if (debug) {
+      std::fprintf(
+          stderr, "token \"%s\" fingerprint %llu at %lld: %s\n", token.c_str(),
+          static_cast<unsigned long long>(fingerprint),
+          static_cast<long long>(absl::ToUnixSeconds(issued + age)),
+          decoded.ok() ? std::to_string(*decoded).c_str() : decoded.status().ToString().c_str());
+    }
     if (!decoded.ok()) {
       Check(decoded.status().code() == absl::StatusCode::kInvalidArgument,
             "Decode failed with a code other than kInvalidArgument");
