@@ -48,7 +48,9 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
       }
       auto resp = client().IndexArticles(batch);
       expect(resp.status(), "IndexArticles");
-      if (resp.ok()) EXPECT_EQ(resp->errors_size(), 0);
+      if (resp.ok()) {
+        EXPECT_EQ(resp->errors_size(), 0);
+      }
     }
   });
   threads.emplace_back([&] {  // delete: one of the new articles per round
