@@ -38,10 +38,11 @@ elseif(STORYLINE_SANITIZE)
 endif()
 
 # TSan cannot see the synchronization inside Debian's (uninstrumented)
-# libabsl_synchronization, so in a thread build every executable gets the
+# Abseil libraries, so in a thread build every executable gets the
 # annotating wrappers of tests/sanitizers/absl_sync_tsan.cc, which the linker
-# puts between our code and Abseil's Mutex, CondVar, Notification and
-# BlockingCounter (see that file). Call after every add_subdirectory().
+# puts between our code and Abseil's Mutex, CondVar, Notification,
+# BlockingCounter and Status reference count (see that file). Call after
+# every add_subdirectory().
 set(STORYLINE_TSAN_WRAPPED_SYMBOLS
   _ZN4absl7debian35Mutex4LockEv
   _ZN4absl7debian35Mutex6UnlockEv
@@ -68,7 +69,8 @@ set(STORYLINE_TSAN_WRAPPED_SYMBOLS
   _ZNK4absl7debian312Notification30WaitForNotificationWithTimeoutENS0_8DurationE
   _ZNK4absl7debian312Notification31WaitForNotificationWithDeadlineENS0_4TimeE
   _ZN4absl7debian315BlockingCounter14DecrementCountEv
-  _ZN4absl7debian315BlockingCounter4WaitEv)
+  _ZN4absl7debian315BlockingCounter4WaitEv
+  _ZN4absl7debian36Status15UnrefNonInlinedEm)
 
 function(_storyline_executables dir out)
   get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
@@ -93,7 +95,7 @@ function(storyline_annotate_absl_for_tsan)
   endif()
   add_library(storyline_absl_sync_tsan OBJECT
     ${PROJECT_SOURCE_DIR}/tests/sanitizers/absl_sync_tsan.cc)
-  target_link_libraries(storyline_absl_sync_tsan PRIVATE absl::synchronization
+  target_link_libraries(storyline_absl_sync_tsan PRIVATE absl::synchronization absl::status
                         storyline_warnings)
   list(TRANSFORM STORYLINE_TSAN_WRAPPED_SYMBOLS PREPEND "LINKER:--wrap=" OUTPUT_VARIABLE wraps)
   _storyline_executables(${PROJECT_SOURCE_DIR} executables)

@@ -22,14 +22,25 @@
 // those reads would only produce false reports). The guarded state the
 // conditions read is still checked everywhere else it is touched.
 //
+// absl::Status is wrapped too: copies share a heap rep whose atomic count
+// is decremented, and the rep deleted, in libabsl_status.so, so TSan saw a
+// thread drop the last copy (a delete) "racing" with another thread's
+// earlier read of its own copy's message. The wrapper runs the same code
+// (absl 20220623's Status::UnrefNonInlined, checked against the Debian
+// binary) instrumented, so the acq_rel decrement orders them.
+//
 // Limits: Await/CondVar::Wait assume the mutex is held exclusively (our
 // code never awaits under a reader lock); Notification::HasBeenNotified()
 // polling is not covered (only the Wait* calls are), and our code does not
 // poll it.
 #include <sanitizer/tsan_interface.h>
 
+#include <atomic>
+#include <cstdint>
 #include <type_traits>
 
+#include "absl/status/internal/status_internal.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -264,6 +275,17 @@ void __real__ZN4absl7debian315BlockingCounter4WaitEv(BlockingCounter*);
 void __wrap__ZN4absl7debian315BlockingCounter4WaitEv(BlockingCounter* b) {
   __real__ZN4absl7debian315BlockingCounter4WaitEv(b);
   __tsan_acquire(b);
+}
+
+// ---- absl::Status: the shared rep's last reference --------------------------
+// Replaces (does not call) the Debian implementation, which is
+//   if (r->ref.load(acquire) == 1 || r->ref.fetch_sub(1, acq_rel) - 1 == 0) delete r;
+void __wrap__ZN4absl7debian36Status15UnrefNonInlinedEm(uintptr_t rep) {
+  auto* r = reinterpret_cast<absl::status_internal::StatusRep*>(rep - 1);
+  if (r->ref.load(std::memory_order_acquire) == 1 ||
+      r->ref.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) {
+    delete r;
+  }
 }
 
 }  // extern "C"
