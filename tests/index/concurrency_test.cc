@@ -170,18 +170,21 @@ class ConcurrencyTest : public ::testing::Test {
     }
   }
 
-  // One read of kind `n % 6` on `searcher`. Returns an error no concurrent
-  // writer can explain, or OK.
+  // An error no concurrent writer can explain (OK otherwise). Legitimate
+  // answers: a deleted seed, no semantic model yet, and ABORTED (which
+  // clients retry) from a read that commits overtook twice or from opening
+  // a searcher while a commit landed.
+  static absl::Status Unexplained(const absl::Status& s, int n) {
+    if (s.ok() || absl::IsNotFound(s) || absl::IsUnavailable(s) || absl::IsAborted(s)) {
+      return absl::OkStatus();
+    }
+    return absl::Status(s.code(), absl::StrCat("read ", n, " (kind ", n % 6, "): ", s.message()));
+  }
+
+  // One read of kind `n % 6` on `searcher`; see Unexplained().
   absl::Status Read(Searcher& searcher, int n) {
     const std::string id = InitialId(n % kInitial);  // may be deleted meanwhile
-    auto allowed = [n](const absl::Status& s) {
-      // Deleted seeds, a model not built yet, or a reader overtaken by two
-      // commits in a row (DatabaseModified twice) are legitimate answers.
-      if (s.ok() || absl::IsNotFound(s) || absl::IsUnavailable(s) || absl::IsAborted(s)) {
-        return absl::OkStatus();
-      }
-      return absl::Status(s.code(), absl::StrCat("read ", n, " (kind ", n % 6, "): ", s.message()));
-    };
+    auto allowed = [n](const absl::Status& s) { return Unexplained(s, n); };
     switch (n % 6) {
       case 0: {
         SearchParams p;
@@ -246,7 +249,7 @@ TEST_F(ConcurrencyTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
       for (int i = 0; i < kReadsPerReader; ++i) {
         const int n = r * kReadsPerReader + i;
         auto job = [&, n](absl::StatusOr<Searcher*> searcher) {
-          absl::Status s = searcher.ok() ? Read(**searcher, n) : searcher.status();
+          absl::Status s = searcher.ok() ? Read(**searcher, n) : Unexplained(searcher.status(), n);
           if (!s.ok()) {
             absl::MutexLock lock(&mu);
             bad_reads.push_back(s.ToString());
