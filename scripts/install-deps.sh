@@ -16,11 +16,11 @@ BUILD_PACKAGES=(
   libcli11-dev libspdlog-dev
   libeigen3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Reflection test: a client we did not write (Python grpcio + Debian's protos).
+  python3 python3-grpcio python3-protobuf grpc-proto
   # Sanitizer and fuzzer builds (scripts/sanitize.sh, scripts/fuzz.sh):
   # clang, its sanitizer runtimes and libFuzzer, and llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
-  # Reflection test: a client we did not write (Python grpcio + Debian's protos).
-  python3 python3-grpcio python3-protobuf grpc-proto
 )
 
 RUNTIME_PACKAGES=(
