@@ -93,7 +93,10 @@ absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::
   if (start >= p.deadline) return DeadlineError();
   ClusterResults out;
 
-  Xapian::Query q = query.empty() ? Xapian::Query::MatchAll : query;
+  // Query(std::string()) matches everything like Xapian::Query::MatchAll,
+  // whose shared non-atomic reference count must not be copied from
+  // several threads (see Searcher::SearchOnce).
+  Xapian::Query q = query.empty() ? Xapian::Query(std::string()) : query;
   if (Xapian::Query f = FilterQuery(p.filter); !f.empty()) {
     q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
   }

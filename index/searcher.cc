@@ -110,6 +110,12 @@ absl::Status DeadlineError() {
   return absl::DeadlineExceededError("search did not finish before the deadline");
 }
 
+// A read that commits overtook on both attempts (see Searcher::Overtaken).
+absl::Status OvertakenError(absl::string_view what) {
+  return absl::AbortedError(
+      absl::StrCat(what, ": the index changed under the read twice (concurrent ingest); retry"));
+}
+
 }  // namespace
 
 uint64_t SearchFingerprint(const SearchParams& p) {
@@ -243,6 +249,9 @@ absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
       return SearchOnce(params);
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, "search");
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      if (!Overtaken()) return XapianErrorToStatus(e, "search");
+      if (attempt >= 1) return OvertakenError("search");
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, "search");
     }
@@ -255,7 +264,10 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
 
   Xapian::Query query;
   if (p.query.find_first_not_of(" \t\r\n") == std::string::npos) {
-    query = Xapian::Query::MatchAll;
+    // Not Xapian::Query::MatchAll: that static shares one non-atomic
+    // reference count among all threads, and copies of it on two search
+    // threads at once corrupted it (a crash; tests/index/concurrency_test).
+    query = Xapian::Query(std::string());
   } else {
     query = ParseQuery(p.query, &out.corrected_query);
   }
@@ -501,6 +513,22 @@ std::vector<TermContribution> Searcher::Explain(const std::vector<ExplainedTerm>
   return out;
 }
 
+bool Searcher::Overtaken() {
+  // Xapian 1.4 readers are not isolated from the writer: a read that
+  // commits overtake fails with DatabaseModifiedError or, if it lands on a
+  // block the writer has already reused, with DatabaseCorruptError ("Expected
+  // block 18 to be level 1, not 0"; seen under concurrent ingest). If the
+  // index has moved on since, that was the case; on the latest revision
+  // the corruption is real.
+  try {
+    if (!db_.reopen()) return false;
+    df_cache_.Clear();
+    return true;
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
 template <typename Fn>
 auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
@@ -509,6 +537,9 @@ auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
       return fn();
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, what);
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      if (!Overtaken()) return XapianErrorToStatus(e, what);
+      if (attempt >= 1) return OvertakenError(what);
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, what);
     }
@@ -557,6 +588,9 @@ absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
       return article;
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, "get");
+    } catch (const Xapian::DatabaseCorruptError& e) {
+      if (!Overtaken()) return XapianErrorToStatus(e, absl::StrCat("get ", id));
+      if (attempt >= 1) return OvertakenError("get");
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, absl::StrCat("get ", id));
     }

@@ -161,10 +161,15 @@ class Searcher {
            RankingOptions ranking);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
-  // Runs fn() after reopen(), retrying once on DatabaseModifiedError and
-  // mapping other Xapian errors to Status.
+  // Runs fn() after reopen(), retrying once on DatabaseModifiedError (or a
+  // DatabaseCorruptError that concurrent commits explain, see Overtaken())
+  // and mapping other Xapian errors to Status.
   template <typename Fn>
   auto WithFreshDatabase(const char* what, Fn fn) -> decltype(fn());
+  // After a DatabaseCorruptError: true if a newer revision exists (the
+  // Database is reopened to it), so the read was overtaken by commits and
+  // may be retried; false if the corruption is real.
+  bool Overtaken();
   Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
   // The query's latent vector (topics view), and a document's cosine to it.
   std::vector<float> QueryVector(const LsaModel& model, const Xapian::Query& query);

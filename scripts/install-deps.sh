@@ -22,6 +22,9 @@ BUILD_PACKAGES=(
   prometheus
   # Reflection test: a client we did not write (Python grpcio + Debian's protos).
   python3 python3-grpcio python3-protobuf grpc-proto
+  # Sanitizer and fuzzer builds (scripts/sanitize.sh, scripts/fuzz.sh):
+  # clang, its sanitizer runtimes and libFuzzer, and llvm-symbolizer.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 RUNTIME_PACKAGES=(

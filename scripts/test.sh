@@ -2,11 +2,16 @@
 # README command 2 (and CI): install, build, and run the whole test suite:
 # index unit tests, integration tests against the real server (client
 # library, CLI, Python reflection client), and the installed-package build
-# of examples/.
+# of examples/; then the same tests under ASan+UBSan, the concurrency test
+# under TSan (scripts/sanitize.sh), and each fuzzer for 30 s
+# (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/install-deps.sh
 scripts/build.sh -DSTORYLINE_BUILD_TESTS=ON -DSTORYLINE_BUILD_BENCHMARKS=ON
 ctest --test-dir "${STORYLINE_BUILD_DIR:-build}" --output-on-failure -j2 --timeout 600
+echo "test.sh: normal build and tests done after $(( $(date +%s) - start ))s"
+scripts/sanitize.sh
+scripts/fuzz.sh 30
 echo "test.sh: finished in $(( $(date +%s) - start ))s"
