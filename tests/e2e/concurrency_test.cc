@@ -10,9 +10,11 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -20,6 +22,25 @@ namespace storyline::testing {
 namespace {
 
 class ConcurrencyE2eTest : public SemanticDemoServerTest {};
+
+// Calls `call` until the server stops refusing it as busy, waiting the
+// retry delay it asks for, as a well-behaved client does: admission control
+// (README "Overload and limits") refuses calls past the limits at once.
+template <typename Call>
+auto Retrying(Call call) {
+  for (int attempt = 0;; ++attempt) {
+    auto result = call();
+    const absl::Status status = [&] {
+      if constexpr (std::is_same_v<decltype(result), absl::Status>) {
+        return result;
+      } else {
+        return result.status();
+      }
+    }();
+    if (!absl::IsResourceExhausted(status) || attempt >= 200) return result;
+    absl::SleepFor(RetryDelay(status).value_or(absl::Milliseconds(20)));
+  }
+}
 
 constexpr int kRounds = 12;
 
@@ -46,7 +67,7 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
             absl::StrCat("conc-", r, "-", i), absl::StrCat("Tidal barrage council vote ", r),
             "The harbour council voted on the tidal barrage budget again.", "politics"));
       }
-      auto resp = client().IndexArticles(batch);
+      auto resp = Retrying([&] { return client().IndexArticles(batch); });
       expect(resp.status(), "IndexArticles");
       if (resp.ok()) {
         EXPECT_EQ(resp->errors_size(), 0);
@@ -57,7 +78,7 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
     for (int r = 0; r < kRounds; ++r) {
       v1::DeleteArticlesRequest req;
       req.add_ids(absl::StrCat("conc-", r, "-0"));  // may not be ingested yet: NOT_FOUND
-      expect(client().DeleteArticles(req).status(), "DeleteArticles");
+      expect(Retrying([&] { return client().DeleteArticles(req); }).status(), "DeleteArticles");
     }
   });
   threads.emplace_back([&] {  // search, paging through the results
@@ -66,11 +87,11 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
       req.set_query(r % 2 == 0 ? "tidal barrage council" : "");
       req.set_page_size(5);
       req.add_facets("topic");
-      auto first = client().Search(req);
+      auto first = Retrying([&] { return client().Search(req); });
       expect(first.status(), "Search");
       if (first.ok() && !first->next_page_token().empty()) {
         req.set_page_token(first->next_page_token());
-        expect(client().Search(req).status(), "Search page 2");
+        expect(Retrying([&] { return client().Search(req); }).status(), "Search page 2");
       }
     }
   });
@@ -82,14 +103,14 @@ TEST_F(ConcurrencyE2eTest, SearchSimilarClustersIngestAndDeleteAtOnce) {
       } else {
         req.set_text("council votes on the tidal barrage budget");
       }
-      expect(client().SimilarStories(req).status(), "SimilarStories");
+      expect(Retrying([&] { return client().SimilarStories(req); }).status(), "SimilarStories");
     }
   });
   threads.emplace_back([&] {  // topic clusters
     for (int r = 0; r < kRounds; ++r) {
       v1::TopicClustersRequest req;
       req.set_cluster_count(r % 2 == 0 ? 0 : 4);
-      expect(client().TopicClusters(req).status(), "TopicClusters");
+      expect(Retrying([&] { return client().TopicClusters(req); }).status(), "TopicClusters");
     }
   });
   for (std::thread& t : threads) t.join();
