@@ -53,8 +53,17 @@ run_asan() {
   # server out of file descriptors, since the sanitizer runtimes need
   # descriptors too: UBSan's vptr check pipe()s to probe memory and reports
   # "invalid vptr" when it cannot, and reports need their log file.
+  local left_out='^(install\.|reflection\.|WriterFaultsTest\.OutOfDescriptorsThenRecovery$)'
+  # Xapian 1.4.22's own checker (Xapian::Database::check, behind the index
+  # check tests and `storyline-admin check`) deletes an object with the
+  # wrong size inside libxapian (new-delete-type-mismatch, 440 vs 432
+  # bytes). ASan cannot suppress that by frame, so those tests run
+  # separately with only that check off.
+  local xapian_check='^(IndexCheckTest|IndexAdminTest)\.'
   ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 \
-    -E '^(install\.|reflection\.|WriterFaultsTest\.OutOfDescriptorsThenRecovery$)' || status=$?
+    -E "$left_out|$xapian_check" || status=$?
+  ASAN_OPTIONS+=":new_delete_type_mismatch=0" \
+    ctest --test-dir "$dir" --output-on-failure -j2 --timeout 900 -R "$xapian_check" || status=$?
   unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
   if compgen -G "$logs/*" >/dev/null; then
     echo "sanitize.sh: ASan/UBSan reports:" >&2
