@@ -23,8 +23,7 @@ bool LeavesDatabaseUsable(const Xapian::Error& e) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir,
-                                                               Mode mode) {
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, Mode mode) {
   try {
     const int action = mode == Mode::kOpenExisting ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
     Xapian::WritableDatabase db(dir, action | Xapian::DB_BACKEND_GLASS);

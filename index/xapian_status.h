@@ -18,8 +18,7 @@ namespace storyline::index {
 // DatabaseLock/DatabaseClosed -> kUnavailable, DatabaseCorrupt and reads
 // past the end of a truncated table -> kDataLoss,
 // anything else -> kInternal. `context` prefixes the message.
-absl::Status XapianErrorToStatus(const Xapian::Error& e,
-                                 absl::string_view context = "");
+absl::Status XapianErrorToStatus(const Xapian::Error& e, absl::string_view context = "");
 
 }  // namespace storyline::index
 

@@ -88,8 +88,8 @@ class ConnectionListener {
   const ConnectionListenerOptions options_;
   std::vector<int> listeners_;
   int port_ = 0;
-  int wake_[2] = {-1, -1};       // a pipe that interrupts poll() for Stop()
-  std::vector<ino_t> accepted_;  // socket inodes handed to gRPC (loop thread only)
+  int wake_[2] = {-1, -1};                       // a pipe that interrupts poll() for Stop()
+  std::vector<ino_t> accepted_;                  // socket inodes handed to gRPC (loop thread only)
   absl::Time last_scan_ = absl::InfinitePast();  // loop thread only
   std::atomic<size_t> open_{0};
   std::atomic<uint64_t> refused_{0};
