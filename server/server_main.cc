@@ -10,7 +10,6 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
-
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -21,21 +20,21 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "grpc/health/v1/health.pb.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.pb.h"
 #include "index/index_check.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
 #include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
+#include "server/admission.h"
 #include "server/connection_listener.h"
 #include "server/health_monitor.h"
-#include "server/admission.h"
 #include "server/ingest_service.h"
 #include "server/json_log.h"
 #include "server/metrics.h"
@@ -167,9 +166,8 @@ absl::StatusOr<Listening> Listen(grpc::ServerBuilder& builder,
     // Leave the index, its readers and the metrics at least kFdReserve.
     struct rlimit nofile {};
     getrlimit(RLIMIT_NOFILE, &nofile);
-    max_connections = static_cast<int>(
-        std::clamp<rlim_t>(nofile.rlim_cur > kFdReserve ? nofile.rlim_cur - kFdReserve : 16, 16,
-                           10000));
+    max_connections = static_cast<int>(std::clamp<rlim_t>(
+        nofile.rlim_cur > kFdReserve ? nofile.rlim_cur - kFdReserve : 16, 16, 10000));
   }
   absl::StatusOr<std::unique_ptr<server::ConnectionListener>> listener =
       server::ConnectionListener::Bind(
@@ -243,12 +241,33 @@ absl::StatusOr<std::unique_ptr<server::Metrics>> StartMetrics(
   absl::StatusOr<std::unique_ptr<server::Metrics>> metrics = server::Metrics::Start(listen);
   if (!metrics.ok()) return metrics.status();
   (*metrics)->AddCollectable(std::make_shared<server::StateMetrics>(server::StateMetricsSources{
-      .index_dir = index_dir,
-      .semantic = semantic,
-      .admission = admission,
-      .listener = listener}));
+      .index_dir = index_dir, .semantic = semantic, .admission = admission, .listener = listener}));
   spdlog::info("metrics at http://{}/metrics (port {})", listen, (*metrics)->port());
   return metrics;
+}
+
+// Sets the services' health and keeps IngestService's following the
+// writers: NOT_SERVING while a shard's writer has failed (disk full, out of
+// descriptors...), SERVING again once it recovers.
+grpc::HealthCheckServiceInterface* StartHealth(grpc::Server& server, index::WritePipeline& pipeline,
+                                               server::Metrics* metrics) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  health->SetServingStatus("storyline.v1.StoryService", true);
+  pipeline.SetHealthListener([health, metrics](bool writable) {
+    health->SetServingStatus("storyline.v1.IngestService", writable);
+    if (metrics != nullptr) metrics->WriterHealth(writable);
+  });
+  health->SetServingStatus("storyline.v1.IngestService", pipeline.writable());
+  return health;
+}
+
+// --port_file: the bound port, written whole (readers never see half a file).
+void WritePortFile(int port) {
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (port_file.empty()) return;
+  const std::string tmp = port_file + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), port_file.c_str());
 }
 
 int Run() {
@@ -315,18 +334,16 @@ int Run() {
   }
   std::unique_ptr<index::SemanticSpace> semantic;
   if (const int rank = absl::GetFlag(FLAGS_semantic_rank); rank > 0) {
-    semantic = std::make_unique<index::SemanticSpace>(
-        index::SemanticSpaceOptions{.index_dir = index_dir, .lsa = {.rank = rank,
-                                                  .similarity_dims =
-                                                      absl::GetFlag(FLAGS_similarity_dims)}});
+    semantic = std::make_unique<index::SemanticSpace>(index::SemanticSpaceOptions{
+        .index_dir = index_dir,
+        .lsa = {.rank = rank, .similarity_dims = absl::GetFlag(FLAGS_similarity_dims)}});
   }
-  auto pool = std::make_unique<index::SearcherPool>(
-      index::SearcherPoolOptions{.index_dir = index_dir,
-                                 .threads = absl::GetFlag(FLAGS_search_threads),
-                                 .semantic = semantic.get(),
-                                 .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                                             .semantic_weight =
-                                                 absl::GetFlag(FLAGS_semantic_rerank_weight)}});
+  auto pool = std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
+      .index_dir = index_dir,
+      .threads = absl::GetFlag(FLAGS_search_threads),
+      .semantic = semantic.get(),
+      .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
+                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}});
   // Reflection describes services from the generated descriptor pool; the
   // health proto's descriptors live in a static library object nothing else
   // references, so touch them to link them in.
@@ -350,14 +367,13 @@ int Run() {
   if (key.empty()) key = index::PageTokenCodec::RandomKey();
   const index::PageTokenCodec tokens(key);
 
-  server::StoryService story(
-      pool.get(), &tokens,
-      {.related_stories = absl::GetFlag(FLAGS_related_stories),
-       .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-       .auth = security->auth.get(),
-       .admission = &admission,
-       .max_response_bytes = static_cast<size_t>(
-           std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
+  server::StoryService story(pool.get(), &tokens,
+                             {.related_stories = absl::GetFlag(FLAGS_related_stories),
+                              .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+                              .auth = security->auth.get(),
+                              .admission = &admission,
+                              .max_response_bytes = static_cast<size_t>(
+                                  std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
   server::IngestService ingest(pipeline.get(), security->auth.get(), &admission,
                                absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
 
@@ -366,32 +382,19 @@ int Run() {
   builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics->get()));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || listening->port == 0) {
-    spdlog::error("cannot listen on {} (address in use or invalid)",
-                  absl::GetFlag(FLAGS_listen));
+    spdlog::error("cannot listen on {} (address in use or invalid)", absl::GetFlag(FLAGS_listen));
     return 1;
   }
   if (listening->listener != nullptr) listening->listener->Start(listening->acceptor.get());
   const int port = listening->port;
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus("storyline.v1.StoryService", true);
-  // IngestService is NOT_SERVING while a shard's writer has failed (disk
-  // full, out of descriptors...) and SERVING again once it recovers.
-  pipeline->SetHealthListener([health, m = metrics->get()](bool writable) {
-    health->SetServingStatus("storyline.v1.IngestService", writable);
-    if (m != nullptr) m->WriterHealth(writable);
-  });
-  health->SetServingStatus("storyline.v1.IngestService", pipeline->writable());
+  grpc::HealthCheckServiceInterface* health = StartHealth(*server, *pipeline, metrics->get());
   auto monitor = std::make_unique<server::HealthMonitor>(index_dir, health);
-
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
-    const std::string tmp = port_file + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::rename(tmp.c_str(), port_file.c_str());  // readers never see half a file
-  }
-  spdlog::info("storyline-server listening on {} (port {}), index {} with {} articles in {} "
-               "shard(s), {} search threads; {}",
-               absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards,
-               pool->threads(), security->summary);
+  WritePortFile(port);
+  spdlog::info(
+      "storyline-server listening on {} (port {}), index {} with {} articles in {} "
+      "shard(s), {} search threads; {}",
+      absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards, pool->threads(),
+      security->summary);
 
   int sig = 0;
   sigwait(&signals, &sig);
@@ -401,15 +404,15 @@ int Run() {
   if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the grace
   if (listening->listener != nullptr) listening->listener->Stop();
   health->Shutdown();
-  server->Shutdown(absl::ToChronoTime(
-      absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
+  server->Shutdown(
+      absl::ToChronoTime(absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
   spdlog::debug("server shut down");
   server->Wait();
   spdlog::debug("server drained");
-  pool.reset();      // runs queued searches, joins workers
+  pool.reset();                      // runs queued searches, joins workers
   if (*metrics) (*metrics)->Stop();  // no scrapes of what is torn down next
-  semantic.reset();  // after the searchers that read it
-  pipeline.reset();  // runs queued writes (commits included), joins the writer
+  semantic.reset();                  // after the searchers that read it
+  pipeline.reset();                  // runs queued writes (commits included), joins the writer
   spdlog::info("storyline-server stopped");
   return 0;
 }
