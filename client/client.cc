@@ -1,10 +1,10 @@
 #include "storyline/client.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <chrono>
 #include <thread>
 #include <utility>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -42,8 +42,7 @@ bool SetsMaxReceiveSize(const grpc::ChannelArguments& args) {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 std::optional<absl::Duration> RetryDelay(const absl::Status& status) {
@@ -136,8 +135,7 @@ absl::StatusOr<v1::IndexArticlesResponse> Client::IndexArticles(const ArticleSou
   grpc::ClientContext ctx;
   PrepareContext(&ctx, call, options_.ingest_deadline);
   v1::IndexArticlesResponse response;
-  std::unique_ptr<grpc::ClientWriter<v1::Article>> writer =
-      ingest_->IndexArticles(&ctx, &response);
+  std::unique_ptr<grpc::ClientWriter<v1::Article>> writer = ingest_->IndexArticles(&ctx, &response);
   v1::Article article;
   while (true) {
     article.Clear();
@@ -205,10 +203,10 @@ absl::Status Client::CheckHealth(absl::string_view service, const CallOptions& c
   grpc::Status s = stub->Check(&ctx, request, &response);
   if (!s.ok()) return FromCall(ctx, s);
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return absl::UnavailableError(absl::StrCat(
-        "server reports ",
-        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()),
-        service.empty() ? std::string() : absl::StrCat(" for ", service)));
+    return absl::UnavailableError(
+        absl::StrCat("server reports ",
+                     grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()),
+                     service.empty() ? std::string() : absl::StrCat(" for ", service)));
   }
   return absl::OkStatus();
 }

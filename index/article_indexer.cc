@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/str_cat.h"
 #include "index/article_data.h"
 #include "index/schema.h"
@@ -15,12 +14,10 @@ namespace {
 
 using storyline::v1::Article;
 
-absl::Status CheckLength(absl::string_view field, absl::string_view value,
-                         size_t limit) {
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t limit) {
   if (value.size() > limit) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, " is ", value.size(), " bytes; at most ", limit,
-                     " are allowed"));
+        absl::StrCat(field, " is ", value.size(), " bytes; at most ", limit, " are allowed"));
   }
   return absl::OkStatus();
 }
@@ -74,7 +71,8 @@ absl::Status ValidateArticle(const Article& article) {
         "id is ", article.id().size(), " bytes; ids must be 1 to ", kMaxIdBytes, " bytes"));
   }
   if (article.title().empty() && article.body().empty()) {
-    return absl::InvalidArgumentError("article has neither title nor body; give it some text to index");
+    return absl::InvalidArgumentError(
+        "article has neither title nor body; give it some text to index");
   }
   if (absl::Status s = CheckLength("title", article.title(), kMaxTitleBytes); !s.ok()) return s;
   if (absl::Status s = CheckLength("body", article.body(), kMaxBodyBytes); !s.ok()) return s;
@@ -82,8 +80,8 @@ absl::Status ValidateArticle(const Article& article) {
   if (absl::Status s = CheckLength("topic", article.topic(), kMaxFieldBytes); !s.ok()) return s;
   if (absl::Status s = CheckLength("source", article.source(), kMaxFieldBytes); !s.ok()) return s;
   if (article.tags_size() > static_cast<int>(kMaxTags)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "article has ", article.tags_size(), " tags; at most ", kMaxTags, " are allowed"));
+    return absl::InvalidArgumentError(absl::StrCat("article has ", article.tags_size(),
+                                                   " tags; at most ", kMaxTags, " are allowed"));
   }
   for (const std::string& tag : article.tags()) {
     if (absl::Status s = CheckLength("tag", tag, kMaxFieldBytes); !s.ok()) return s;
@@ -91,8 +89,8 @@ absl::Status ValidateArticle(const Article& article) {
   if (article.has_publish_time()) {
     const auto& t = article.publish_time();
     // Timestamp's documented range: 0001-01-01 .. 9999-12-31.
-    if (t.seconds() < -62135596800LL || t.seconds() > 253402300799LL ||
-        t.nanos() < 0 || t.nanos() > 999999999) {
+    if (t.seconds() < -62135596800LL || t.seconds() > 253402300799LL || t.nanos() < 0 ||
+        t.nanos() > 999999999) {
       return absl::InvalidArgumentError(
           "publish_time is out of range; use an RFC 3339 time between years 1 and 9999");
     }
@@ -113,8 +111,8 @@ ArticleIndexer::ArticleIndexer() : stemmer_("english") {
   termgen_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
 }
 
-absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
-    const Article& article, SpellingCounts* spelling) {
+absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(const Article& article,
+                                                        SpellingCounts* spelling) {
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
   try {
     PreparedArticle out;
@@ -143,9 +141,8 @@ absl::StatusOr<PreparedArticle> ArticleIndexer::Prepare(
       if (!tag.empty()) doc.add_boolean_term(TagTerm(tag));
     }
     if (article.has_publish_time()) {
-      const double seconds =
-          static_cast<double>(article.publish_time().seconds()) +
-          article.publish_time().nanos() / 1e9;
+      const double seconds = static_cast<double>(article.publish_time().seconds()) +
+                             article.publish_time().nanos() / 1e9;
       doc.add_value(kSlotPublishTime, Xapian::sortable_serialise(seconds));
     }
     doc.add_value(kSlotSimHash,

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 
 namespace storyline::index {
 namespace {
@@ -152,7 +152,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
       v.col(k).setZero();
       continue;
     }
-    v.col(k) = (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
+    v.col(k) =
+        (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
   }
   RETURN_IF_ERROR(Interrupted(options));
 

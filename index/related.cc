@@ -121,7 +121,6 @@ Xapian::Query Filtered(Xapian::Query query, const FilterParams& filter,
   return query;
 }
 
-
 bool HasTerm(const Xapian::Document& doc, const std::string& term) {
   Xapian::TermIterator it = doc.termlist_begin();
   it.skip_to(term);
@@ -130,7 +129,8 @@ bool HasTerm(const Xapian::Document& doc, const std::string& term) {
 
 // FilterQuery(filter), evaluated on one document.
 bool MatchesFilter(const Xapian::Document& doc, const FilterParams& f) {
-  auto any = [&](const std::vector<std::string>& values, std::string (*to_term)(absl::string_view)) {
+  auto any = [&](const std::vector<std::string>& values,
+                 std::string (*to_term)(absl::string_view)) {
     return values.empty() || std::any_of(values.begin(), values.end(), [&](const std::string& v) {
              return HasTerm(doc, to_term(v));
            });
@@ -230,8 +230,8 @@ SurfaceForms::SurfaceForms(const Xapian::Stem& stemmer, absl::string_view text,
   flatten(pairs, &pairs_);
 }
 
-const SurfaceForms::Forms* SurfaceForms::Find(
-    const std::vector<std::pair<std::string, Forms>>& v, const std::string& key) const {
+const SurfaceForms::Forms* SurfaceForms::Find(const std::vector<std::pair<std::string, Forms>>& v,
+                                              const std::string& key) const {
   auto it = std::lower_bound(v.begin(), v.end(), key,
                              [](const auto& e, const std::string& k) { return e.first < k; });
   if (it == v.end() || it->first != key) return nullptr;
@@ -397,8 +397,8 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
   Xapian::Enquire enquire(db);
   enquire.set_query(Filtered(WeightedOr(terms), filter, exclude));
   const int page_size = std::clamp(p.page_size, 1, 100);
-  const auto want = std::max<Xapian::doccount>(kCandidates,
-                                               static_cast<Xapian::doccount>(page_size) * 2);
+  const auto want =
+      std::max<Xapian::doccount>(kCandidates, static_cast<Xapian::doccount>(page_size) * 2);
   Xapian::MSet mset = enquire.get_mset(0, want);
   if (absl::Now() > p.deadline) return DeadlineError();
 
@@ -432,7 +432,8 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     c.knn = c.cosine;
     if (semantic) {
       std::span<const float> stored = model->DocVector(did);
-      c.z = stored.empty() ? model->Project(c.vec) : std::vector<float>(stored.begin(), stored.end());
+      c.z =
+          stored.empty() ? model->Project(c.vec) : std::vector<float>(stored.begin(), stored.end());
       c.knn = kLexicalShare * c.cosine + (1 - kLexicalShare) * LsaModel::Dot(seed_z, c.z);
     }
   };
@@ -526,7 +527,8 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
     }
     std::sort(shared.begin(), shared.end(), std::greater<>());
     std::vector<std::string> stems;
-    for (size_t i = 0; i < shared.size() && i < kSharedTerms * 2; ++i) stems.push_back(shared[i].second);
+    for (size_t i = 0; i < shared.size() && i < kSharedTerms * 2; ++i)
+      stems.push_back(shared[i].second);
     hit.shared_terms = forms.Readable(stems, kSharedTerms);
     kept_hashes.push_back(h);
     kept_vecs.push_back(&c.vec);
@@ -539,8 +541,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
 // Recommend
 
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
-                                                     const Xapian::Stem& stemmer,
-                                                     DfCache* df_cache,
+                                                     const Xapian::Stem& stemmer, DfCache* df_cache,
                                                      const RecommendParams& p) {
   if (absl::Now() >= p.deadline) return DeadlineError();
   RecommendResults out;
@@ -600,10 +601,10 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
 
   // Reproducible: nothing published after as_of (articles without a
   // publish_time have no value in the slot and are kept).
-  Xapian::Query query = Xapian::Query(
-      Xapian::Query::OP_AND_NOT, Filtered(WeightedOr(terms), p.filter, exclude),
-      Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublishTime,
-                    Xapian::sortable_serialise(UnixSeconds(p.as_of) + 1e-3)));
+  Xapian::Query query =
+      Xapian::Query(Xapian::Query::OP_AND_NOT, Filtered(WeightedOr(terms), p.filter, exclude),
+                    Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublishTime,
+                                  Xapian::sortable_serialise(UnixSeconds(p.as_of) + 1e-3)));
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   const int page_size = std::clamp(p.page_size, 1, 100);
@@ -615,10 +616,10 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     Xapian::docid did = 0;
     Xapian::Document doc;
     uint64_t hash;
-    double base;                    // relevance x recency
-    std::vector<double> affinity;   // per known history item
+    double base;                   // relevance x recency
+    std::vector<double> affinity;  // per known history item
     std::vector<std::string> matched;
-    SparseVector vec;               // computed only for picks
+    SparseVector vec;  // computed only for picks
   };
   std::vector<Candidate> candidates;
   const double top = std::max(1e-9, mset.begin().get_weight());
@@ -675,8 +676,8 @@ absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
     for (size_t i = 0; i < candidates.size(); ++i) {
       if (taken[i]) continue;
       double max_sim = 0;
-      for (size_t s : picks) max_sim = std::max(max_sim, cosine(candidates[i].affinity,
-                                                                candidates[s].affinity));
+      for (size_t s : picks)
+        max_sim = std::max(max_sim, cosine(candidates[i].affinity, candidates[s].affinity));
       const double score = (1 - d) * candidates[i].base - d * max_sim;
       if (score > best) {
         best = score;

@@ -12,9 +12,9 @@
 namespace storyline::index {
 
 // Term prefixes (omega's conventions; our own start with X).
-inline constexpr char kPrefixId[] = "Q";         // unique id term
-inline constexpr char kPrefixTitle[] = "S";      // title words (title:)
-inline constexpr char kPrefixTag[] = "K";        // tags, lower-cased
+inline constexpr char kPrefixId[] = "Q";            // unique id term
+inline constexpr char kPrefixTitle[] = "S";         // title words (title:)
+inline constexpr char kPrefixTag[] = "K";           // tags, lower-cased
 inline constexpr char kPrefixTopic[] = "XTOPIC";    // topic, lower-cased
 inline constexpr char kPrefixSource[] = "XSOURCE";  // source, lower-cased
 
@@ -54,15 +54,9 @@ std::string IdTerm(absl::string_view id);
 // Lower-cases ASCII letters; the boolean filter terms are case-insensitive.
 std::string FoldCase(absl::string_view s);
 
-inline std::string TopicTerm(absl::string_view topic) {
-  return kPrefixTopic + FoldCase(topic);
-}
-inline std::string SourceTerm(absl::string_view source) {
-  return kPrefixSource + FoldCase(source);
-}
-inline std::string TagTerm(absl::string_view tag) {
-  return kPrefixTag + FoldCase(tag);
-}
+inline std::string TopicTerm(absl::string_view topic) { return kPrefixTopic + FoldCase(topic); }
+inline std::string SourceTerm(absl::string_view source) { return kPrefixSource + FoldCase(source); }
+inline std::string TagTerm(absl::string_view tag) { return kPrefixTag + FoldCase(tag); }
 
 }  // namespace storyline::index
 

@@ -581,8 +581,7 @@ absl::StatusOr<Article> Searcher::Get(absl::string_view id) {
         return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
       }
       Article article;
-      if (absl::Status s = DecodeArticleData(db_.get_document(*it).get_data(), &article);
-          !s.ok()) {
+      if (absl::Status s = DecodeArticleData(db_.get_document(*it).get_data(), &article); !s.ok()) {
         return absl::DataLossError(absl::StrCat("article ", id, ": ", s.message()));
       }
       return article;

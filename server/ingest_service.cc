@@ -182,9 +182,9 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::Inge
     return stream;
   }
   // Streams of either ingest RPC share the ingest limiter.
-  absl::Status admitted = admission_->Admit(
-      RpcMethod::kIndexArticles,
-      [stream](Admission::Ticket ticket) { stream->Begin(std::move(ticket)); });
+  absl::Status admitted =
+      admission_->Admit(RpcMethod::kIndexArticles,
+                        [stream](Admission::Ticket ticket) { stream->Begin(std::move(ticket)); });
   if (!admitted.ok()) {
     delete stream;  // never handed to gRPC
     return NewRefusedIngestStream(ctx, admitted);

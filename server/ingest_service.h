@@ -38,8 +38,8 @@ class IngestService final : public RawIngestService {
                          Admission* admission = nullptr,
                          absl::Duration checkpoint = absl::Seconds(1));
 
-  grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(
-      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* IndexArticles(grpc::CallbackServerContext* ctx,
+                                                           grpc::ByteBuffer* response) override;
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestArticles(
       grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* DeleteArticles(grpc::CallbackServerContext* ctx,

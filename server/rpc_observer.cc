@@ -77,8 +77,8 @@ class RpcObserver final : public grpc::experimental::Interceptor {
         unary_(info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY),
         start_(absl::Now()) {
     method_ = ours_ ? path_.substr(path_.rfind('/') + 1) : path_.substr(1);
-    write_ = method_ == "IndexArticles" || method_ == "IngestArticles" ||
-             method_ == "DeleteArticles";
+    write_ =
+        method_ == "IndexArticles" || method_ == "IngestArticles" || method_ == "DeleteArticles";
     if (options_.metrics != nullptr) options_.metrics->CallStarted(method_);
   }
 

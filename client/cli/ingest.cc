@@ -336,8 +336,8 @@ absl::StatusOr<std::unique_ptr<IngestState>> StartCheckpoint(const IngestFlags& 
 }
 
 // Opens `path` with a large buffer; "" on success, else what went wrong.
-std::string OpenInput(const std::string& path, std::ifstream& file,
-                      std::unique_ptr<char[]>& buffer, uint64_t* total_bytes) {
+std::string OpenInput(const std::string& path, std::ifstream& file, std::unique_ptr<char[]>& buffer,
+                      uint64_t* total_bytes) {
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::is_directory(status)) return absl::StrCat(path, " is a directory");

@@ -89,8 +89,8 @@ class Client {
       const v1::SimilarStoriesRequest& request, const CallOptions& call = {});
   absl::StatusOr<v1::RecommendResponse> Recommend(const v1::RecommendRequest& request,
                                                   const CallOptions& call = {});
-  absl::StatusOr<v1::TopicClustersResponse> TopicClusters(
-      const v1::TopicClustersRequest& request, const CallOptions& call = {});
+  absl::StatusOr<v1::TopicClustersResponse> TopicClusters(const v1::TopicClustersRequest& request,
+                                                          const CallOptions& call = {});
   absl::StatusOr<v1::IndexStats> GetIndexStats(const CallOptions& call = {});
 
   // --- IngestService ---
@@ -104,7 +104,7 @@ class Client {
   // server, deadline, ...). An OK response means the accepted articles are
   // committed and durable.
   absl::StatusOr<v1::IndexArticlesResponse> IndexArticles(const ArticleSource& next,
-                                                           const CallOptions& call = {});
+                                                          const CallOptions& call = {});
 
   // Convenience overload for any range of v1::Article.
   template <typename Range>
@@ -112,14 +112,13 @@ class Client {
                                                           const CallOptions& call = {}) {
     auto it = std::begin(articles);
     const auto end = std::end(articles);
-    return IndexArticles(
-        ArticleSource([&](v1::Article* out) {
-          if (it == end) return false;
-          *out = *it;
-          ++it;
-          return true;
-        }),
-        call);
+    return IndexArticles(ArticleSource([&](v1::Article* out) {
+                           if (it == end) return false;
+                           *out = *it;
+                           ++it;
+                           return true;
+                         }),
+                         call);
   }
 
   // Streams every article `next` produces through IngestArticles, which
@@ -144,14 +143,13 @@ class Client {
                                                     const CallOptions& call = {}) {
     auto it = std::begin(articles);
     const auto end = std::end(articles);
-    return IngestArticles(
-        ArticleSource([&](v1::Article* out) {
-          if (it == end) return false;
-          *out = *it;
-          ++it;
-          return true;
-        }),
-        on_progress, call);
+    return IngestArticles(ArticleSource([&](v1::Article* out) {
+                            if (it == end) return false;
+                            *out = *it;
+                            ++it;
+                            return true;
+                          }),
+                          on_progress, call);
   }
 
   absl::StatusOr<v1::DeleteArticlesResponse> DeleteArticles(
