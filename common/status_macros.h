@@ -10,9 +10,9 @@
 #define STORYLINE_CONCAT_(a, b) STORYLINE_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                              \
-  do {                                                     \
-    if (absl::Status _st = (expr); !_st.ok()) return _st;  \
+#define RETURN_IF_ERROR(expr)                             \
+  do {                                                    \
+    if (absl::Status _st = (expr); !_st.ok()) return _st; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value of a StatusOr or

@@ -61,7 +61,7 @@ Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_it
   run.assignment.assign(n, -1);
   run.similarity.assign(n, 0.0f);
   for (int iter = 0; iter < max_iterations; ++iter) {
-    if (iter > 0 && absl::Now() > deadline) break;  // keep what we have
+    if (iter > 0 && absl::Now() > deadline) break;         // keep what we have
     const RowMatrix sims = x * run.centroids.transpose();  // n x k
     bool changed = false;
     double objective = 0;

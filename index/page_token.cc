@@ -9,9 +9,8 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/time/clock.h"
-
 #include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
 
 namespace storyline::index {
 namespace {
@@ -51,13 +50,11 @@ std::string PageTokenCodec::Mac(absl::string_view payload) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac,
-       &mac_len);
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
   return std::string(reinterpret_cast<const char*>(mac), kMacBytes);
 }
 
-std::string PageTokenCodec::Encode(uint64_t fingerprint, int64_t offset,
-                                   absl::Time now) const {
+std::string PageTokenCodec::Encode(uint64_t fingerprint, int64_t offset, absl::Time now) const {
   std::string raw;
   raw.reserve(kPayloadBytes + kMacBytes);
   raw.push_back(static_cast<char>(kVersion));
@@ -68,13 +65,11 @@ std::string PageTokenCodec::Encode(uint64_t fingerprint, int64_t offset,
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token,
-                                               uint64_t fingerprint,
+absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token, uint64_t fingerprint,
                                                absl::Time now) const {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || absl::WebSafeBase64Escape(raw) != token ||
-      raw.size() != kPayloadBytes + kMacBytes ||
-      static_cast<uint8_t>(raw[0]) != kVersion) {
+      raw.size() != kPayloadBytes + kMacBytes || static_cast<uint8_t>(raw[0]) != kVersion) {
     return absl::InvalidArgumentError(
         "page_token is not a token this server issued; pass next_page_token from "
         "the previous response unchanged, or leave page_token empty for the first page");
@@ -91,11 +86,9 @@ absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token,
         "send the same request as the first page, changing only page_token");
   }
   const auto offset = static_cast<int64_t>(GetU64(raw.data() + 9));
-  const absl::Time issued =
-      absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + 17)));
+  const absl::Time issued = absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + 17)));
   if (now - issued > ttl_) {
-    return absl::InvalidArgumentError(
-        "page_token has expired; start again from the first page");
+    return absl::InvalidArgumentError("page_token has expired; start again from the first page");
   }
   return offset;
 }

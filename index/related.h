@@ -26,8 +26,8 @@ namespace storyline::index {
 
 // The Filter message, as index structs.
 struct FilterParams {
-  std::vector<std::string> topics;   // any of; case-insensitive
-  std::vector<std::string> sources;  // any of; case-insensitive
+  std::vector<std::string> topics;             // any of; case-insensitive
+  std::vector<std::string> sources;            // any of; case-insensitive
   std::optional<absl::Time> published_after;   // inclusive
   std::optional<absl::Time> published_before;  // inclusive
 };
@@ -96,8 +96,7 @@ absl::StatusOr<SimilarResults> FindSimilar(Xapian::Database& db, const Xapian::S
                                            DfCache* df_cache, const LsaModel* model,
                                            const SimilarParams& params);
 absl::StatusOr<RecommendResults> FindRecommendations(Xapian::Database& db,
-                                                     const Xapian::Stem& stemmer,
-                                                     DfCache* df_cache,
+                                                     const Xapian::Stem& stemmer, DfCache* df_cache,
                                                      const RecommendParams& params);
 
 // Readable surface forms of stems, learned from a text: "Zleagu" ->

@@ -17,12 +17,25 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 void AppendEscaped(absl::string_view s, std::string* out) {
   for (const char c : s) {
     switch (c) {
-      case '&': *out += "&amp;"; break;
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      case '"': *out += "&quot;"; break;
-      case '\n': case '\r': case '\t': out->push_back(' '); break;
-      default: out->push_back(c);
+      case '&':
+        *out += "&amp;";
+        break;
+      case '<':
+        *out += "&lt;";
+        break;
+      case '>':
+        *out += "&gt;";
+        break;
+      case '"':
+        *out += "&quot;";
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out->push_back(' ');
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -44,9 +57,9 @@ Word NextWord(absl::string_view text, size_t pos) {
 
 Highlighter::Highlighter(const Xapian::Stem& stemmer, std::vector<std::string> stems)
     : stemmer_(stemmer), stems_(std::move(stems)) {
-  stems_.erase(std::remove_if(stems_.begin(), stems_.end(),
-                              [](const std::string& s) { return s.empty(); }),
-               stems_.end());
+  stems_.erase(
+      std::remove_if(stems_.begin(), stems_.end(), [](const std::string& s) { return s.empty(); }),
+      stems_.end());
 }
 
 bool Highlighter::Matches(absl::string_view word) const {
@@ -73,8 +86,7 @@ std::string Highlighter::Snippet(absl::string_view text, size_t max_bytes) const
   // Find the first matching word.
   size_t start = 0;
   const absl::string_view scan = text.substr(0, kScanBytes);
-  for (Word w = NextWord(scan, 0); w.begin != absl::string_view::npos;
-       w = NextWord(scan, w.end)) {
+  for (Word w = NextWord(scan, 0); w.begin != absl::string_view::npos; w = NextWord(scan, w.end)) {
     if (Matches(scan.substr(w.begin, w.end - w.begin))) {
       start = w.begin;
       break;

@@ -23,8 +23,7 @@ namespace storyline::index {
 // True for bytes that belong to words: ASCII letters and digits, and every
 // byte of a multi-byte UTF-8 character (so words never split one).
 inline bool IsWordByte(unsigned char u) {
-  return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-         (u >= '0' && u <= '9');
+  return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
 }
 
 class Highlighter {

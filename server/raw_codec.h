@@ -7,12 +7,11 @@
 #ifndef STORYLINE_SERVER_RAW_CODEC_H_
 #define STORYLINE_SERVER_RAW_CODEC_H_
 
+#include <google/protobuf/message.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
-#include <grpcpp/impl/codegen/proto_utils.h>
-
-#include <google/protobuf/message.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -26,10 +25,10 @@ inline absl::Status ParseMessage(const grpc::ByteBuffer& buffer,
   grpc::ByteBuffer copy(buffer);  // shares slices; the reader needs non-const
   grpc::ProtoBufferReader reader(&copy);
   if (!reader.status().ok() || !message->ParseFromZeroCopyStream(&reader)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "could not decode ", message->GetTypeName(),
-        ": the message is malformed or a string field holds invalid UTF-8; "
-        "send valid protobuf with UTF-8 text"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("could not decode ", message->GetTypeName(),
+                     ": the message is malformed or a string field holds invalid UTF-8; "
+                     "send valid protobuf with UTF-8 text"));
   }
   return absl::OkStatus();
 }
@@ -38,8 +37,8 @@ inline absl::Status ParseMessage(const grpc::ByteBuffer& buffer,
 inline absl::Status SerializeMessage(const google::protobuf::Message& message,
                                      grpc::ByteBuffer* buffer) {
   bool own = false;
-  grpc::Status s = grpc::GenericSerialize<grpc::ProtoBufferWriter,
-                                          google::protobuf::Message>(message, buffer, &own);
+  grpc::Status s = grpc::GenericSerialize<grpc::ProtoBufferWriter, google::protobuf::Message>(
+      message, buffer, &own);
   if (!s.ok()) return absl::InternalError(absl::StrCat("serializing reply: ", s.error_message()));
   return absl::OkStatus();
 }

@@ -13,8 +13,7 @@
 
 namespace storyline::server {
 
-absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path,
-                                         index::WritePipeline& pipeline) {
+absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::WritePipeline& pipeline) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read seed file ", path));
   index::ArticleIndexer indexer;

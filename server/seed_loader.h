@@ -19,8 +19,7 @@ struct SeedResult {
 // Reads `path`, indexes every valid line through `pipeline`, commits and
 // waits for the commit. Fails with kNotFound if the file cannot be read;
 // bad lines are logged and skipped.
-absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path,
-                                         index::WritePipeline& pipeline);
+absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::WritePipeline& pipeline);
 
 }  // namespace storyline::server
 

@@ -1,7 +1,7 @@
 // Micro-benchmarks of the index library against raw in-process Xapian.
 //
-//   STORYLINE_BENCH_CORPUS=../shared/data/20news/articles-train.jsonl 
-//     build/bench/searcher_bench --benchmark_repetitions=3 
+//   STORYLINE_BENCH_CORPUS=../shared/data/20news/articles-train.jsonl
+//     build/bench/searcher_bench --benchmark_repetitions=3
 //     --benchmark_report_aggregates_only=true
 //
 // The index is built once into $STORYLINE_BENCH_INDEX (default
@@ -20,6 +20,7 @@
 //
 // Recent run: see bench/README.md.
 #include <benchmark/benchmark.h>
+#include <google/protobuf/util/json_util.h>
 #include <xapian.h>
 
 #include <cctype>
@@ -29,8 +30,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "index/article_indexer.h"
 #include "index/index_writer.h"

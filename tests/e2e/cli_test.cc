@@ -93,14 +93,19 @@ TEST_F(CliTest, IngestReportsBadLinesByNumberAndKeepsTheRest) {
   const std::string file = tmp_.Sub("batch.jsonl");
   {
     std::ofstream out(file);
-    out << R"({"id":"cli-1","title":"Orchard cider festival returns","body":"Apples."})" << "\n"
-        << R"({"id":"cli-2","title":"Night buses extended","body":"Later services."})" << "\n"
-        << R"({"id":"cli-3","title": broken json)" << "\n"
+    out << R"({"id":"cli-1","title":"Orchard cider festival returns","body":"Apples."})"
         << "\n"
-        << R"({"id":"","title":"No id","body":"Rejected by the server."})" << "\n"
+        << R"({"id":"cli-2","title":"Night buses extended","body":"Later services."})"
+        << "\n"
+        << R"({"id":"cli-3","title": broken json)"
+        << "\n"
+        << "\n"
+        << R"({"id":"","title":"No id","body":"Rejected by the server."})"
+        << "\n"
         << R"({"id":"cli-4","title":"Harbour crane restored","body":"Cranes.","unknownField":1})"
         << "\n"
-        << R"({"id":"cli-5","title":"Marathon route announced","body":"Runners."})" << "\n";
+        << R"({"id":"cli-5","title":"Marathon route announced","body":"Runners."})"
+        << "\n";
   }
   CliResult r = Cli("ingest --no-progress " + file);
   EXPECT_EQ(r.exit_code, 1) << "rejected lines must make ingest fail\n" << r.err;
@@ -117,8 +122,9 @@ TEST_F(CliTest, IngestReportsBadLinesByNumberAndKeepsTheRest) {
 
   // A clean file exits 0; re-sending updates.
   const std::string clean = tmp_.Sub("clean.jsonl");
-  std::ofstream(clean) << R"({"id":"cli-1","title":"Orchard cider festival cancelled","body":"Rain."})"
-                       << "\n";
+  std::ofstream(clean)
+      << R"({"id":"cli-1","title":"Orchard cider festival cancelled","body":"Rain."})"
+      << "\n";
   CliResult ok = Cli("ingest --no-progress " + clean);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_THAT(ok.err, HasSubstr("1 updated"));

@@ -127,10 +127,31 @@ TEST_F(ServiceTest, PagingVisitsEveryResultOnce) {
 }
 
 TEST_F(ServiceTest, SearchBoxInputNeverErrors) {
-  const std::vector<std::string> inputs = {
-      "what?", "\"unbalanced quote", "(open bracket", "close)", "don't stop", "-", "AND",
-      "OR OR", "NEAR", "title:", "\"\"", "((((", "a -", "+", "*", "\\", "topic:",
-      "rovers NEAR/", "harbour -", "?!?!", "  ", "'''", "tidal AND", "NOT", "title:\"half"};
+  const std::vector<std::string> inputs = {"what?",
+                                           "\"unbalanced quote",
+                                           "(open bracket",
+                                           "close)",
+                                           "don't stop",
+                                           "-",
+                                           "AND",
+                                           "OR OR",
+                                           "NEAR",
+                                           "title:",
+                                           "\"\"",
+                                           "((((",
+                                           "a -",
+                                           "+",
+                                           "*",
+                                           "\\",
+                                           "topic:",
+                                           "rovers NEAR/",
+                                           "harbour -",
+                                           "?!?!",
+                                           "  ",
+                                           "'''",
+                                           "tidal AND",
+                                           "NOT",
+                                           "title:\"half"};
   for (const std::string& q : inputs) {
     auto resp = client().Search(Query(q));
     EXPECT_THAT(resp, IsOk()) << "query: " << q;
@@ -171,8 +192,7 @@ TEST_F(ServiceTest, SearchRejectsBadRequests) {
   edited[edited.size() / 2] = edited[edited.size() / 2] == 'A' ? 'B' : 'A';
   v1::SearchRequest tampered = Query("the", 5);
   tampered.set_page_token(edited);
-  EXPECT_THAT(client().Search(tampered),
-              StatusIs(Code::kInvalidArgument, HasSubstr("page_token")));
+  EXPECT_THAT(client().Search(tampered), StatusIs(Code::kInvalidArgument, HasSubstr("page_token")));
   // A real token replayed against another query is stale.
   v1::SearchRequest other = Query("rovers", 5);
   other.set_page_token(first->next_page_token());

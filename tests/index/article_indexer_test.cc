@@ -72,10 +72,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ValidationCase{"Valid", [](Article&) {}, true, ""},
         ValidationCase{"EmptyId", [](Article& a) { a.clear_id(); }, false, "id"},
-        ValidationCase{"Id257Bytes", [](Article& a) { a.set_id(std::string(257, 'i')); },
-                       false, "id"},
-        ValidationCase{"Id256BytesOk", [](Article& a) { a.set_id(std::string(256, 'i')); },
-                       true, ""},
+        ValidationCase{"Id257Bytes", [](Article& a) { a.set_id(std::string(257, 'i')); }, false,
+                       "id"},
+        ValidationCase{"Id256BytesOk", [](Article& a) { a.set_id(std::string(256, 'i')); }, true,
+                       ""},
         ValidationCase{"Id1ByteOk", [](Article& a) { a.set_id("x"); }, true, ""},
         ValidationCase{"NoTitleNoBody",
                        [](Article& a) {
@@ -85,24 +85,21 @@ INSTANTIATE_TEST_SUITE_P(
                        false, "title"},
         ValidationCase{"TitleOnlyOk", [](Article& a) { a.clear_body(); }, true, ""},
         ValidationCase{"BodyOnlyOk", [](Article& a) { a.clear_title(); }, true, ""},
-        ValidationCase{"Title4097Bytes",
-                       [](Article& a) { a.set_title(std::string(4097, 't')); }, false,
-                       "title"},
-        ValidationCase{"BodyOneMiBOk",
-                       [](Article& a) { a.set_body(std::string(1 << 20, 'b')); }, true, ""},
+        ValidationCase{"Title4097Bytes", [](Article& a) { a.set_title(std::string(4097, 't')); },
+                       false, "title"},
+        ValidationCase{"BodyOneMiBOk", [](Article& a) { a.set_body(std::string(1 << 20, 'b')); },
+                       true, ""},
         ValidationCase{"BodyOverOneMiB",
-                       [](Article& a) { a.set_body(std::string((1 << 20) + 1, 'b')); },
-                       false, "body"},
-        ValidationCase{"Url4097Bytes",
-                       [](Article& a) { a.set_url(std::string(4097, 'u')); }, false, "url"},
-        ValidationCase{"Topic200BytesOk",
-                       [](Article& a) { a.set_topic(std::string(200, 'p')); }, true, ""},
-        ValidationCase{"Topic201Bytes",
-                       [](Article& a) { a.set_topic(std::string(201, 'p')); }, false,
-                       "topic"},
-        ValidationCase{"Source201Bytes",
-                       [](Article& a) { a.set_source(std::string(201, 's')); }, false,
-                       "source"},
+                       [](Article& a) { a.set_body(std::string((1 << 20) + 1, 'b')); }, false,
+                       "body"},
+        ValidationCase{"Url4097Bytes", [](Article& a) { a.set_url(std::string(4097, 'u')); }, false,
+                       "url"},
+        ValidationCase{"Topic200BytesOk", [](Article& a) { a.set_topic(std::string(200, 'p')); },
+                       true, ""},
+        ValidationCase{"Topic201Bytes", [](Article& a) { a.set_topic(std::string(201, 'p')); },
+                       false, "topic"},
+        ValidationCase{"Source201Bytes", [](Article& a) { a.set_source(std::string(201, 's')); },
+                       false, "source"},
         ValidationCase{"Tags64Ok",
                        [](Article& a) {
                          a.clear_tags();
@@ -115,28 +112,22 @@ INSTANTIATE_TEST_SUITE_P(
                          for (int i = 0; i < 65; ++i) a.add_tags("t" + std::to_string(i));
                        },
                        false, "tags"},
-        ValidationCase{"Tag201Bytes",
-                       [](Article& a) { a.add_tags(std::string(201, 'g')); }, false, "tag"},
+        ValidationCase{"Tag201Bytes", [](Article& a) { a.add_tags(std::string(201, 'g')); }, false,
+                       "tag"},
         ValidationCase{"PublishTimeBeforeYear1",
-                       [](Article& a) {
-                         a.mutable_publish_time()->set_seconds(-62135596801LL);
-                       },
+                       [](Article& a) { a.mutable_publish_time()->set_seconds(-62135596801LL); },
                        false, "publish_time"},
         ValidationCase{"PublishTimeAfterYear9999",
-                       [](Article& a) {
-                         a.mutable_publish_time()->set_seconds(253402300800LL);
-                       },
+                       [](Article& a) { a.mutable_publish_time()->set_seconds(253402300800LL); },
                        false, "publish_time"},
         ValidationCase{"PublishTimeNegativeNanos",
                        [](Article& a) { a.mutable_publish_time()->set_nanos(-1); }, false,
                        "publish_time"},
         ValidationCase{"PublishTimeNanosTooLarge",
-                       [](Article& a) { a.mutable_publish_time()->set_nanos(1000000000); },
-                       false, "publish_time"},
+                       [](Article& a) { a.mutable_publish_time()->set_nanos(1000000000); }, false,
+                       "publish_time"},
         ValidationCase{"PublishTimeYear1Ok",
-                       [](Article& a) {
-                         a.mutable_publish_time()->set_seconds(-62135596800LL);
-                       },
+                       [](Article& a) { a.mutable_publish_time()->set_seconds(-62135596800LL); },
                        true, ""},
         ValidationCase{"PublishTimeYear9999Ok",
                        [](Article& a) {
@@ -144,8 +135,7 @@ INSTANTIATE_TEST_SUITE_P(
                          a.mutable_publish_time()->set_nanos(999999999);
                        },
                        true, ""},
-        ValidationCase{"NoPublishTimeOk", [](Article& a) { a.clear_publish_time(); }, true,
-                       ""}),
+        ValidationCase{"NoPublishTimeOk", [](Article& a) { a.clear_publish_time(); }, true, ""}),
     [](const ::testing::TestParamInfo<ValidationCase>& info) { return info.param.name; });
 
 TEST(ArticleIndexerTest, PrepareRejectsInvalidArticle) {
@@ -182,8 +172,7 @@ TEST(ArticleIndexerTest, PrepareAddsFoldedFilterTermsAndFacetValues) {
   // Facet values keep the original spelling.
   EXPECT_EQ(p->document.get_value(kSlotTopic), "Politics");
   EXPECT_EQ(p->document.get_value(kSlotSource), "BBC News");
-  EXPECT_EQ(Xapian::sortable_unserialise(p->document.get_value(kSlotPublishTime)),
-            1717000000.0);
+  EXPECT_EQ(Xapian::sortable_unserialise(p->document.get_value(kSlotPublishTime)), 1717000000.0);
 }
 
 TEST(ArticleIndexerTest, PrepareIndexesTitlePrefixedAndWeighted) {
@@ -192,11 +181,11 @@ TEST(ArticleIndexerTest, PrepareIndexesTitlePrefixedAndWeighted) {
   ASSERT_THAT(p, IsOk());
   const std::set<std::string> terms = Terms(p->document);
   // STEM_ALL_Z: only Z-prefixed stems, no unstemmed copies.
-  EXPECT_THAT(terms, Contains("ZSbudget"));    // title: prefix
-  EXPECT_THAT(terms, Contains("ZSpass"));      // title: prefix, stemmed
-  EXPECT_THAT(terms, Contains("Zbudget"));     // free text
-  EXPECT_THAT(terms, Contains("Ztuesday"));    // body
-  EXPECT_THAT(terms, Not(Contains("budget")));  // no unstemmed terms
+  EXPECT_THAT(terms, Contains("ZSbudget"));        // title: prefix
+  EXPECT_THAT(terms, Contains("ZSpass"));          // title: prefix, stemmed
+  EXPECT_THAT(terms, Contains("Zbudget"));         // free text
+  EXPECT_THAT(terms, Contains("Ztuesday"));        // body
+  EXPECT_THAT(terms, Not(Contains("budget")));     // no unstemmed terms
   EXPECT_THAT(terms, Not(Contains("ZStuesday")));  // body words are not title words
 
   // "budget" appears only in the title, weighted kTitleWeight; "parliament"
@@ -239,8 +228,7 @@ TEST(ArticleIndexerTest, SpellingCountsCollectPlainWordsOnly) {
     EXPECT_GE(word.size(), 3u) << word;
   }
   // Counts accumulate across articles.
-  ASSERT_THAT(indexer.Prepare(MakeArticle({.id = "a2", .title = "Parliament again"}),
-                              &spelling),
+  ASSERT_THAT(indexer.Prepare(MakeArticle({.id = "a2", .title = "Parliament again"}), &spelling),
               IsOk());
   EXPECT_EQ(spelling["parliament"], 2u);
 }

@@ -31,8 +31,8 @@ class PageTokenTest : public ::testing::Test {
 };
 
 TEST_F(PageTokenTest, RoundTrip) {
-  for (int64_t offset : {int64_t{0}, int64_t{1}, int64_t{10}, int64_t{9990},
-                         std::numeric_limits<int64_t>::max()}) {
+  for (int64_t offset :
+       {int64_t{0}, int64_t{1}, int64_t{10}, int64_t{9990}, std::numeric_limits<int64_t>::max()}) {
     const std::string token = codec_.Encode(kFingerprint, offset, IssueTime());
     absl::StatusOr<int64_t> decoded =
         codec_.Decode(token, kFingerprint, IssueTime() + absl::Seconds(5));
@@ -44,23 +44,21 @@ TEST_F(PageTokenTest, RoundTrip) {
 TEST_F(PageTokenTest, TokenIsWebSafe) {
   const std::string token = codec_.Encode(kFingerprint, 20, IssueTime());
   EXPECT_FALSE(token.empty());
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="),
-            std::string::npos)
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="),
+      std::string::npos)
       << token;
 }
 
 TEST_F(PageTokenTest, RoundTripJustBeforeExpiry) {
   const std::string token = codec_.Encode(kFingerprint, 30, IssueTime());
-  EXPECT_THAT(codec_.Decode(token, kFingerprint,
-                            IssueTime() + absl::Hours(1) - absl::Seconds(1)),
+  EXPECT_THAT(codec_.Decode(token, kFingerprint, IssueTime() + absl::Hours(1) - absl::Seconds(1)),
               IsOk());
 }
 
 TEST_F(PageTokenTest, EveryOneCharacterEditIsRejected) {
   const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
-  const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   for (size_t i = 0; i < token.size(); ++i) {
     // Replace by the next character of the alphabet: always a valid
     // base64 character, always different.
@@ -70,8 +68,7 @@ TEST_F(PageTokenTest, EveryOneCharacterEditIsRejected) {
     edited[i] = alphabet[(pos + 1) % alphabet.size()];
     EXPECT_THAT(codec_.Decode(edited, kFingerprint, IssueTime()),
                 StatusIs(absl::StatusCode::kInvalidArgument, _))
-        << "position " << i << " of " << token.size() << ": " << token << " -> "
-        << edited;
+        << "position " << i << " of " << token.size() << ": " << token << " -> " << edited;
   }
 }
 
@@ -113,16 +110,14 @@ TEST_F(PageTokenTest, RandomKeysDiffer) {
 
 TEST_F(PageTokenTest, ExpiredTokenIsRejected) {
   const std::string token = codec_.Encode(kFingerprint, 10, IssueTime());
-  EXPECT_THAT(codec_.Decode(token, kFingerprint,
-                            IssueTime() + absl::Hours(1) + absl::Seconds(1)),
+  EXPECT_THAT(codec_.Decode(token, kFingerprint, IssueTime() + absl::Hours(1) + absl::Seconds(1)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expired")));
 }
 
 TEST_F(PageTokenTest, ExpiryHonoursConfiguredTtl) {
   PageTokenCodec short_lived("k", absl::Seconds(10));
   const std::string token = short_lived.Encode(kFingerprint, 3, IssueTime());
-  EXPECT_THAT(short_lived.Decode(token, kFingerprint, IssueTime() + absl::Seconds(9)),
-              IsOk());
+  EXPECT_THAT(short_lived.Decode(token, kFingerprint, IssueTime() + absl::Seconds(9)), IsOk());
   EXPECT_THAT(short_lived.Decode(token, kFingerprint, IssueTime() + absl::Seconds(11)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expired")));
 }

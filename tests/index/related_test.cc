@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
-#include "index/write_pipeline.h"
-#include "absl/synchronization/notification.h"
 #include "index/searcher.h"
+#include "index/write_pipeline.h"
 #include "tests/index/test_index.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -20,9 +20,9 @@
 namespace storyline::index {
 namespace {
 
+using ::storyline::index::ArticleIndexer;
 using ::storyline::index::testing::MakeArticle;
 using ::storyline::index::testing::WriteArticles;
-using ::storyline::index::ArticleIndexer;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
 using ::storyline::testing::TempDir;
@@ -32,8 +32,9 @@ using ::testing::Not;
 
 TEST(SurfaceFormsTest, StemsBecomeReadableWordsAndPhrases) {
   Xapian::Stem stem("english");
-  SurfaceForms forms(stem, "The Premier League said Premier League clubs voted. "
-                           "Inflation rose; inflation worries grew. Leagues merge.");
+  SurfaceForms forms(stem,
+                     "The Premier League said Premier League clubs voted. "
+                     "Inflation rose; inflation worries grew. Leagues merge.");
   EXPECT_EQ(forms.Word("Z" + stem("inflation")), "inflation");
   EXPECT_EQ(forms.Word("Zzzz"), "");
   const std::vector<std::string> out =
@@ -52,21 +53,30 @@ class RelatedIndexTest : public ::testing::Test {
         "been losing money for three years. The bakers union called it a hammer blow.";
     std::string copy = wire;
     copy.replace(copy.find("announced"), 9, "said");
-    WriteArticles(**writer, {
-        MakeArticle({.id = "wire", .title = "Bakery to close", .body = wire, .publish_unix = 1000}),
-        MakeArticle({.id = "copy", .title = "Bakery to close", .body = copy, .publish_unix = 1100}),
-        MakeArticle({.id = "dairy", .title = "Creamery expands near Ashford",
-                     .body = "Millbrook Dairies will expand its Ashford creamery, adding 120 "
-                             "jobs. The union welcomed the investment in the food industry.",
-                     .publish_unix = 2000}),
-        MakeArticle({.id = "bakery2", .title = "Ashford bakery workers march",
-                     .body = "Workers from the Ashford bakery marched against the closure and "
-                             "the loss of jobs. The bakers union asked Greystone Foods to think again.",
-                     .publish_unix = 3000}),
-        MakeArticle({.id = "space", .title = "Probe reaches comet",
-                     .body = "The probe reached the comet after a ten year flight through space.",
-                     .publish_unix = 500}),
-    });
+    WriteArticles(
+        **writer,
+        {
+            MakeArticle(
+                {.id = "wire", .title = "Bakery to close", .body = wire, .publish_unix = 1000}),
+            MakeArticle(
+                {.id = "copy", .title = "Bakery to close", .body = copy, .publish_unix = 1100}),
+            MakeArticle({.id = "dairy",
+                         .title = "Creamery expands near Ashford",
+                         .body = "Millbrook Dairies will expand its Ashford creamery, adding 120 "
+                                 "jobs. The union welcomed the investment in the food industry.",
+                         .publish_unix = 2000}),
+            MakeArticle(
+                {.id = "bakery2",
+                 .title = "Ashford bakery workers march",
+                 .body = "Workers from the Ashford bakery marched against the closure and "
+                         "the loss of jobs. The bakers union asked Greystone Foods to think again.",
+                 .publish_unix = 3000}),
+            MakeArticle(
+                {.id = "space",
+                 .title = "Probe reaches comet",
+                 .body = "The probe reached the comet after a ten year flight through space.",
+                 .publish_unix = 500}),
+        });
     auto searcher = Searcher::Open(dir_.path());
     ASSERT_THAT(searcher, IsOk());
     searcher_ = std::move(*searcher);

@@ -260,8 +260,8 @@ TEST(SearcherPoolTest, DestructorRunsQueuedJobs) {
 TEST(SearcherPoolTest, SubmitDuringShutdownIsUnavailable) {
   TempDir dir;
   BuildIndex(dir.path());
-  auto pool = std::make_unique<SearcherPool>(
-      SearcherPoolOptions{.index_dir = dir.path(), .threads = 1});
+  auto pool =
+      std::make_unique<SearcherPool>(SearcherPoolOptions{.index_dir = dir.path(), .threads = 1});
   absl::Notification started;
   absl::Status last;
   SearcherPool* raw = pool.get();

@@ -260,10 +260,9 @@ TEST_F(SearcherTest, FacetsCountValuesExactly) {
                                             std::pair<std::string, int64_t>{"FT", 1}));
   // By descending count.
   for (const Facet& f : r.facets) {
-    EXPECT_TRUE(std::is_sorted(f.values.begin(), f.values.end(),
-                               [](const FacetCount& a, const FacetCount& b) {
-                                 return a.count > b.count;
-                               }))
+    EXPECT_TRUE(
+        std::is_sorted(f.values.begin(), f.values.end(),
+                       [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; }))
         << f.field;
   }
 }
@@ -429,8 +428,8 @@ TEST_F(SearcherTest, EmptyQueryMatchesAll) {
 
 TEST_F(SearcherTest, DefaultPageSizeIsTen) {
   for (int i = 0; i < 12; ++i) {
-    UpsertArticle(*writer_, MakeArticle({.id = "extra" + std::to_string(i),
-                                         .title = "Extra story"}));
+    UpsertArticle(*writer_,
+                  MakeArticle({.id = "extra" + std::to_string(i), .title = "Extra story"}));
   }
   ASSERT_THAT(writer_->Commit(), IsOk());
   SearchParams p;
@@ -441,25 +440,48 @@ TEST_F(SearcherTest, DefaultPageSizeIsTen) {
 
 TEST_F(SearcherTest, SearchBoxInputsNeverError) {
   std::string punctuation;
-  const std::string pieces[] = {"\"", "(", ")", "-", "+", "*", ":", "\\", "'", "?",
-                                "AND", " ", "OR", "NEAR", "title:", "topic:", "!", "~",
-                                "^", "[", "]", "{", "}", "..", "/", "<", ">", "$", "&",
-                                "|", "#", "@", "%", ";", ",", "NOT", "XOR", "ADJ/3"};
+  const std::string pieces[] = {
+      "\"",   "(",      ")",      "-", "+", "*", ":", "\\", "'", "?",   "AND", " ",    "OR",
+      "NEAR", "title:", "topic:", "!", "~", "^", "[", "]",  "{", "}",   "..",  "/",    "<",
+      ">",    "$",      "&",      "|", "#", "@", "%", ";",  ",", "NOT", "XOR", "ADJ/3"};
   for (size_t i = 0; punctuation.size() < 4000; ++i) {
     punctuation += pieces[(i * 7) % std::size(pieces)];
   }
   punctuation.resize(4000);
-  const std::string inputs[] = {
-      "what?", "\"unbalanced", "(foo", "foo)", "don't", "-", "AND", "OR OR", "NEAR",
-      "title:", "\"\"", "((((", "a -", "+", "*", "\\", "topic:", "source:", "tag:",
-      "parliament AND", "NOT parliament", "parliament NEAR", "title:\"", "a:b:c",
-      "\xff\xfe", std::string("nul\0byte", 8), punctuation,
-      std::string(4000, '('), std::string(4000, '"')};
+  const std::string inputs[] = {"what?",
+                                "\"unbalanced",
+                                "(foo",
+                                "foo)",
+                                "don't",
+                                "-",
+                                "AND",
+                                "OR OR",
+                                "NEAR",
+                                "title:",
+                                "\"\"",
+                                "((((",
+                                "a -",
+                                "+",
+                                "*",
+                                "\\",
+                                "topic:",
+                                "source:",
+                                "tag:",
+                                "parliament AND",
+                                "NOT parliament",
+                                "parliament NEAR",
+                                "title:\"",
+                                "a:b:c",
+                                "\xff\xfe",
+                                std::string("nul\0byte", 8),
+                                punctuation,
+                                std::string(4000, '('),
+                                std::string(4000, '"')};
   for (const std::string& q : inputs) {
     SearchParams p;
     p.query = q;
-    EXPECT_THAT(searcher_->Search(p), IsOk()) << "query \"" << absl::CEscape(q.substr(0, 80))
-                                              << "\" (" << q.size() << " bytes)";
+    EXPECT_THAT(searcher_->Search(p), IsOk())
+        << "query \"" << absl::CEscape(q.substr(0, 80)) << "\" (" << q.size() << " bytes)";
   }
 }
 
