@@ -6,6 +6,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration
+// ("auto x") and `statusor` a name; neither can be parenthesised.
 #define STORYLINE_CONCAT_INNER_(a, b) a##b
 #define STORYLINE_CONCAT_(a, b) STORYLINE_CONCAT_INNER_(a, b)
 
@@ -23,5 +25,6 @@
   auto statusor = (expr);                           \
   if (!statusor.ok()) return statusor.status();     \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // STORYLINE_COMMON_STATUS_MACROS_H_

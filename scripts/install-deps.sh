@@ -25,6 +25,8 @@ BUILD_PACKAGES=(
   # Sanitizer and fuzzer builds (scripts/sanitize.sh, scripts/fuzz.sh):
   # clang, its sanitizer runtimes and libFuzzer, and llvm-symbolizer.
   clang-14 libclang-rt-14-dev llvm-14
+  # Style checks in CI: scripts/check_format.sh and scripts/tidy.sh.
+  clang-format-14 clang-tidy-14
 )
 
 RUNTIME_PACKAGES=(

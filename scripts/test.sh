@@ -3,12 +3,14 @@
 # index unit tests, integration tests against the real server (client
 # library, CLI, Python reflection client), and the installed-package build
 # of examples/; then the same tests under ASan+UBSan, the concurrency test
-# under TSan (scripts/sanitize.sh), and each fuzzer for 30 s
-# (scripts/fuzz.sh).
+# under TSan (scripts/sanitize.sh; both clang builds with -Wthread-safety
+# -Werror), and each fuzzer for 30 s
+# (scripts/fuzz.sh). Formatting is checked first (scripts/check_format.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/install-deps.sh
+scripts/check_format.sh
 scripts/build.sh -DSTORYLINE_BUILD_TESTS=ON -DSTORYLINE_BUILD_BENCHMARKS=ON
 ctest --test-dir "${STORYLINE_BUILD_DIR:-build}" --output-on-failure -j2 --timeout 600
 echo "test.sh: normal build and tests done after $(( $(date +%s) - start ))s"

@@ -201,7 +201,9 @@ class Admission {
     Ticket ticket;
   };
 
-  Limiter& LimiterFor(RpcMethod method) { return limiters_[static_cast<int>(LimiterOf(method))]; }
+  Limiter& LimiterFor(RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return limiters_[static_cast<int>(LimiterOf(method))];
+  }
   bool CanRunLocked(const Limiter& limiter) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TakeSlotLocked(Limiter& limiter, RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Release(RpcMethod method, absl::Time admitted, bool shed) ABSL_LOCKS_EXCLUDED(mu_);

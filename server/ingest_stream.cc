@@ -57,8 +57,11 @@ class IngestStreamReactor final : public IngestStream {
       : pipeline_(pipeline), interval_(checkpoint) {}
 
   void Begin(Admission::Ticket ticket) override {
-    ticket_ = std::move(ticket);
-    next_checkpoint_ = absl::Now() + interval_;
+    {
+      absl::MutexLock lock(&mu_);
+      ticket_ = std::move(ticket);
+      next_checkpoint_ = absl::Now() + interval_;
+    }
     StartRead(&in_);
   }
 
