@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "index/schema.h"
+#include "server/search_fingerprint.h"
 
 namespace storyline::server {
 namespace {
@@ -95,8 +96,8 @@ absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
 }
 
 absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
-                                                   const index::PageTokenCodec& tokens,
-                                                   absl::Time now, absl::Time deadline) {
+                                                   const PageTokenCodec& tokens, absl::Time now,
+                                                   absl::Time deadline) {
   if (request.query().size() > index::kMaxQueryBytes) {
     return absl::InvalidArgumentError(absl::StrCat("query is ", request.query().size(),
                                                    " bytes; the limit is ", index::kMaxQueryBytes,
@@ -160,27 +161,19 @@ absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& requ
   p.include_body = request.include_body();
   p.deadline = deadline;
   if (!request.page_token().empty()) {
-    absl::StatusOr<int64_t> offset =
-        tokens.Decode(request.page_token(), index::SearchFingerprint(p), now);
-    if (!offset.ok()) {
-      // A token from pages served in first-stage order (before the
-      // semantic model existed) keeps that order.
-      index::SearchParams first_stage = p;
-      first_stage.first_stage_order = true;
-      absl::StatusOr<int64_t> again =
-          tokens.Decode(request.page_token(), index::SearchFingerprint(first_stage), now);
-      if (!again.ok()) return offset.status();
-      p.first_stage_order = true;
-      offset = again;
-    }
-    p.offset = *offset;
+    absl::StatusOr<PagePosition> position =
+        tokens.Decode(request.page_token(), SearchFingerprint(p), now);
+    if (!position.ok()) return position.status();
+    p.offset = position->offset;
+    // A token from pages served in first-stage order (before the semantic
+    // model existed) keeps that order.
+    p.first_stage_order = position->first_stage_order;
   }
   return p;
 }
 
 void ToSearchResponse(index::SearchResults results, const index::SearchParams& params,
-                      const index::PageTokenCodec& tokens, absl::Time now,
-                      v1::SearchResponse* response) {
+                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response) {
   response->mutable_results()->Reserve(static_cast<int>(results.hits.size()));
   for (index::SearchHit& hit : results.hits) {
     v1::SearchResult* r = response->add_results();
@@ -194,10 +187,10 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
     }
   }
   if (results.has_more) {
-    index::SearchParams next = params;
-    next.first_stage_order = results.first_stage_order;
-    response->set_next_page_token(
-        tokens.Encode(index::SearchFingerprint(next), params.offset + params.page_size, now));
+    response->set_next_page_token(tokens.Encode(SearchFingerprint(params),
+                                                {.offset = params.offset + params.page_size,
+                                                 .first_stage_order = results.first_stage_order},
+                                                now));
   }
   response->set_total_size(results.total_estimate);
   for (index::Facet& facet : results.facets) {

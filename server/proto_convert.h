@@ -9,8 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "index/page_token.h"
 #include "index/searcher.h"
+#include "server/page_token.h"
 #include "storyline/v1/story_service.pb.h"
 
 namespace storyline::server {
@@ -18,14 +18,13 @@ namespace storyline::server {
 // Validates `request` and turns it into search parameters, decoding its
 // page token with `tokens`. `deadline` is copied into the parameters.
 absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
-                                                   const index::PageTokenCodec& tokens,
-                                                   absl::Time now, absl::Time deadline);
+                                                   const PageTokenCodec& tokens, absl::Time now,
+                                                   absl::Time deadline);
 
 // Moves `results` into a response, minting the next page token if there is
 // a next page.
 void ToSearchResponse(index::SearchResults results, const index::SearchParams& params,
-                      const index::PageTokenCodec& tokens, absl::Time now,
-                      v1::SearchResponse* response);
+                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response);
 
 // Validates an article id as a lookup key ("id" names the field).
 absl::Status ValidateId(absl::string_view id, absl::string_view field = "id");

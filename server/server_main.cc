@@ -29,7 +29,6 @@
 #include "index/index_check.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
-#include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "index/write_pipeline.h"
 #include "server/admission.h"
@@ -38,6 +37,7 @@
 #include "server/ingest_service.h"
 #include "server/json_log.h"
 #include "server/metrics.h"
+#include "server/page_token.h"
 #include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
@@ -364,8 +364,8 @@ int Run() {
     return 1;
   }
   std::string key = absl::GetFlag(FLAGS_page_token_key);
-  if (key.empty()) key = index::PageTokenCodec::RandomKey();
-  const index::PageTokenCodec tokens(key);
+  if (key.empty()) key = server::PageTokenCodec::RandomKey();
+  const server::PageTokenCodec tokens(key);
 
   server::StoryService story(pool.get(), &tokens,
                              {.related_stories = absl::GetFlag(FLAGS_related_stories),

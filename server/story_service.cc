@@ -159,7 +159,7 @@ constexpr char kRelatedOff[] =
 
 }  // namespace
 
-StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+StoryService::StoryService(index::SearcherPool* pool, const PageTokenCodec* tokens,
                            StoryServiceOptions options)
     : pool_(pool), tokens_(tokens), options_(options) {}
 
@@ -169,7 +169,7 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
   if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
-  const index::PageTokenCodec* tokens = tokens_;
+  const PageTokenCodec* tokens = tokens_;
   return Serve<v1::SearchRequest>(
       MakeLane(RpcMethod::kSearch, pool_, options_), ctx, request, response,
       [ctx, tokens](const v1::SearchRequest& req) {

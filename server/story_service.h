@@ -11,10 +11,10 @@
 #ifndef STORYLINE_SERVER_STORY_SERVICE_H_
 #define STORYLINE_SERVER_STORY_SERVICE_H_
 
-#include "index/page_token.h"
 #include "index/searcher_pool.h"
 #include "server/admission.h"
 #include "server/auth.h"
+#include "server/page_token.h"
 #include "server/response_cap.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
@@ -51,7 +51,7 @@ struct StoryServiceOptions {
 class StoryService final : public RawStoryService {
  public:
   // Neither pointer is owned; both must outlive the server.
-  StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+  StoryService(index::SearcherPool* pool, const PageTokenCodec* tokens,
                StoryServiceOptions options = {});
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
@@ -75,7 +75,7 @@ class StoryService final : public RawStoryService {
 
  private:
   index::SearcherPool* pool_;
-  const index::PageTokenCodec* tokens_;
+  const PageTokenCodec* tokens_;
   const StoryServiceOptions options_;
 };
 
