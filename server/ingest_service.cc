@@ -15,13 +15,11 @@
 #include "index/write_session.h"
 #include "server/grpc_status.h"
 #include "server/ingest_stream.h"
-#include "server/proto_convert.h"
 #include "server/raw_codec.h"
+#include "server/request_checks.h"
 
 namespace storyline::server {
 namespace {
-
-constexpr int kMaxDeleteIds = 10000;
 
 // Result of one stream, filled by the reactor thread (rejections) and the
 // writer thread (upserts).
@@ -206,16 +204,7 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   };
   auto req = std::make_shared<v1::DeleteArticlesRequest>();
   absl::Status status = ParseMessage(*request, req.get());
-  if (status.ok() && req->ids_size() == 0) {
-    status = absl::InvalidArgumentError("ids is empty; list the article ids to delete");
-  }
-  if (status.ok() && req->ids_size() > kMaxDeleteIds) {
-    status = absl::InvalidArgumentError(
-        absl::StrCat("ids lists ", req->ids_size(), " ids; at most ", kMaxDeleteIds, " per call"));
-  }
-  for (int i = 0; status.ok() && i < req->ids_size(); ++i) {
-    status = ValidateId(req->ids(i), absl::StrCat("ids[", i, "]"));
-  }
+  if (status.ok()) status = CheckDeleteRequest(*req);
   if (!status.ok()) {
     finish(status);
     return reactor;

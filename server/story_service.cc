@@ -6,9 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
+#include "server/request_checks.h"
 
 namespace storyline::server {
 namespace {
@@ -194,7 +196,7 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
   return Serve<v1::GetArticleRequest>(
       MakeLane(RpcMethod::kGetArticle, pool_, options_), ctx, request, response,
       [](const v1::GetArticleRequest& req) -> absl::StatusOr<std::string> {
-        if (absl::Status s = ValidateId(req.id()); !s.ok()) return s;
+        RETURN_IF_ERROR(CheckArticleId(req.id()));
         return req.id();
       },
       [](index::Searcher& searcher, const std::string& id) { return searcher.Get(id); });
