@@ -140,6 +140,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(std::string, log_format, "text",
           "text, or json: one JSON object per line (one per RPC, with method, code, latency, "
           "peer and request id).");
+ABSL_FLAG(int, TEST_read_delay_ms, 0,
+          "Test only: every read waits this long on its worker before the index work, so "
+          "tests can make a call outlast its deadline on the server. Never set it in use.");
 ABSL_FLAG(int, slow_query_ms, 1000,
           "RPCs at least this slow are logged at warn with their request; negative = never.");
 
@@ -293,7 +296,8 @@ server::StoryServiceOptions StoryOptionsFromFlags(const server::Security& securi
           .auth = security.auth.get(),
           .admission = admission,
           .max_response_bytes =
-              static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))};
+              static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes))),
+          .TEST_read_delay = absl::Milliseconds(absl::GetFlag(FLAGS_TEST_read_delay_ms))};
 }
 
 // --shutdown_call_timeout_seconds, or its deprecated old name when given.

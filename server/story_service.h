@@ -11,6 +11,7 @@
 #ifndef STORYLINE_SERVER_STORY_SERVICE_H_
 #define STORYLINE_SERVER_STORY_SERVICE_H_
 
+#include "absl/time/time.h"
 #include "index/searcher_pool.h"
 #include "server/admission.h"
 #include "server/auth.h"
@@ -46,6 +47,10 @@ struct StoryServiceOptions {
   Admission* admission = nullptr;
   // Largest serialized reply (see server/response_cap.h); 0 = no limit.
   size_t max_response_bytes = kDefaultMaxResponseBytes;
+  // Test only: each read sleeps this long on its worker, after admission
+  // and before the index work, so tests can make a call outlast its
+  // deadline on the server (--TEST_read_delay_ms). Zero, the default: none.
+  absl::Duration TEST_read_delay = absl::ZeroDuration();
 };
 
 class StoryService final : public RawStoryService {
