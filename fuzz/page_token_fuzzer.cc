@@ -1,4 +1,4 @@
-// Fuzzes page tokens (index/page_token): PageTokenCodec::Decode on any
+// Fuzzes page tokens (server/page_token): PageTokenCodec::Decode on any
 // bytes, and the round-trip of a token minted from the input's numbers.
 //
 // Input (FuzzedDataProvider): from the end, a fingerprint, an offset, the
@@ -19,11 +19,12 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "fuzz/fuzz_index.h"
-#include "index/page_token.h"
+#include "server/page_token.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using storyline::fuzz::Check;
-  using storyline::index::PageTokenCodec;
+  using storyline::server::PagePosition;
+  using storyline::server::PageTokenCodec;
   constexpr absl::Duration kTtl = absl::Hours(1);
   static const PageTokenCodec codec("fuzz page token key", kTtl);
   static const PageTokenCodec other("another key", kTtl);
@@ -45,11 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const PageTokenCodec* c : {&codec, &empty_key}) {
     auto decoded = c->Decode(token, fingerprint, issued + age);
     if (debug) {
-      std::fprintf(
-          stderr, "token \"%s\" fingerprint %llu at %lld: %s\n", token.c_str(),
-          static_cast<unsigned long long>(fingerprint),
-          static_cast<long long>(absl::ToUnixSeconds(issued + age)),
-          decoded.ok() ? std::to_string(*decoded).c_str() : decoded.status().ToString().c_str());
+      std::fprintf(stderr, "token \"%s\" fingerprint %llu at %lld: %s\n", token.c_str(),
+                   static_cast<unsigned long long>(fingerprint),
+                   static_cast<long long>(absl::ToUnixSeconds(issued + age)),
+                   decoded.ok() ? std::to_string(decoded->offset).c_str()
+                                : decoded.status().ToString().c_str());
     }
     if (!decoded.ok()) {
       Check(decoded.status().code() == absl::StatusCode::kInvalidArgument,
@@ -58,10 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // Round trip.
-  const std::string minted = codec.Encode(fingerprint, offset, issued);
+  const PagePosition position{.offset = offset, .first_stage_order = (tamper_with & 1) != 0};
+  const std::string minted = codec.Encode(fingerprint, position, issued);
   auto back = codec.Decode(minted, fingerprint, issued + age);
   if (age <= kTtl) {
-    Check(back.ok() && *back == offset, "a fresh token does not decode to its offset");
+    Check(back.ok() && *back == position, "a fresh token does not decode to its position");
   } else {
     Check(!back.ok(), "an expired token was accepted");
   }

@@ -23,7 +23,7 @@
 
 #include "absl/status/status.h"
 #include "fuzz/fuzz_index.h"
-#include "index/page_token.h"
+#include "server/page_token.h"
 #include "server/proto_convert.h"
 #include "storyline/v1/story_service.pb.h"
 
@@ -115,7 +115,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace storyline;
   using namespace storyline::fuzz;
-  static const index::PageTokenCodec tokens("fuzz page token key");
+  static const server::PageTokenCodec tokens("fuzz page token key");
   FuzzedDataProvider in(data, size);
 
   const uint8_t flags = in.ConsumeIntegral<uint8_t>();

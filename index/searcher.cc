@@ -13,7 +13,6 @@
 #include "absl/time/clock.h"
 #include "index/article_data.h"
 #include "index/index_layout.h"
-#include "index/page_token.h"
 #include "index/schema.h"
 #include "index/snippet.h"
 #include "index/stopwords.h"
@@ -117,25 +116,6 @@ absl::Status OvertakenError(absl::string_view what) {
 }
 
 }  // namespace
-
-uint64_t SearchFingerprint(const SearchParams& p) {
-  auto time_str = [](const std::optional<absl::Time>& t) {
-    return t ? absl::StrCat(absl::ToUnixNanos(*t)) : std::string("-");
-  };
-  std::vector<std::string> topics = p.topics, sources = p.sources;
-  for (auto& t : topics) t = FoldCase(t);
-  for (auto& s : sources) s = FoldCase(s);
-  std::sort(topics.begin(), topics.end());
-  std::sort(sources.begin(), sources.end());
-  return Fingerprint(absl::StrCat(
-      p.query, "\x1f", absl::StrJoin(topics, "\x1e"), "\x1f", absl::StrJoin(sources, "\x1e"),
-      "\x1f", time_str(p.published_after), "\x1f", time_str(p.published_before), "\x1f",
-      static_cast<int>(p.order), "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f",
-      p.order == SortOrder::kRelevanceRecency
-          ? absl::StrCat(absl::ToInt64Milliseconds(p.recency_half_life))
-          : std::string(),
-      "\x1f", p.first_stage_order ? "1" : "0"));
-}
 
 bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value(); }
 

@@ -106,11 +106,6 @@ struct IndexStatsData {
   int64_t semantic_articles = 0;
 };
 
-// A stable fingerprint of everything in `params` that defines the result
-// list (not offset, page_size, include_body or deadline). Page tokens carry
-// it so a token cannot be replayed against a different query.
-uint64_t SearchFingerprint(const SearchParams& params);
-
 // Returns true if `field` is a facet field Search() understands.
 bool IsFacetField(absl::string_view field);
 

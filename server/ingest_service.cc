@@ -10,27 +10,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "index/article_indexer.h"
 #include "index/schema.h"
 #include "index/write_session.h"
 #include "server/grpc_status.h"
 #include "server/ingest_stream.h"
-#include "server/proto_convert.h"
 #include "server/raw_codec.h"
+#include "server/request_checks.h"
+#include "server/upsert_submit.h"
 
 namespace storyline::server {
 namespace {
 
-constexpr int kMaxDeleteIds = 10000;
-
 // Result of one stream, filled by the reactor thread (rejections) and the
-// writer thread (upserts).
-struct StreamResult {
+// writer threads (upserts).
+struct StreamResult final : UpsertSink {
   absl::Mutex mu;
   v1::IndexArticlesResponse response ABSL_GUARDED_BY(mu);
-  index::WriteSession session;
 
-  void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
+  void Reject(int64_t position, absl::string_view id, absl::string_view reason) override {
     absl::MutexLock lock(&mu);
     // Bounded so the reply stays far below gRPC's 4 MiB message limit.
     if (response.errors_size() >= kMaxReportedErrors) {
@@ -39,6 +36,16 @@ struct StreamResult {
     }
     FillIndexError(position, id, reason, response.add_errors());
   }
+  void Upserted(bool replaced) override {
+    absl::MutexLock lock(&mu);
+    if (replaced) {
+      response.set_updated_count(response.updated_count() + 1);
+    } else {
+      response.set_indexed_count(response.indexed_count() + 1);
+    }
+  }
+  // The session holds the failure; the commit reports it for the stream.
+  void WriteFailed(int64_t) override {}
 };
 
 class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
@@ -59,48 +66,13 @@ class IndexArticlesReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
       QueueCommit();
       return;
     }
-    const int64_t position = position_++;
-    Handle(position);
+    PrepareAndSubmitUpsert(buf_, position_++, &article_, &spelling_, *pipeline_, result_);
     StartRead(&buf_);
   }
 
   void OnDone() override { delete this; }
 
  private:
-  void Handle(int64_t position) {
-    // One indexer per gRPC thread: TermGenerator and Stem are not
-    // thread-safe, and building one per article would be wasteful.
-    thread_local index::ArticleIndexer indexer;
-    if (absl::Status s = ParseMessage(buf_, &article_); !s.ok()) {
-      result_->Reject(position, "", s.message());
-      return;
-    }
-    absl::StatusOr<index::PreparedArticle> prepared = indexer.Prepare(article_, &spelling_);
-    if (!prepared.ok()) {
-      result_->Reject(position, article_.id(), prepared.status().message());
-      return;
-    }
-    auto doc = std::make_shared<index::PreparedArticle>(std::move(*prepared));
-    pipeline_->SubmitFor(doc->id, [doc, position, result = result_](index::IndexWriter& writer) {
-      absl::StatusOr<bool> replaced = writer.Upsert(*doc);
-      result->session.Wrote(writer, replaced.status());
-      if (!replaced.ok()) {
-        // The article's own fault is reported per article; a writer
-        // failure fails the whole stream (see WriteSession).
-        if (replaced.status().code() == absl::StatusCode::kInvalidArgument) {
-          result->Reject(position, doc->id, replaced.status().message());
-        }
-        return;
-      }
-      absl::MutexLock lock(&result->mu);
-      if (*replaced) {
-        result->response.set_updated_count(result->response.updated_count() + 1);
-      } else {
-        result->response.set_indexed_count(result->response.indexed_count() + 1);
-      }
-    });
-  }
-
   void QueueCommit() {
     index::PruneSpellingForBulk(position_, &spelling_);
     auto spelling = std::make_shared<const index::SpellingCounts>(std::move(spelling_));
@@ -141,6 +113,74 @@ class RefusedStreamReactor final : public grpc::ServerReadReactor<grpc::ByteBuff
   void OnDone() override { delete this; }
 };
 
+// Starts `stream` once admission control gives it a slot (at once without
+// admission control). Streams of either ingest RPC share the ingest
+// limiter. A refused stream is deleted, never handed to gRPC, and the call
+// is answered by `refuse(status)` instead.
+template <typename Stream, typename Refuse>
+auto StartWhenAdmitted(Admission* admission, Stream* stream, Refuse refuse)
+    -> decltype(refuse(absl::Status())) {
+  if (admission == nullptr) {
+    stream->Begin(Admission::Ticket());
+    return stream;
+  }
+  absl::Status admitted =
+      admission->Admit(RpcMethod::kIndexArticles,
+                       [stream](Admission::Ticket ticket) { stream->Begin(std::move(ticket)); });
+  if (!admitted.ok()) {
+    delete stream;
+    return refuse(admitted);
+  }
+  return stream;
+}
+
+// A DeleteArticles call's outcome, filled by the writer threads.
+struct DeleteResult {
+  absl::Mutex mu;
+  v1::DeleteArticlesResponse reply ABSL_GUARDED_BY(mu);
+  index::WriteSession session;
+};
+
+// Queues the delete of each distinct id on the shard that owns it.
+void SubmitDeletes(const v1::DeleteArticlesRequest& request, index::WritePipeline& pipeline,
+                   const std::shared_ptr<DeleteResult>& result) {
+  absl::flat_hash_set<std::string> seen;
+  for (const std::string& id : request.ids()) {
+    if (!seen.insert(id).second) continue;
+    pipeline.SubmitFor(id, [id, result](index::IndexWriter& writer) {
+      absl::StatusOr<bool> deleted = writer.Delete(id);
+      result->session.Wrote(writer, deleted.status());
+      absl::MutexLock lock(&result->mu);
+      if (!deleted.ok()) return;  // the session holds the failure
+      if (*deleted) {
+        result->reply.set_deleted_count(result->reply.deleted_count() + 1);
+      } else {
+        result->reply.add_not_found_ids(id);
+      }
+    });
+  }
+}
+
+// The status a delete call finishes with once its commit barrier ran: a
+// lost write or failed commit, NOT_FOUND if none of the ids existed, else
+// OK with the reply serialized into `response`.
+absl::Status DeleteOutcome(DeleteResult& result, const absl::StatusOr<uint64_t>& revision,
+                           grpc::ByteBuffer* response) {
+  absl::MutexLock lock(&result.mu);
+  if (absl::Status failed = result.session.failure(); !failed.ok()) return failed;
+  if (!revision.ok()) return revision.status();
+  v1::DeleteArticlesResponse& reply = result.reply;
+  if (reply.deleted_count() == 0) {
+    const int shown = std::min(reply.not_found_ids_size(), 10);
+    return absl::NotFoundError(absl::StrCat(
+        "none of the ids exist: ",
+        absl::StrJoin(reply.not_found_ids().begin(), reply.not_found_ids().begin() + shown, ", "),
+        reply.not_found_ids_size() > shown ? ", ..." : ""));
+  }
+  reply.set_revision(*revision);
+  return SerializeMessage(reply, response);
+}
+
 }  // namespace
 
 IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator* auth,
@@ -149,47 +189,22 @@ IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
+  auto refuse = [ctx](const absl::Status& status) -> grpc::ServerReadReactor<grpc::ByteBuffer>* {
+    return new RefusedStreamReactor(ctx, status);
+  };
   if (auth_ != nullptr) {
-    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
-      return new RefusedStreamReactor(ctx, s);
-    }
+    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) return refuse(s);
   }
-  auto* reactor = new IndexArticlesReactor(response, pipeline_);
-  if (admission_ == nullptr) {
-    reactor->Begin(Admission::Ticket());
-    return reactor;
-  }
-  absl::Status admitted =
-      admission_->Admit(RpcMethod::kIndexArticles,
-                        [reactor](Admission::Ticket ticket) { reactor->Begin(std::move(ticket)); });
-  if (!admitted.ok()) {
-    delete reactor;  // never handed to gRPC
-    return new RefusedStreamReactor(ctx, admitted);
-  }
-  return reactor;
+  return StartWhenAdmitted(admission_, new IndexArticlesReactor(response, pipeline_), refuse);
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::IngestArticles(
     grpc::CallbackServerContext* ctx) {
+  auto refuse = [ctx](const absl::Status& status) { return NewRefusedIngestStream(ctx, status); };
   if (auth_ != nullptr) {
-    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) {
-      return NewRefusedIngestStream(ctx, s);
-    }
+    if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) return refuse(s);
   }
-  IngestStream* stream = NewIngestStream(pipeline_, checkpoint_);
-  if (admission_ == nullptr) {
-    stream->Begin(Admission::Ticket());
-    return stream;
-  }
-  // Streams of either ingest RPC share the ingest limiter.
-  absl::Status admitted =
-      admission_->Admit(RpcMethod::kIndexArticles,
-                        [stream](Admission::Ticket ticket) { stream->Begin(std::move(ticket)); });
-  if (!admitted.ok()) {
-    delete stream;  // never handed to gRPC
-    return NewRefusedIngestStream(ctx, admitted);
-  }
-  return stream;
+  return StartWhenAdmitted(admission_, NewIngestStream(pipeline_, checkpoint_), refuse);
 }
 
 grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerContext* ctx,
@@ -204,18 +219,9 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     ticket->Release();
     reactor->Finish(ToGrpcStatus(s));
   };
-  auto req = std::make_shared<v1::DeleteArticlesRequest>();
-  absl::Status status = ParseMessage(*request, req.get());
-  if (status.ok() && req->ids_size() == 0) {
-    status = absl::InvalidArgumentError("ids is empty; list the article ids to delete");
-  }
-  if (status.ok() && req->ids_size() > kMaxDeleteIds) {
-    status = absl::InvalidArgumentError(
-        absl::StrCat("ids lists ", req->ids_size(), " ids; at most ", kMaxDeleteIds, " per call"));
-  }
-  for (int i = 0; status.ok() && i < req->ids_size(); ++i) {
-    status = ValidateId(req->ids(i), absl::StrCat("ids[", i, "]"));
-  }
+  v1::DeleteArticlesRequest req;
+  absl::Status status = ParseMessage(*request, &req);
+  if (status.ok()) status = CheckDeleteRequest(req);
   if (!status.ok()) {
     finish(status);
     return reactor;
@@ -230,54 +236,17 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     *ticket = std::move(*admitted);
   }
   // Deletes run on the shards that own the ids; the commit barrier runs
-  // after all of them, so `done` sees every result.
-  struct DeleteResult {
-    absl::Mutex mu;
-    v1::DeleteArticlesResponse reply ABSL_GUARDED_BY(mu);
-    index::WriteSession session;
-  };
+  // after all of them, so its callback sees every result.
   auto result = std::make_shared<DeleteResult>();
-  absl::flat_hash_set<std::string> seen;
-  for (const std::string& id : req->ids()) {
-    if (!seen.insert(id).second) continue;
-    pipeline_->SubmitFor(id, [id, result](index::IndexWriter& writer) {
-      absl::StatusOr<bool> deleted = writer.Delete(id);
-      result->session.Wrote(writer, deleted.status());
-      absl::MutexLock lock(&result->mu);
-      if (!deleted.ok()) return;  // the session holds the failure
-      if (*deleted) {
-        result->reply.set_deleted_count(result->reply.deleted_count() + 1);
-      } else {
-        result->reply.add_not_found_ids(id);
-      }
-    });
-  }
-  auto check = [result](const index::IndexWriter& writer, size_t) {
-    return result->session.CheckCommitted(writer);
-  };
-  auto done = [result, response, finish](absl::StatusOr<uint64_t> revision) {
-    absl::MutexLock lock(&result->mu);
-    if (absl::Status failed = result->session.failure(); !failed.ok()) {
-      finish(failed);
-      return;
-    }
-    if (!revision.ok()) {
-      finish(revision.status());
-      return;
-    }
-    v1::DeleteArticlesResponse& reply = result->reply;
-    if (reply.deleted_count() == 0) {
-      const int shown = std::min(reply.not_found_ids_size(), 10);
-      finish(absl::NotFoundError(absl::StrCat(
-          "none of the ids exist: ",
-          absl::StrJoin(reply.not_found_ids().begin(), reply.not_found_ids().begin() + shown, ", "),
-          reply.not_found_ids_size() > shown ? ", ..." : "")));
-      return;
-    }
-    reply.set_revision(*revision);
-    finish(SerializeMessage(reply, response));
-  };
-  pipeline_->SubmitCommit(nullptr, std::move(done), std::move(check));
+  SubmitDeletes(req, *pipeline_, result);
+  pipeline_->SubmitCommit(
+      nullptr,
+      [result, response, finish](absl::StatusOr<uint64_t> revision) {
+        finish(DeleteOutcome(*result, revision, response));
+      },
+      [result](const index::IndexWriter& writer, size_t) {
+        return result->session.CheckCommitted(writer);
+      });
   return reactor;
 }
 

@@ -4,11 +4,13 @@
 //
 // IndexArticles is a client-streaming reactor. For each message it parses
 // and validates the article and builds its Xapian document on the gRPC
-// thread (with a thread-local ArticleIndexer), then queues the upsert on the
-// WritePipeline and immediately reads the next message, so term generation
-// and the single writer overlap. When the stream ends it queues a commit;
-// the writer thread commits, then finishes the call, so an OK reply means
-// the accepted articles are durable.
+// thread (with a thread-local ArticleIndexer; server/upsert_submit.h), then
+// queues the upsert on the WritePipeline shard that owns its id and
+// immediately reads the next message, so term generation and the shards'
+// writers (one per shard) overlap. When the stream ends it queues a commit
+// on every shard; once all have committed the call finishes, so an OK
+// reply means the accepted articles are durable. IngestArticles
+// (server/ingest_stream.h) does the same with checkpoints.
 //
 // Thread-safety: shared by all gRPC threads; holds only a pointer to the
 // thread-safe WritePipeline.

@@ -9,11 +9,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "index/article_indexer.h"
 #include "index/schema.h"
 #include "index/write_session.h"
 #include "server/grpc_status.h"
 #include "server/raw_codec.h"
+#include "server/upsert_submit.h"
 
 namespace storyline::server {
 namespace {
@@ -21,16 +21,15 @@ namespace {
 using Bidi = grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 // What the writer threads report back: counts and rejections.
-struct Tally {
+struct Tally final : UpsertSink {
   absl::Mutex mu;
   v1::IngestProgress next ABSL_GUARDED_BY(mu);  // counts so far, errors since last sent
   int reported ABSL_GUARDED_BY(mu) = 0;
   // The first stream position whose write failed (the writer's fault, not
   // the article's); commits of earlier positions still count.
   int64_t first_failed ABSL_GUARDED_BY(mu) = std::numeric_limits<int64_t>::max();
-  index::WriteSession session;
 
-  void FailedAt(int64_t position) {
+  void WriteFailed(int64_t position) override {
     absl::MutexLock lock(&mu);
     first_failed = std::min(first_failed, position);
   }
@@ -39,7 +38,7 @@ struct Tally {
     return first_failed;
   }
 
-  void Reject(int64_t position, absl::string_view id, absl::string_view reason) {
+  void Reject(int64_t position, absl::string_view id, absl::string_view reason) override {
     absl::MutexLock lock(&mu);
     next.set_rejected_count(next.rejected_count() + 1);
     if (reported >= kMaxReportedErrors) {
@@ -48,6 +47,12 @@ struct Tally {
     }
     ++reported;
     FillIndexError(position, id, reason, next.add_errors());
+  }
+
+  void Upserted(bool replaced) override {
+    absl::MutexLock lock(&mu);
+    replaced ? next.set_updated_count(next.updated_count() + 1)
+             : next.set_indexed_count(next.indexed_count() + 1);
   }
 };
 
@@ -79,7 +84,7 @@ class IngestStreamReactor final : public IngestStream {
       Checkpoint(/*last=*/true);
       return;
     }
-    Handle(position_++);
+    PrepareAndSubmitUpsert(in_, position_++, &article_, &spelling_, *pipeline_, tally_);
     if (absl::Now() >= next_checkpoint_) Checkpoint(/*last=*/false);
     StartRead(&in_);
   }
@@ -93,36 +98,6 @@ class IngestStreamReactor final : public IngestStream {
   void OnDone() override { delete this; }
 
  private:
-  void Handle(int64_t position) {
-    thread_local index::ArticleIndexer indexer;  // not thread-safe: one per thread
-    if (absl::Status s = ParseMessage(in_, &article_); !s.ok()) {
-      tally_->Reject(position, "", s.message());
-      return;
-    }
-    absl::StatusOr<index::PreparedArticle> prepared = indexer.Prepare(article_, &spelling_);
-    if (!prepared.ok()) {
-      tally_->Reject(position, article_.id(), prepared.status().message());
-      return;
-    }
-    auto doc = std::make_shared<index::PreparedArticle>(std::move(*prepared));
-    pipeline_->SubmitFor(doc->id, [doc, position, tally = tally_](index::IndexWriter& writer) {
-      absl::StatusOr<bool> replaced = writer.Upsert(*doc);
-      tally->session.Wrote(writer, replaced.status());
-      if (!replaced.ok()) {
-        if (absl::IsInvalidArgument(replaced.status())) {
-          tally->Reject(position, doc->id, replaced.status().message());
-        } else {
-          tally->FailedAt(position);
-        }
-        return;
-      }
-      absl::MutexLock lock(&tally->mu);
-      auto& n = tally->next;
-      *replaced ? n.set_updated_count(n.updated_count() + 1)
-                : n.set_indexed_count(n.indexed_count() + 1);
-    });
-  }
-
   // Queues a commit behind everything read so far; its completion
   // acknowledges position_ - 1.
   void Checkpoint(bool last) {

@@ -4,43 +4,44 @@
 //   storyline-server --index_dir=/var/lib/storyline --listen=0.0.0.0:50051
 //
 // SIGTERM/SIGINT start a graceful shutdown: the server stops accepting
-// calls, in-flight calls get --shutdown_grace to finish, then the search
-// workers and the writer drain.
+// calls, in-flight calls get --shutdown_call_timeout_seconds to finish
+// before they are cancelled, then the search workers and the writers drain.
+//
+// Flags live here; the steps that need none are in server/startup.h and
+// server/listening.h.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
 #include "index/index_check.h"
-#include "index/index_layout.h"
-#include "index/index_writer.h"
-#include "index/page_token.h"
 #include "index/searcher_pool.h"
+#include "index/semantic_space.h"
 #include "index/write_pipeline.h"
 #include "server/admission.h"
-#include "server/connection_listener.h"
 #include "server/health_monitor.h"
 #include "server/ingest_service.h"
 #include "server/json_log.h"
+#include "server/listening.h"
 #include "server/metrics.h"
+#include "server/page_token.h"
 #include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
+#include "server/startup.h"
 #include "server/state_metrics.h"
 #include "server/story_service.h"
 
@@ -77,8 +78,8 @@ ABSL_FLAG(std::string, page_token_key, "",
 ABSL_FLAG(int, flush_threshold, 300,
           "Documents Xapian buffers before flushing them to disk (sets "
           "XAPIAN_FLUSH_THRESHOLD unless the environment already does). Small batches keep "
-          "the writer's in-memory maps small: 300 indexed 20news ~1.7x faster than Xapian's "
-          "default of 10000 here (bench/README.md).");
+          "the writer's in-memory maps small, which indexes faster than Xapian's default of "
+          "10000 (bench/README.md).");
 ABSL_FLAG(bool, related_stories, true,
           "Serve SimilarStories and Recommend; --norelated_stories makes them answer "
           "UNIMPLEMENTED.");
@@ -95,7 +96,12 @@ ABSL_FLAG(double, semantic_rerank_weight, 1.0,
 ABSL_FLAG(bool, inline_reads, false,
           "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
           "admission control still limits them).");
-ABSL_FLAG(double, shutdown_grace_seconds, 10, "How long in-flight calls get at shutdown.");
+ABSL_FLAG(double, shutdown_call_timeout_seconds, 10,
+          "At SIGTERM/SIGINT: how long calls already in flight may keep running before they "
+          "are cancelled. It does not bound the whole shutdown: searches and writes already "
+          "queued still drain after it.");
+ABSL_FLAG(double, shutdown_grace_seconds, -1,
+          "Deprecated: the old name of --shutdown_call_timeout_seconds; when set, it wins.");
 ABSL_FLAG(int64_t, ingest_checkpoint_ms, 1000,
           "How often an IngestArticles stream commits and acknowledges how far it got.");
 ABSL_FLAG(int, max_connections, 0,
@@ -134,6 +140,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(std::string, log_format, "text",
           "text, or json: one JSON object per line (one per RPC, with method, code, latency, "
           "peer and request id).");
+ABSL_FLAG(int, TEST_read_delay_ms, 0,
+          "Test only: every read waits this long on its worker before the index work, so "
+          "tests can make a call outlast its deadline on the server. Never set it in use.");
 ABSL_FLAG(int, slow_query_ms, 1000,
           "RPCs at least this slow are logged at warn with their request; negative = never.");
 
@@ -141,69 +150,97 @@ namespace {
 
 using namespace storyline;  // NOLINT: main file
 
-constexpr rlim_t kFdReserve = 1024;
+// `status`'s code with `message`, the text main() logs.
+absl::Status Failure(const absl::Status& status, std::string message) {
+  return absl::Status(status.code(), message);
+}
 
-// How the server takes connections: TCP addresses through our own
-// ConnectionListener (it caps connections), unix sockets through gRPC's.
-struct Listening {
-  std::unique_ptr<server::ConnectionListener> listener;
-  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor;
-  int port = 0;
+absl::StatusOr<server::Security> SecurityFromFlags() {
+  return server::LoadSecurity({.listen = absl::GetFlag(FLAGS_listen),
+                               .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
+                               .tls_key_file = absl::GetFlag(FLAGS_tls_key),
+                               .tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca),
+                               .write_token_file = absl::GetFlag(FLAGS_write_token_file),
+                               .read_token_file = absl::GetFlag(FLAGS_read_token_file),
+                               .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
+}
+
+// The index, opened (and seeded when empty) for writing.
+struct OpenedIndex {
+  std::unique_ptr<index::WritePipeline> pipeline;
+  uint64_t article_count = 0;
+  size_t shards = 0;
 };
 
-absl::StatusOr<Listening> Listen(grpc::ServerBuilder& builder,
-                                 const std::shared_ptr<grpc::ServerCredentials>& credentials) {
-  server::ApplyConnectionTimeouts(
-      {.idle = absl::Milliseconds(absl::GetFlag(FLAGS_max_connection_idle_ms))}, builder);
-  Listening out;
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  if (absl::StartsWith(listen, "unix")) {
-    builder.AddListeningPort(listen, credentials, &out.port);
-    return out;
+// --seed_jsonl: indexes the file into an empty index.
+absl::Status SeedIfEmpty(index::WritePipeline& pipeline, uint64_t* article_count) {
+  const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);
+  if (seed.empty() || *article_count != 0) return absl::OkStatus();
+  const absl::Time start = absl::Now();
+  absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, pipeline);
+  if (!seeded.ok()) {
+    return Failure(seeded.status(), absl::StrCat("seeding failed: ", seeded.status().message()));
   }
-  int max_connections = absl::GetFlag(FLAGS_max_connections);
-  if (max_connections <= 0) {
-    // Leave the index, its readers and the metrics at least kFdReserve.
-    struct rlimit nofile {};
-    getrlimit(RLIMIT_NOFILE, &nofile);
-    max_connections = static_cast<int>(std::clamp<rlim_t>(
-        nofile.rlim_cur > kFdReserve ? nofile.rlim_cur - kFdReserve : 16, 16, 10000));
+  spdlog::info("seeded {} articles from {} ({} rejected) in {:.2f}s", seeded->indexed, seed,
+               seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
+  *article_count = seeded->indexed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OpenedIndex> OpenIndex(const std::string& index_dir) {
+  if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
+    // Read by Xapian when the WritableDatabase opens, so set it first.
+    setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(absl::GetFlag(FLAGS_flush_threshold)).c_str(),
+           1);
   }
-  absl::StatusOr<std::unique_ptr<server::ConnectionListener>> listener =
-      server::ConnectionListener::Bind(
-          {.listen = listen, .max_connections = static_cast<size_t>(max_connections)});
-  if (!listener.ok()) return listener.status();
-  out.listener = *std::move(listener);
-  out.port = out.listener->port();
-  out.acceptor = builder.experimental().AddExternalConnectionAcceptor(
-      grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD, credentials);
+  // Cheap integrity checks before serving anything: a damaged shard is
+  // refused loudly here rather than found by a user's query.
+  if (absl::Status s = index::QuickCheck(index_dir); !s.ok()) {
+    return Failure(s,
+                   absl::StrCat("index ", index_dir, " failed its start-up check: ", s.ToString()));
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
+      server::OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards));
+  if (!writers.ok()) {
+    return Failure(writers.status(),
+                   absl::StrCat("cannot open index ", index_dir, ": ", writers.status().message()));
+  }
+  OpenedIndex out;
+  for (const auto& w : *writers) out.article_count += w->ArticleCount();
+  out.shards = writers->size();
+  out.pipeline = std::make_unique<index::WritePipeline>(std::move(*writers));
+  RETURN_IF_ERROR(SeedIfEmpty(*out.pipeline, &out.article_count));
   return out;
 }
 
-// Opens the index's writers. Xapian's write lock is held by a helper process
-// that outlives a killed server by a moment, so a restart right after a
-// crash waits for it (up to 10 s) instead of failing.
-absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> OpenWritersWaitingForLock(
-    const std::string& dir, int shards) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  for (bool logged = false;; logged = true) {
-    auto writers = index::OpenShardWriters(dir, shards);
-    if (writers.ok() || !absl::IsUnavailable(writers.status()) || absl::Now() > give_up) {
-      return writers;
-    }
-    if (!logged) spdlog::warn("index {} is locked; waiting for the lock (up to 10 s)", dir);
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+// --semantic_rank: the LSA space, or null when it is off.
+std::unique_ptr<index::SemanticSpace> SemanticSpaceFromFlags(const std::string& index_dir) {
+  const int rank = absl::GetFlag(FLAGS_semantic_rank);
+  if (rank <= 0) return nullptr;
+  return std::make_unique<index::SemanticSpace>(index::SemanticSpaceOptions{
+      .index_dir = index_dir,
+      .lsa = {.rank = rank, .similarity_dims = absl::GetFlag(FLAGS_similarity_dims)}});
 }
 
-// Raises the open-file limit to its hard maximum: connections, shards and
-// readers all need descriptors, and the default soft limit is often 1024.
-void RaiseFileLimit() {
-  struct rlimit nofile {};
-  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
-    nofile.rlim_cur = nofile.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &nofile);
-  }
+std::unique_ptr<index::SearcherPool> SearcherPoolFromFlags(const std::string& index_dir,
+                                                           const index::SemanticSpace* semantic) {
+  return std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
+      .index_dir = index_dir,
+      .threads = absl::GetFlag(FLAGS_search_threads),
+      .semantic = semantic,
+      .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
+                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}});
+}
+
+absl::StatusOr<server::Listening> ListenFromFlags(
+    grpc::ServerBuilder& builder, const std::shared_ptr<grpc::ServerCredentials>& credentials) {
+  absl::StatusOr<server::Listening> listening = server::Listen(
+      {.listen = absl::GetFlag(FLAGS_listen),
+       .max_connections = absl::GetFlag(FLAGS_max_connections),
+       .max_connection_idle = absl::Milliseconds(absl::GetFlag(FLAGS_max_connection_idle_ms))},
+      builder, credentials);
+  if (!listening.ok()) return Failure(listening.status(), listening.status().ToString());
+  return listening;
 }
 
 // Reads are admitted up to the search workers, so they never queue for one.
@@ -239,186 +276,111 @@ absl::StatusOr<std::unique_ptr<server::Metrics>> StartMetrics(
   const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
   if (listen.empty()) return nullptr;
   absl::StatusOr<std::unique_ptr<server::Metrics>> metrics = server::Metrics::Start(listen);
-  if (!metrics.ok()) return metrics.status();
+  if (!metrics.ok()) return Failure(metrics.status(), std::string(metrics.status().message()));
   (*metrics)->AddCollectable(std::make_shared<server::StateMetrics>(server::StateMetricsSources{
       .index_dir = index_dir, .semantic = semantic, .admission = admission, .listener = listener}));
   spdlog::info("metrics at http://{}/metrics (port {})", listen, (*metrics)->port());
   return metrics;
 }
 
-// Sets the services' health and keeps IngestService's following the
-// writers: NOT_SERVING while a shard's writer has failed (disk full, out of
-// descriptors...), SERVING again once it recovers.
-grpc::HealthCheckServiceInterface* StartHealth(grpc::Server& server, index::WritePipeline& pipeline,
-                                               server::Metrics* metrics) {
-  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  health->SetServingStatus("storyline.v1.StoryService", true);
-  pipeline.SetHealthListener([health, metrics](bool writable) {
-    health->SetServingStatus("storyline.v1.IngestService", writable);
-    if (metrics != nullptr) metrics->WriterHealth(writable);
-  });
-  health->SetServingStatus("storyline.v1.IngestService", pipeline.writable());
-  return health;
+// --page_token_key, or a random key per process.
+std::string PageTokenKeyFromFlags() {
+  std::string key = absl::GetFlag(FLAGS_page_token_key);
+  return key.empty() ? server::PageTokenCodec::RandomKey() : key;
 }
 
-// --port_file: the bound port, written whole (readers never see half a file).
-void WritePortFile(int port) {
-  const std::string port_file = absl::GetFlag(FLAGS_port_file);
-  if (port_file.empty()) return;
-  const std::string tmp = port_file + ".tmp";
-  std::ofstream(tmp) << port << "\n";
-  std::rename(tmp.c_str(), port_file.c_str());
+server::StoryServiceOptions StoryOptionsFromFlags(const server::Security& security,
+                                                  server::Admission* admission) {
+  return {.related_stories = absl::GetFlag(FLAGS_related_stories),
+          .inline_reads = absl::GetFlag(FLAGS_inline_reads),
+          .auth = security.auth.get(),
+          .admission = admission,
+          .max_response_bytes =
+              static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes))),
+          .TEST_read_delay = absl::Milliseconds(absl::GetFlag(FLAGS_TEST_read_delay_ms))};
 }
 
-int Run() {
-  RaiseFileLimit();
-  // Block the shutdown signals before any thread starts, so every thread
-  // inherits the mask and only sigwait() below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // Past a file size limit, write() fails with EFBIG (reported, and the
-  // writer recovers) instead of SIGXFSZ killing the server.
-  signal(SIGXFSZ, SIG_IGN);
+// --shutdown_call_timeout_seconds, or its deprecated old name when given.
+double ShutdownCallTimeoutSeconds() {
+  const double old_name = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  return old_name >= 0 ? old_name : absl::GetFlag(FLAGS_shutdown_call_timeout_seconds);
+}
 
-  // Before the index is touched, so a misconfigured server changes nothing.
-  absl::StatusOr<server::Security> security =
-      server::LoadSecurity({.listen = absl::GetFlag(FLAGS_listen),
-                            .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
-                            .tls_key_file = absl::GetFlag(FLAGS_tls_key),
-                            .tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca),
-                            .write_token_file = absl::GetFlag(FLAGS_write_token_file),
-                            .read_token_file = absl::GetFlag(FLAGS_read_token_file),
-                            .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
-  if (!security.ok()) {
-    spdlog::error("{}", std::string(security.status().message()));
-    return 1;
-  }
-
-  if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
-    // Read by Xapian when the WritableDatabase opens, so set it first.
-    setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(absl::GetFlag(FLAGS_flush_threshold)).c_str(),
-           1);
-  }
-  const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
-  // Cheap integrity checks before serving anything: a damaged shard is
-  // refused loudly here rather than found by a user's query.
-  if (absl::Status s = index::QuickCheck(index_dir); !s.ok()) {
-    spdlog::error("index {} failed its start-up check: {}", index_dir, s.ToString());
-    return 1;
-  }
-  absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
-      OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards));
-  if (!writers.ok()) {
-    spdlog::error("cannot open index {}: {}", index_dir, std::string(writers.status().message()));
-    return 1;
-  }
-  uint64_t article_count = 0;
-  for (const auto& w : *writers) article_count += w->ArticleCount();
-  const size_t shards = writers->size();
-  auto pipeline = std::make_unique<index::WritePipeline>(std::move(*writers));
-
-  const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);
-  if (!seed.empty() && article_count == 0) {
-    const absl::Time start = absl::Now();
-    absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, *pipeline);
-    if (!seeded.ok()) {
-      spdlog::error("seeding failed: {}", std::string(seeded.status().message()));
-      return 1;
-    }
-    spdlog::info("seeded {} articles from {} ({} rejected) in {:.2f}s", seeded->indexed, seed,
-                 seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
-    article_count = seeded->indexed;
-  }
-  std::unique_ptr<index::SemanticSpace> semantic;
-  if (const int rank = absl::GetFlag(FLAGS_semantic_rank); rank > 0) {
-    semantic = std::make_unique<index::SemanticSpace>(index::SemanticSpaceOptions{
-        .index_dir = index_dir,
-        .lsa = {.rank = rank, .similarity_dims = absl::GetFlag(FLAGS_similarity_dims)}});
-  }
-  auto pool = std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
-      .index_dir = index_dir,
-      .threads = absl::GetFlag(FLAGS_search_threads),
-      .semantic = semantic.get(),
-      .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}});
-  // Reflection describes services from the generated descriptor pool; the
-  // health proto's descriptors live in a static library object nothing else
-  // references, so touch them to link them in.
+// Reflection describes services from the generated descriptor pool; the
+// health proto's descriptors live in a static library object nothing else
+// references, so touch them to link them in.
+void EnableHealthAndReflection() {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+}
+
+// The first half of shutdown: stops taking calls and gives those in flight
+// the call timeout (after it gRPC cancels them), then waits for them all.
+void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health,
+                 server::ConnectionListener* listener, index::SemanticSpace* semantic,
+                 std::unique_ptr<server::HealthMonitor> monitor) {
+  monitor.reset();
+  if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the timeout
+  if (listener != nullptr) listener->Stop();
+  health->Shutdown();
+  server.Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(ShutdownCallTimeoutSeconds())));
+  spdlog::debug("server shut down");
+  server.Wait();
+  spdlog::debug("server drained");
+}
+
+absl::Status Run() {
+  server::RaiseFileLimit();
+  const sigset_t signals = server::BlockShutdownSignals();
+  // Before the index is touched, so a misconfigured server changes nothing.
+  ASSIGN_OR_RETURN(const server::Security security, SecurityFromFlags());
+  const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
+  ASSIGN_OR_RETURN(OpenedIndex opened, OpenIndex(index_dir));
+  std::unique_ptr<index::SemanticSpace> semantic = SemanticSpaceFromFlags(index_dir);
+  std::unique_ptr<index::SearcherPool> pool = SearcherPoolFromFlags(index_dir, semantic.get());
+  EnableHealthAndReflection();
   grpc::ServerBuilder builder;
-  absl::StatusOr<Listening> listening = Listen(builder, security->credentials);
-  if (!listening.ok()) {
-    spdlog::error("{}", listening.status().ToString());
-    return 1;
-  }
+  ASSIGN_OR_RETURN(server::Listening listening, ListenFromFlags(builder, security.credentials));
   server::Admission admission(AdmissionFromFlags(pool->threads()));
-  absl::StatusOr<std::unique_ptr<server::Metrics>> metrics =
-      StartMetrics(index_dir, semantic.get(), &admission, listening->listener.get());
-  if (!metrics.ok()) {
-    spdlog::error("{}", std::string(metrics.status().message()));
-    return 1;
-  }
-  std::string key = absl::GetFlag(FLAGS_page_token_key);
-  if (key.empty()) key = index::PageTokenCodec::RandomKey();
-  const index::PageTokenCodec tokens(key);
-
-  server::StoryService story(pool.get(), &tokens,
-                             {.related_stories = absl::GetFlag(FLAGS_related_stories),
-                              .inline_reads = absl::GetFlag(FLAGS_inline_reads),
-                              .auth = security->auth.get(),
-                              .admission = &admission,
-                              .max_response_bytes = static_cast<size_t>(
-                                  std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes)))});
-  server::IngestService ingest(pipeline.get(), security->auth.get(), &admission,
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Metrics> metrics,
+                   StartMetrics(index_dir, semantic.get(), &admission, listening.listener.get()));
+  const server::PageTokenCodec tokens(PageTokenKeyFromFlags());
+  server::StoryService story(pool.get(), &tokens, StoryOptionsFromFlags(security, &admission));
+  server::IngestService ingest(opened.pipeline.get(), security.auth.get(), &admission,
                                absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
-
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
-  builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics->get()));
+  builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics.get()));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || listening->port == 0) {
-    spdlog::error("cannot listen on {} (address in use or invalid)", absl::GetFlag(FLAGS_listen));
-    return 1;
+  if (server == nullptr || listening.port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen),
+                                               " (address in use or invalid)"));
   }
-  if (listening->listener != nullptr) listening->listener->Start(listening->acceptor.get());
-  const int port = listening->port;
-  grpc::HealthCheckServiceInterface* health = StartHealth(*server, *pipeline, metrics->get());
+  if (listening.listener != nullptr) listening.listener->Start(listening.acceptor.get());
+  grpc::HealthCheckServiceInterface* health =
+      server::StartHealth(*server, *opened.pipeline, metrics.get());
   auto monitor = std::make_unique<server::HealthMonitor>(index_dir, health);
-  WritePortFile(port);
+  server::WritePortFile(absl::GetFlag(FLAGS_port_file), listening.port);
   spdlog::info(
       "storyline-server listening on {} (port {}), index {} with {} articles in {} "
       "shard(s), {} search threads; {}",
-      absl::GetFlag(FLAGS_listen), port, index_dir, article_count, shards, pool->threads(),
-      security->summary);
+      absl::GetFlag(FLAGS_listen), listening.port, index_dir, opened.article_count, opened.shards,
+      pool->threads(), security.summary);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
-  spdlog::info("received {}, shutting down (grace {}s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-               absl::GetFlag(FLAGS_shutdown_grace_seconds));
-  monitor.reset();
-  if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the grace
-  if (listening->listener != nullptr) listening->listener->Stop();
-  health->Shutdown();
-  server->Shutdown(
-      absl::ToChronoTime(absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds))));
-  spdlog::debug("server shut down");
-  server->Wait();
-  spdlog::debug("server drained");
-  pool.reset();                      // runs queued searches, joins workers
-  if (*metrics) (*metrics)->Stop();  // no scrapes of what is torn down next
-  semantic.reset();                  // after the searchers that read it
-  pipeline.reset();                  // runs queued writes (commits included), joins the writer
+  const int sig = server::WaitForShutdownSignal(signals);
+  spdlog::info("received {}, shutting down (calls in flight get {}s)",
+               sig == SIGTERM ? "SIGTERM" : "SIGINT", ShutdownCallTimeoutSeconds());
+  StopServing(*server, health, listening.listener.get(), semantic.get(), std::move(monitor));
+  pool.reset();                  // runs queued searches, joins workers
+  if (metrics) metrics->Stop();  // no scrapes of what is torn down next
+  semantic.reset();              // after the searchers that read it
+  opened.pipeline.reset();       // runs queued writes (commits included), joins the writers
   spdlog::info("storyline-server stopped");
-  return 0;
+  return absl::OkStatus();
 }
 
 }  // namespace
-
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Storyline news search server.\n  storyline-server --index_dir=DIR [--listen=HOST:PORT] "
@@ -434,5 +396,12 @@ int main(int argc, char** argv) {
   }
   server::SetLogFormat(*log_format);
   spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
-  return Run();
+  if (absl::GetFlag(FLAGS_shutdown_grace_seconds) >= 0) {
+    spdlog::warn("--shutdown_grace_seconds is deprecated; use --shutdown_call_timeout_seconds");
+  }
+  if (absl::Status s = Run(); !s.ok()) {
+    spdlog::error("{}", std::string(s.message()));
+    return 1;
+  }
+  return 0;
 }

@@ -6,9 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
+#include "server/request_checks.h"
 
 namespace storyline::server {
 namespace {
@@ -34,6 +36,7 @@ struct Lane {
   bool inline_reads;
   Admission* admission;
   size_t max_response_bytes;
+  absl::Duration test_delay;
 };
 
 Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOptions& options) {
@@ -41,7 +44,8 @@ Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOpt
           .pool = pool,
           .inline_reads = options.inline_reads,
           .admission = options.admission,
-          .max_response_bytes = options.max_response_bytes};
+          .max_response_bytes = options.max_response_bytes,
+          .test_delay = options.TEST_read_delay};
 }
 
 // Runs `job` on the lane's pool (or inline) once the call has its slot,
@@ -81,6 +85,48 @@ void Dispatch(const Lane& lane, grpc::CallbackServerContext* ctx, grpc::ServerUn
   }
 }
 
+// Where a read's reply goes, and what limits it.
+struct ReplyTarget {
+  grpc::CallbackServerContext* ctx;
+  grpc::ServerUnaryReactor* reactor;
+  grpc::ByteBuffer* out;
+  const char* method;
+  size_t max_bytes;
+  absl::Duration test_delay;
+};
+
+// On the worker: runs `run` over `params` and finishes the call with its
+// reply, fitted to the size limit, or with the first error.
+template <typename Params, typename Run>
+void RunAndFinish(const ReplyTarget& target, absl::StatusOr<index::Searcher*> searcher,
+                  Admission::Ticket& ticket, const Params& params, const Run& run) {
+  // The slot is free before the reply leaves, so a client that sends its
+  // next call as soon as it has the reply finds it free.
+  auto finish = [&target, &ticket](const absl::Status& status) {
+    ticket.Release();
+    Finish(target.reactor, status);
+  };
+  if (target.ctx->IsCancelled()) {
+    finish(absl::CancelledError("the client cancelled the call"));
+    return;
+  }
+  if (!searcher.ok()) {
+    finish(searcher.status());
+    return;
+  }
+  if (target.test_delay > absl::ZeroDuration()) absl::SleepFor(target.test_delay);
+  auto reply = run(**searcher, params);
+  if (!reply.ok()) {
+    finish(reply.status());
+    return;
+  }
+  if (absl::Status fits = FitResponse(target.method, target.max_bytes, &*reply); !fits.ok()) {
+    finish(fits);
+    return;
+  }
+  finish(SerializeMessage(*reply, target.out));
+}
+
 // Serves one unary read RPC:
 //   prepare(request) -> StatusOr<Params>    on the gRPC thread (validation)
 //   admission                                on the gRPC thread
@@ -103,34 +149,15 @@ grpc::ServerUnaryReactor* Serve(const Lane& lane, grpc::CallbackServerContext* c
     return reactor;
   }
   auto shared = std::make_shared<std::decay_t<decltype(*params)>>(std::move(*params));
-  const char* method = MethodName(lane.method);
-  const size_t max_bytes = lane.max_response_bytes;
-  auto job = [ctx, reactor, out, shared, run, method, max_bytes](
-                 absl::StatusOr<index::Searcher*> searcher, Admission::Ticket& ticket) {
-    // The slot is free before the reply leaves, so a client that sends its
-    // next call as soon as it has the reply finds it free.
-    auto finish = [reactor, &ticket](const absl::Status& status) {
-      ticket.Release();
-      Finish(reactor, status);
-    };
-    if (ctx->IsCancelled()) {
-      finish(absl::CancelledError("the client cancelled the call"));
-      return;
-    }
-    if (!searcher.ok()) {
-      finish(searcher.status());
-      return;
-    }
-    auto reply = run(**searcher, *shared);
-    if (!reply.ok()) {
-      finish(reply.status());
-      return;
-    }
-    if (absl::Status fits = FitResponse(method, max_bytes, &*reply); !fits.ok()) {
-      finish(fits);
-      return;
-    }
-    finish(SerializeMessage(*reply, out));
+  const ReplyTarget target{.ctx = ctx,
+                           .reactor = reactor,
+                           .out = out,
+                           .method = MethodName(lane.method),
+                           .max_bytes = lane.max_response_bytes,
+                           .test_delay = lane.test_delay};
+  auto job = [target, shared, run](absl::StatusOr<index::Searcher*> searcher,
+                                   Admission::Ticket& ticket) {
+    RunAndFinish(target, std::move(searcher), ticket, *shared, run);
   };
   if (lane.admission == nullptr) {
     Dispatch(lane, ctx, reactor, std::move(job), Admission::Ticket());
@@ -147,6 +174,15 @@ grpc::ServerUnaryReactor* Serve(const Lane& lane, grpc::CallbackServerContext* c
   return reactor;
 }
 
+// The reply `to_reply` fills from `results`, or their error.
+template <typename Reply, typename Results, typename ToReply>
+absl::StatusOr<Reply> ReplyFrom(absl::StatusOr<Results> results, ToReply to_reply) {
+  if (!results.ok()) return results.status();
+  Reply reply;
+  to_reply(std::move(*results), &reply);
+  return reply;
+}
+
 grpc::ServerUnaryReactor* Unimplemented(const char* method, const char* why,
                                         grpc::CallbackServerContext* ctx) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -159,7 +195,7 @@ constexpr char kRelatedOff[] =
 
 }  // namespace
 
-StoryService::StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+StoryService::StoryService(index::SearcherPool* pool, const PageTokenCodec* tokens,
                            StoryServiceOptions options)
     : pool_(pool), tokens_(tokens), options_(options) {}
 
@@ -169,19 +205,17 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
   if (auto* refused = FinishIfUnauthorized(options_.auth, Role::kRead, ctx)) {
     return refused;
   }
-  const index::PageTokenCodec* tokens = tokens_;
+  const PageTokenCodec* tokens = tokens_;
   return Serve<v1::SearchRequest>(
       MakeLane(RpcMethod::kSearch, pool_, options_), ctx, request, response,
       [ctx, tokens](const v1::SearchRequest& req) {
         return ToSearchParams(req, *tokens, absl::Now(), Deadline(ctx));
       },
-      [tokens](index::Searcher& searcher,
-               const index::SearchParams& params) -> absl::StatusOr<v1::SearchResponse> {
-        absl::StatusOr<index::SearchResults> results = searcher.Search(params);
-        if (!results.ok()) return results.status();
-        v1::SearchResponse reply;
-        ToSearchResponse(std::move(*results), params, *tokens, absl::Now(), &reply);
-        return reply;
+      [tokens](index::Searcher& searcher, const index::SearchParams& params) {
+        return ReplyFrom<v1::SearchResponse>(
+            searcher.Search(params), [&](index::SearchResults results, v1::SearchResponse* reply) {
+              ToSearchResponse(std::move(results), params, *tokens, absl::Now(), reply);
+            });
       });
 }
 
@@ -194,7 +228,7 @@ grpc::ServerUnaryReactor* StoryService::GetArticle(grpc::CallbackServerContext* 
   return Serve<v1::GetArticleRequest>(
       MakeLane(RpcMethod::kGetArticle, pool_, options_), ctx, request, response,
       [](const v1::GetArticleRequest& req) -> absl::StatusOr<std::string> {
-        if (absl::Status s = ValidateId(req.id()); !s.ok()) return s;
+        RETURN_IF_ERROR(CheckArticleId(req.id()));
         return req.id();
       },
       [](index::Searcher& searcher, const std::string& id) { return searcher.Get(id); });
@@ -210,13 +244,8 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
   return Serve<v1::SimilarStoriesRequest>(
       MakeLane(RpcMethod::kSimilarStories, pool_, options_), ctx, request, response,
       [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
-      [](index::Searcher& searcher,
-         const index::SimilarParams& params) -> absl::StatusOr<v1::SimilarStoriesResponse> {
-        absl::StatusOr<index::SimilarResults> results = searcher.Similar(params);
-        if (!results.ok()) return results.status();
-        v1::SimilarStoriesResponse reply;
-        ToSimilarResponse(std::move(*results), &reply);
-        return reply;
+      [](index::Searcher& searcher, const index::SimilarParams& params) {
+        return ReplyFrom<v1::SimilarStoriesResponse>(searcher.Similar(params), ToSimilarResponse);
       });
 }
 
@@ -232,13 +261,8 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
       [ctx](const v1::RecommendRequest& req) {
         return ToRecommendParams(req, absl::Now(), Deadline(ctx));
       },
-      [](index::Searcher& searcher,
-         const index::RecommendParams& params) -> absl::StatusOr<v1::RecommendResponse> {
-        absl::StatusOr<index::RecommendResults> results = searcher.Recommend(params);
-        if (!results.ok()) return results.status();
-        v1::RecommendResponse reply;
-        ToRecommendResponse(std::move(*results), &reply);
-        return reply;
+      [](index::Searcher& searcher, const index::RecommendParams& params) {
+        return ReplyFrom<v1::RecommendResponse>(searcher.Recommend(params), ToRecommendResponse);
       });
 }
 
@@ -251,13 +275,8 @@ grpc::ServerUnaryReactor* StoryService::TopicClusters(grpc::CallbackServerContex
   return Serve<v1::TopicClustersRequest>(
       MakeLane(RpcMethod::kTopicClusters, pool_, options_), ctx, request, response,
       [ctx](const v1::TopicClustersRequest& req) { return ToClusterParams(req, Deadline(ctx)); },
-      [](index::Searcher& searcher,
-         const index::ClusterParams& params) -> absl::StatusOr<v1::TopicClustersResponse> {
-        absl::StatusOr<index::ClusterResults> results = searcher.Clusters(params);
-        if (!results.ok()) return results.status();
-        v1::TopicClustersResponse reply;
-        ToClusterResponse(std::move(*results), &reply);
-        return reply;
+      [](index::Searcher& searcher, const index::ClusterParams& params) {
+        return ReplyFrom<v1::TopicClustersResponse>(searcher.Clusters(params), ToClusterResponse);
       });
 }
 
@@ -270,12 +289,8 @@ grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContex
   return Serve<v1::GetIndexStatsRequest>(
       MakeLane(RpcMethod::kGetIndexStats, pool_, options_), ctx, request, response,
       [](const v1::GetIndexStatsRequest&) -> absl::StatusOr<bool> { return true; },
-      [](index::Searcher& searcher, bool) -> absl::StatusOr<v1::IndexStats> {
-        absl::StatusOr<index::IndexStatsData> stats = searcher.Stats();
-        if (!stats.ok()) return stats.status();
-        v1::IndexStats reply;
-        ToIndexStatsProto(*stats, &reply);
-        return reply;
+      [](index::Searcher& searcher, bool) {
+        return ReplyFrom<v1::IndexStats>(searcher.Stats(), ToIndexStatsProto);
       });
 }
 

@@ -11,10 +11,11 @@
 #ifndef STORYLINE_SERVER_STORY_SERVICE_H_
 #define STORYLINE_SERVER_STORY_SERVICE_H_
 
-#include "index/page_token.h"
+#include "absl/time/time.h"
 #include "index/searcher_pool.h"
 #include "server/admission.h"
 #include "server/auth.h"
+#include "server/page_token.h"
 #include "server/response_cap.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
@@ -46,12 +47,16 @@ struct StoryServiceOptions {
   Admission* admission = nullptr;
   // Largest serialized reply (see server/response_cap.h); 0 = no limit.
   size_t max_response_bytes = kDefaultMaxResponseBytes;
+  // Test only: each read sleeps this long on its worker, after admission
+  // and before the index work, so tests can make a call outlast its
+  // deadline on the server (--TEST_read_delay_ms). Zero, the default: none.
+  absl::Duration TEST_read_delay = absl::ZeroDuration();
 };
 
 class StoryService final : public RawStoryService {
  public:
   // Neither pointer is owned; both must outlive the server.
-  StoryService(index::SearcherPool* pool, const index::PageTokenCodec* tokens,
+  StoryService(index::SearcherPool* pool, const PageTokenCodec* tokens,
                StoryServiceOptions options = {});
 
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* ctx,
@@ -75,7 +80,7 @@ class StoryService final : public RawStoryService {
 
  private:
   index::SearcherPool* pool_;
-  const index::PageTokenCodec* tokens_;
+  const PageTokenCodec* tokens_;
   const StoryServiceOptions options_;
 };
 

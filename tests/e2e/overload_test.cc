@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/metrics_scrape.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::testing {
@@ -29,7 +30,10 @@ constexpr int kBbcArticles = 2225;
 class OverloadTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new TestServer({"--max_inflight_expensive=1", "--max_waiting_expensive=1"});
+    // Metrics show the admission slots and queues the tests wait on.
+    server_ = new TestServer({"--max_inflight_expensive=1", "--max_waiting_expensive=1",
+                              "--metrics_listen=127.0.0.1:0", "--log_level=info"},
+                             /*capture_log=*/true);
     ASSERT_TRUE(server_->ok());
     client_ = new Client({.target = server_->address(), .default_deadline = absl::Seconds(30)});
     ASSERT_THAT(IngestSharedJsonl(*client_, "bbc/articles.jsonl"), IsOk());
@@ -165,7 +169,12 @@ TEST_F(OverloadTest, CheapCallsKeepWorkingWhileTopicClustersIsSaturated) {
       }
     });
   }
-  absl::SleepFor(absl::Milliseconds(300));  // saturated by now
+  // Saturated once a call has been refused.
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (clusters_refused.load() == 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_GT(clusters_refused.load(), 0) << "TopicClusters was never saturated";
   const char* queries[] = {"government", "film award", "mobile phone", "football", "economy"};
   std::vector<double> ms;
   for (int i = 0; i < 100; ++i) {
@@ -191,19 +200,25 @@ TEST_F(OverloadTest, CheapCallsKeepWorkingWhileTopicClustersIsSaturated) {
 }
 
 TEST_F(OverloadTest, AnIngestStreamHoldsItsSlotUntilItEnds) {
+  const int metrics = MetricsPort(*server_);
+  ASSERT_GT(metrics, 0) << "the server logged no metrics port";
+  constexpr char kIngest[] = "limiter=\"ingest\"";
   auto stub = v1::IngestService::NewStub(
       grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   auto open = [&](grpc::ClientContext* ctx, v1::IndexArticlesResponse* resp, const char* id) {
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     auto writer = stub->IndexArticles(ctx, resp);
     EXPECT_TRUE(writer->Write(MakeArticle(id, "Overload test", "A story about admission.")));
-    absl::SleepFor(absl::Milliseconds(300));  // the server has taken (or queued) the stream
     return writer;
   };
   grpc::ClientContext ctx_a, ctx_b, ctx_c;
   v1::IndexArticlesResponse resp_a, resp_b, resp_c;
   auto a = open(&ctx_a, &resp_a, "overload-a");  // holds the one slot
+  ASSERT_TRUE(AwaitMetric(metrics, "storyline_admission_running", kIngest, 1))
+      << "stream a never took the ingest slot";
   auto b = open(&ctx_b, &resp_b, "overload-b");  // waits in the one queue place
+  ASSERT_TRUE(AwaitMetric(metrics, "storyline_admission_waiting", kIngest, 1))
+      << "stream b never queued for the slot";
   auto c = open(&ctx_c, &resp_c, "overload-c");  // refused
   c->WritesDone();
   grpc::Status refused = c->Finish();

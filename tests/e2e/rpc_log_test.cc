@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/server_log.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::testing {
@@ -26,25 +27,6 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
 const std::regex kIso8601WithZone(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d)");
-
-std::vector<std::string> ReadLines(const std::string& path) {
-  std::vector<std::string> lines;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// Waits until a line of the log contains `needle`; returns that line.
-std::string AwaitLine(const TestServer& server, const std::string& needle) {
-  const absl::Time end = absl::Now() + absl::Seconds(10);
-  while (absl::Now() < end) {
-    for (const std::string& line : ReadLines(server.log_path())) {
-      if (absl::StrContains(line, needle)) return line;
-    }
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return "";
-}
 
 nlohmann::json AwaitJson(const TestServer& server, const std::string& needle) {
   const std::string line = AwaitLine(server, needle);

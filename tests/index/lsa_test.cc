@@ -264,11 +264,6 @@ TEST_F(LsaTest, PagesStartedBeforeTheModelKeepTheirOrder) {
   for (size_t i = 0; i < page2->hits.size(); ++i) {
     EXPECT_EQ(page2->hits[i].article.id(), expected->hits[i].article.id());
   }
-  EXPECT_NE(SearchFingerprint(p), [&] {
-    SearchParams q = p;
-    q.first_stage_order = false;
-    return SearchFingerprint(q);
-  }());
 }
 
 TEST(SemanticSpaceTest, MissingIndexIsUnavailableNotACrash) {

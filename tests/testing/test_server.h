@@ -63,8 +63,19 @@ class TestServer {
 
   // Sends SIGTERM and waits; returns the exit status (-1 if not running).
   int Stop() {
+    Signal(SIGTERM);
+    return Wait();
+  }
+
+  // Sends `sig` without waiting (to test what the server does meanwhile).
+  void Signal(int sig) {
+    if (pid_ > 0) kill(pid_, sig);
+  }
+
+  // Waits for the server to exit; returns its exit status (-1 if not
+  // running).
+  int Wait() {
     if (pid_ <= 0) return -1;
-    kill(pid_, SIGTERM);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;

@@ -1,10 +1,9 @@
-#include "index/page_token.h"
+#include "server/page_token.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstring>
 #include <utility>
@@ -12,12 +11,20 @@
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 
-namespace storyline::index {
+namespace storyline::server {
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr size_t kPayloadBytes = 1 + 8 + 8 + 8;  // version, fp, offset, time
+// Version 2 added the flags byte (first-stage order); version 1 tokens
+// carried that flag inside the fingerprint and are no longer accepted.
+constexpr uint8_t kVersion = 2;
+// Payload layout: version, fingerprint, offset, issue time, flags.
+constexpr size_t kFingerprintAt = 1;
+constexpr size_t kOffsetAt = kFingerprintAt + 8;
+constexpr size_t kIssuedAt = kOffsetAt + 8;
+constexpr size_t kFlagsAt = kIssuedAt + 8;
+constexpr size_t kPayloadBytes = kFlagsAt + 1;
 constexpr size_t kMacBytes = 16;
+constexpr uint8_t kFirstStageOrder = 0x01;
 
 void PutU64(std::string* out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -29,6 +36,12 @@ uint64_t GetU64(const char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
+}
+
+absl::Status NotIssuedHere() {
+  return absl::InvalidArgumentError(
+      "page_token is not a token this server issued; pass next_page_token from "
+      "the previous response unchanged, or leave page_token empty for the first page");
 }
 
 }  // namespace
@@ -54,25 +67,25 @@ std::string PageTokenCodec::Mac(absl::string_view payload) const {
   return std::string(reinterpret_cast<const char*>(mac), kMacBytes);
 }
 
-std::string PageTokenCodec::Encode(uint64_t fingerprint, int64_t offset, absl::Time now) const {
+std::string PageTokenCodec::Encode(uint64_t fingerprint, PagePosition position,
+                                   absl::Time now) const {
   std::string raw;
   raw.reserve(kPayloadBytes + kMacBytes);
   raw.push_back(static_cast<char>(kVersion));
   PutU64(&raw, fingerprint);
-  PutU64(&raw, static_cast<uint64_t>(offset));
+  PutU64(&raw, static_cast<uint64_t>(position.offset));
   PutU64(&raw, static_cast<uint64_t>(absl::ToUnixSeconds(now)));
+  raw.push_back(static_cast<char>(position.first_stage_order ? kFirstStageOrder : 0));
   raw += Mac(raw);
   return absl::WebSafeBase64Escape(raw);
 }
 
-absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token, uint64_t fingerprint,
-                                               absl::Time now) const {
+absl::StatusOr<PagePosition> PageTokenCodec::Decode(absl::string_view token, uint64_t fingerprint,
+                                                    absl::Time now) const {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || absl::WebSafeBase64Escape(raw) != token ||
       raw.size() != kPayloadBytes + kMacBytes || static_cast<uint8_t>(raw[0]) != kVersion) {
-    return absl::InvalidArgumentError(
-        "page_token is not a token this server issued; pass next_page_token from "
-        "the previous response unchanged, or leave page_token empty for the first page");
+    return NotIssuedHere();
   }
   const std::string expected = Mac(absl::string_view(raw).substr(0, kPayloadBytes));
   if (CRYPTO_memcmp(expected.data(), raw.data() + kPayloadBytes, kMacBytes) != 0) {
@@ -80,25 +93,20 @@ absl::StatusOr<int64_t> PageTokenCodec::Decode(absl::string_view token, uint64_t
         "page_token failed its integrity check (edited, forged, or issued before a "
         "server restart); start again from the first page");
   }
-  if (GetU64(raw.data() + 1) != fingerprint) {
+  const auto flags = static_cast<uint8_t>(raw[kFlagsAt]);
+  if ((flags & ~kFirstStageOrder) != 0) return NotIssuedHere();
+  if (GetU64(raw.data() + kFingerprintAt) != fingerprint) {
     return absl::InvalidArgumentError(
         "page_token belongs to a different query, filter, order or facet set; "
         "send the same request as the first page, changing only page_token");
   }
-  const auto offset = static_cast<int64_t>(GetU64(raw.data() + 9));
-  const absl::Time issued = absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + 17)));
+  const absl::Time issued =
+      absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + kIssuedAt)));
   if (now - issued > ttl_) {
     return absl::InvalidArgumentError("page_token has expired; start again from the first page");
   }
-  return offset;
+  return PagePosition{.offset = static_cast<int64_t>(GetU64(raw.data() + kOffsetAt)),
+                      .first_stage_order = (flags & kFirstStageOrder) != 0};
 }
 
-uint64_t Fingerprint(absl::string_view canonical) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
-  uint64_t v;
-  std::memcpy(&v, digest, sizeof(v));
-  return v;
-}
-
-}  // namespace storyline::index
+}  // namespace storyline::server

@@ -1,0 +1,294 @@
+#include "server/request_checks.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "index/schema.h"
+#include "index/searcher.h"
+#include "server/proto_time.h"
+
+namespace storyline::server {
+namespace {
+
+using google::protobuf::Timestamp;
+using google::protobuf::util::TimeUtil;
+
+// protobuf's Duration range: +-10,000 years.
+constexpr int64_t kMaxDurationSeconds = 315576000000LL;
+
+absl::Status CheckTimestamp(const Timestamp& t, absl::string_view field) {
+  if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
+      t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 || t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is not a valid timestamp; use a time between years 1 and 9999"));
+  }
+  return absl::OkStatus();
+}
+
+// A Duration within its documented range whose nanos share the sign of its
+// seconds.
+absl::Status CheckDuration(const google::protobuf::Duration& d, absl::string_view field) {
+  if (d.seconds() < -kMaxDurationSeconds || d.seconds() > kMaxDurationSeconds ||
+      d.nanos() <= -1000000000 || d.nanos() >= 1000000000 || (d.seconds() > 0 && d.nanos() < 0) ||
+      (d.seconds() < 0 && d.nanos() > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid duration"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckValues(const google::protobuf::RepeatedPtrField<std::string>& values,
+                         absl::string_view field) {
+  if (values.size() > kMaxFilterValues) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " has ", values.size(), " values; at most ", kMaxFilterValues));
+  }
+  for (int i = 0; i < values.size(); ++i) {
+    if (values[i].empty() || values[i].size() > index::kMaxFieldBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "] must be 1 to ", index::kMaxFieldBytes, " bytes"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 0 || page_size > index::kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be between 0 and ",
+                                                   index::kMaxPageSize, " (0 means ",
+                                                   index::kDefaultPageSize, "); got ", page_size));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOrderBy(int order_by) {
+  if (!v1::OrderBy_IsValid(order_by)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("order_by ", order_by,
+                     " is not a known value; use RELEVANCE, NEWEST or RELEVANCE_RECENCY"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFacets(const google::protobuf::RepeatedPtrField<std::string>& facets) {
+  if (facets.size() > kMaxFacets) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("facets lists ", facets.size(), " fields; at most ", kMaxFacets));
+  }
+  return absl::OkStatus();
+}
+
+// Checked after recency_half_life, as the server always has.
+absl::Status CheckFacetFields(const google::protobuf::RepeatedPtrField<std::string>& facets) {
+  for (int i = 0; i < facets.size(); ++i) {
+    if (!index::IsFacetField(facets[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("facets[", i, "] is \"", facets[i],
+                       "\", which is not a facet field; use \"topic\" or \"source\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRecencyHalfLife(const v1::SearchRequest& request) {
+  if (!request.has_recency_half_life()) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckDuration(request.recency_half_life(), "recency_half_life"));
+  const absl::Duration h = ToAbslDuration(request.recency_half_life());
+  if (h < absl::Seconds(1) || h > absl::Hours(24 * 365 * 100)) {
+    return absl::InvalidArgumentError(
+        "recency_half_life must be between 1 second and 100 years (unset means 7 days)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSimilarSeed(const v1::SimilarStoriesRequest& request) {
+  switch (request.seed_case()) {
+    case v1::SimilarStoriesRequest::kArticleId:
+      return CheckArticleId(request.article_id(), "article_id");
+    case v1::SimilarStoriesRequest::kText:
+      if (request.text().find_first_not_of(" \t\r\n") == std::string::npos) {
+        return absl::InvalidArgumentError("text is empty; give some text to find stories like it");
+      }
+      if (request.text().size() > kMaxSimilarTextBytes) {
+        return absl::InvalidArgumentError(absl::StrCat("text is ", request.text().size(),
+                                                       " bytes; at most 1 MiB (",
+                                                       kMaxSimilarTextBytes, " bytes) is allowed"));
+      }
+      return absl::OkStatus();
+    default:
+      return absl::InvalidArgumentError(
+          "set exactly one of article_id or text to say what the stories should be like");
+  }
+}
+
+// published_after/before relative to the seed article.
+absl::Status CheckSimilarWindow(const v1::SimilarStoriesRequest& request) {
+  if (!request.has_published_after() && !request.has_published_before()) return absl::OkStatus();
+  if (request.seed_case() != v1::SimilarStoriesRequest::kArticleId) {
+    return absl::InvalidArgumentError(
+        "published_after/published_before are relative to the seed article, so they need "
+        "article_id, not text; use filter.published_after/before for absolute dates");
+  }
+  if (request.has_published_after()) {
+    RETURN_IF_ERROR(CheckDuration(request.published_after(), "published_after"));
+  }
+  if (request.has_published_before()) {
+    RETURN_IF_ERROR(CheckDuration(request.published_before(), "published_before"));
+  }
+  if (request.has_published_after() && request.has_published_before() &&
+      ToAbslDuration(request.published_after()) > ToAbslDuration(request.published_before())) {
+    return absl::InvalidArgumentError(
+        "published_after is later than published_before; the window is empty");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckHistory(const google::protobuf::RepeatedPtrField<v1::HistoryItem>& history) {
+  if (history.empty()) {
+    return absl::InvalidArgumentError("history is empty; list the ids of articles the user read");
+  }
+  if (history.size() > kMaxHistory) {
+    return absl::InvalidArgumentError(absl::StrCat("history has ", history.size(),
+                                                   " items; at most ", kMaxHistory,
+                                                   " (newest first) are allowed"));
+  }
+  for (int i = 0; i < history.size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckArticleId(history[i].article_id(), absl::StrCat("history[", i, "].article_id")));
+    if (history[i].has_read_time()) {
+      RETURN_IF_ERROR(
+          CheckTimestamp(history[i].read_time(), absl::StrCat("history[", i, "].read_time")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFreshnessHalfLife(const v1::RecommendRequest& request) {
+  if (!request.has_freshness_half_life()) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckDuration(request.freshness_half_life(), "freshness_half_life"));
+  if (ToAbslDuration(request.freshness_half_life()) < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "freshness_half_life is negative; use 0 for no recency decay or a positive duration");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDiversity(double diversity) {
+  if (!(diversity >= 0.0 && diversity <= 1.0)) {  // NaN fails too
+    return absl::InvalidArgumentError(absl::StrCat(
+        "diversity must be between 0 (pure relevance) and 1 (maximal spread); got ", diversity));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckClusterSizes(const v1::TopicClustersRequest& request) {
+  if (request.max_documents() < 0 || request.max_documents() > index::kMaxClusterDocuments) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_documents must be between 1 and ", index::kMaxClusterDocuments,
+                     " (0 means the default, ", index::kDefaultClusterDocuments, "); got ",
+                     request.max_documents()));
+  }
+  if (request.cluster_count() < 0 || request.cluster_count() > index::kMaxClusterCount) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cluster_count must be between 1 and ", index::kMaxClusterCount,
+                     " (0 chooses automatically); got ", request.cluster_count()));
+  }
+  if (request.stories_per_cluster() < 0 ||
+      request.stories_per_cluster() > index::kMaxStoriesPerCluster) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stories_per_cluster must be between 1 and ", index::kMaxStoriesPerCluster,
+                     " (0 means the default, ", index::kDefaultStoriesPerCluster, "); got ",
+                     request.stories_per_cluster()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckArticleId(absl::string_view id, absl::string_view field) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is empty; pass an article id"));
+  }
+  if (id.size() > index::kMaxIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is ", id.size(), " bytes; ids are at most ", index::kMaxIdBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFilter(const v1::Filter& filter) {
+  RETURN_IF_ERROR(CheckValues(filter.topics(), "filter.topics"));
+  RETURN_IF_ERROR(CheckValues(filter.sources(), "filter.sources"));
+  if (filter.has_published_after()) {
+    RETURN_IF_ERROR(CheckTimestamp(filter.published_after(), "filter.published_after"));
+  }
+  if (filter.has_published_before()) {
+    RETURN_IF_ERROR(CheckTimestamp(filter.published_before(), "filter.published_before"));
+  }
+  if (filter.has_published_after() && filter.has_published_before() &&
+      ToAbslTime(filter.published_after()) > ToAbslTime(filter.published_before())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "filter.published_after (", TimeUtil::ToString(filter.published_after()),
+        ") is later than filter.published_before (", TimeUtil::ToString(filter.published_before()),
+        "); swap them or widen the window"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSearchRequest(const v1::SearchRequest& request) {
+  if (request.query().size() > index::kMaxQueryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("query is ", request.query().size(),
+                                                   " bytes; the limit is ", index::kMaxQueryBytes,
+                                                   " bytes, so shorten it"));
+  }
+  RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  RETURN_IF_ERROR(CheckOrderBy(request.order_by()));
+  RETURN_IF_ERROR(CheckFilter(request.filter()));
+  RETURN_IF_ERROR(CheckFacets(request.facets()));
+  RETURN_IF_ERROR(CheckRecencyHalfLife(request));
+  return CheckFacetFields(request.facets());
+}
+
+absl::Status CheckSimilarRequest(const v1::SimilarStoriesRequest& request) {
+  RETURN_IF_ERROR(CheckSimilarSeed(request));
+  RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  RETURN_IF_ERROR(CheckFilter(request.filter()));
+  return CheckSimilarWindow(request);
+}
+
+absl::Status CheckRecommendRequest(const v1::RecommendRequest& request) {
+  RETURN_IF_ERROR(CheckHistory(request.history()));
+  RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  RETURN_IF_ERROR(CheckFilter(request.filter()));
+  RETURN_IF_ERROR(CheckFreshnessHalfLife(request));
+  RETURN_IF_ERROR(CheckDiversity(request.diversity()));
+  if (request.has_as_of()) RETURN_IF_ERROR(CheckTimestamp(request.as_of(), "as_of"));
+  return absl::OkStatus();
+}
+
+absl::Status CheckClusterRequest(const v1::TopicClustersRequest& request) {
+  if (request.query().size() > index::kMaxQueryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("query is ", request.query().size(),
+                                                   " bytes; the limit is ", index::kMaxQueryBytes));
+  }
+  RETURN_IF_ERROR(CheckClusterSizes(request));
+  return CheckFilter(request.filter());
+}
+
+absl::Status CheckDeleteRequest(const v1::DeleteArticlesRequest& request) {
+  if (request.ids_size() == 0) {
+    return absl::InvalidArgumentError("ids is empty; list the article ids to delete");
+  }
+  if (request.ids_size() > kMaxDeleteIds) {
+    return absl::InvalidArgumentError(absl::StrCat("ids lists ", request.ids_size(),
+                                                   " ids; at most ", kMaxDeleteIds, " per call"));
+  }
+  for (int i = 0; i < request.ids_size(); ++i) {
+    RETURN_IF_ERROR(CheckArticleId(request.ids(i), absl::StrCat("ids[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace storyline::server

@@ -1,0 +1,56 @@
+// Start-up steps of the storyline-server process that need no flags:
+// process limits and signals, opening the index's writers, health wiring
+// and the port file. server_main.cc runs them in order.
+//
+// Thread-safety: BlockShutdownSignals must run before any thread starts;
+// the rest run on the main thread during start-up.
+#ifndef STORYLINE_SERVER_STARTUP_H_
+#define STORYLINE_SERVER_STARTUP_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "index/index_writer.h"
+#include "index/write_pipeline.h"
+#include "server/metrics.h"
+
+namespace storyline::server {
+
+// Raises the open-file limit to its hard maximum: connections, shards and
+// readers all need descriptors, and the default soft limit is often 1024.
+void RaiseFileLimit();
+
+// Blocks SIGINT and SIGTERM in this thread (and so in every thread started
+// after it) and ignores SIGXFSZ; returns the set WaitForShutdownSignal
+// waits on.
+sigset_t BlockShutdownSignals();
+
+// Waits for SIGINT or SIGTERM; returns which.
+int WaitForShutdownSignal(const sigset_t& signals);
+
+// Opens the index's writers (index::OpenShardWriters). Xapian's write lock
+// is held by a helper process that outlives a killed server by a moment,
+// so a restart right after a crash waits for it (up to 10 s) instead of
+// failing.
+absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> OpenWritersWaitingForLock(
+    const std::string& dir, int shards);
+
+// Sets the services' health and keeps IngestService's following the
+// writers: NOT_SERVING while a shard's writer has failed (disk full, out of
+// descriptors...), SERVING again once it recovers. `metrics` may be null.
+grpc::HealthCheckServiceInterface* StartHealth(grpc::Server& server, index::WritePipeline& pipeline,
+                                               Metrics* metrics);
+
+// Writes `port` to `path` whole (readers never see half a file); nothing
+// when `path` is empty.
+void WritePortFile(const std::string& path, int port);
+
+}  // namespace storyline::server
+
+#endif  // STORYLINE_SERVER_STARTUP_H_
