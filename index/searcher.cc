@@ -17,6 +17,7 @@
 #include "index/schema.h"
 #include "index/snippet.h"
 #include "index/stopwords.h"
+#include "index/text_tokens.h"
 #include "index/xapian_status.h"
 
 namespace storyline::index {
@@ -549,9 +550,8 @@ auto Searcher::WithFreshDatabase(const char* what, Fn fn) -> decltype(fn()) {
 absl::StatusOr<SimilarResults> Searcher::Similar(const SimilarParams& params) {
   // Holding the model keeps it alive if a rebuild swaps it meanwhile.
   const std::shared_ptr<const LsaModel> model = CurrentModel();
-  return WithFreshDatabase("similar stories", [&] {
-    return FindSimilar(db_, stemmer_, &df_cache_, model.get(), params);
-  });
+  return WithFreshDatabase("similar stories",
+                           [&] { return FindSimilar(Reader(model.get()), params); });
 }
 
 absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
@@ -562,13 +562,13 @@ absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
       std::string unused;
       query = ParseQuery(params.query, &unused);
     }
-    return FindClusters(db_, stemmer_, &df_cache_, model.get(), query, params);
+    return FindClusters(Reader(model.get()), query, params);
   });
 }
 
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
   return WithFreshDatabase("recommend",
-                           [&] { return FindRecommendations(db_, stemmer_, &df_cache_, params); });
+                           [&] { return FindRecommendations(Reader(nullptr), params); });
 }
 
 absl::StatusOr<Article> Searcher::Get(absl::string_view id) {

@@ -20,8 +20,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "index/clusters.h"
-#include "index/related.h"
+#include "index/reader_context.h"
+#include "index/recommender.h"
 #include "index/semantic_space.h"
+#include "index/similar_stories.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
@@ -141,13 +143,13 @@ class Searcher {
   // first, kInvalidArgument if the query cannot be searched at all.
   absl::StatusOr<SearchResults> Search(const SearchParams& params);
 
-  // Stories similar to a stored article or a text (see related.h).
+  // Stories similar to a stored article or a text (see similar_stories.h).
   absl::StatusOr<SimilarResults> Similar(const SimilarParams& params);
 
   // Topic clusters of a query's matches (see clusters.h).
   absl::StatusOr<ClusterResults> Clusters(const ClusterParams& params);
 
-  // Recommendations from a reading history (see related.h).
+  // Recommendations from a reading history (see recommender.h).
   absl::StatusOr<RecommendResults> Recommend(const RecommendParams& params);
 
   // The stored article with `id`, body included. kNotFound if unknown.
@@ -161,6 +163,10 @@ class Searcher {
            RankingOptions ranking);
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
+  // This reader's state for one call, with `model` (may be null).
+  ReaderContext Reader(const LsaModel* model) {
+    return {.db = db_, .stemmer = stemmer_, .df_cache = df_cache_, .model = model};
+  }
   // Runs fn() after reopen(), retrying once on DatabaseModifiedError (or a
   // DatabaseCorruptError that concurrent commits explain, see Overtaken())
   // and mapping other Xapian errors to Status.

@@ -21,6 +21,12 @@ namespace storyline::index {
 // BBC article pairs differ in more than 12 (bench/README.md).
 inline constexpr int kNearDuplicateBits = 8;
 
+// TF-IDF cosine above which two articles are copies of one story even when
+// edits moved their SimHash apart (a 10%-edited wire copy scores ~0.9; two
+// stories on the same topic ~0.3). Similar stories and recommendations
+// fold such copies.
+inline constexpr double kDuplicateCosine = 0.8;
+
 // The SimHash of `text`'s lower-cased word 3-shingles (or of its words, for
 // texts under three words). 0 for text without words.
 uint64_t SimHash(absl::string_view text);
