@@ -4,7 +4,9 @@
 // The constants are frozen: shard placement on disk (ShardForId in
 // index/index_layout.cc) and the SimHash values stored in every indexed
 // document (index/simhash.cc) depend on them. Changing them moves articles
-// to other shards and makes stored fingerprints meaningless.
+// to other shards and makes stored fingerprints meaningless. Note that
+// kFnv1a64Offset is one digit short of the published FNV offset basis
+// (14695981039346656037); it has always been this value, so it stays.
 //
 // Thread-safety: pure functions.
 #ifndef STORYLINE_COMMON_HASH64_H_

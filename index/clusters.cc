@@ -12,6 +12,7 @@
 #include "index/article_data.h"
 #include "index/deadline.h"
 #include "index/kmeans.h"
+#include "index/query_parser.h"
 #include "index/schema.h"
 #include "index/stopwords.h"
 #include "index/surface_forms.h"
@@ -64,10 +65,7 @@ struct Group {
 // query, the newest max_documents stories.
 Xapian::MSet MatchDocuments(const ReaderContext& reader, const Xapian::Query& query,
                             const ClusterParams& p) {
-  // Query(std::string()) matches everything like Xapian::Query::MatchAll,
-  // whose shared non-atomic reference count must not be copied from
-  // several threads (see Searcher::SearchOnce).
-  Xapian::Query q = query.empty() ? Xapian::Query(std::string()) : query;
+  Xapian::Query q = query.empty() ? MatchEverything() : query;
   if (Xapian::Query f = FilterQuery(p.filter); !f.empty()) {
     q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
   }
