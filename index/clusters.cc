@@ -16,6 +16,7 @@
 #include "index/schema.h"
 #include "index/stopwords.h"
 #include "index/surface_forms.h"
+#include "index/weighted_terms.h"
 
 namespace storyline::index {
 namespace {
@@ -279,21 +280,18 @@ std::vector<std::pair<std::string, double>> KeywordStems(
   const double m = static_cast<double>(member_vectors.size());
   const int min_count = std::max(2, static_cast<int>(std::ceil(0.1 * m)));
   const double n = std::max<double>(1, db.get_doccount());
-  std::vector<std::pair<std::string, double>> scored;
+  std::vector<WeightedTerm> scored;
   for (const auto& [term, c] : count) {
     if (c < min_count || IsStopStem(term) || AllDigits(absl::string_view(term).substr(1))) continue;
     const double p = c / m;
     const double p_index = std::max<double>(df_cache->Get(db, term), 1) / n;
     if (p <= p_index) continue;
-    scored.emplace_back(term, p * std::log(p / p_index));
+    scored.push_back({term, p * std::log(p / p_index)});
   }
-  const size_t keep = std::min(max, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.second > b.second || (a.second == b.second && a.first < b.first);
-                    });
-  scored.resize(keep);
-  return scored;
+  std::vector<std::pair<std::string, double>> out;
+  for (WeightedTerm& t : Heaviest(std::move(scored), max))
+    out.emplace_back(std::move(t.term), t.weight);
+  return out;
 }
 
 std::string PickLabel(const std::vector<std::string>& candidates,

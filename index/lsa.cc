@@ -147,6 +147,15 @@ absl::StatusOr<Eigen::MatrixXf> RightSingularVectors(const SparseMatrix& a, int 
   return v;
 }
 
+// The entries of `m`, row by row.
+std::vector<float> RowMajor(const Eigen::MatrixXf& m) {
+  std::vector<float> out(static_cast<size_t>(m.rows()) * m.cols());
+  for (int r = 0; r < m.rows(); ++r) {
+    for (int c = 0; c < m.cols(); ++c) out[static_cast<size_t>(r) * m.cols() + c] = m(r, c);
+  }
+  return out;
+}
+
 // Where documents' latent vectors go: unit rows, in both views.
 struct DocVectorStore {
   int rank;
@@ -217,11 +226,7 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
       std::min<size_t>(total, std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
   ASSIGN_OR_RETURN(const SparseMatrix a, FitMatrix(rows, fit, terms, options));
   ASSIGN_OR_RETURN(const Eigen::MatrixXf v, RightSingularVectors(a, rank, width, options));
-  model->term_vectors_.resize(static_cast<size_t>(terms) * rank);
-  for (int t = 0; t < terms; ++t) {
-    for (int k = 0; k < rank; ++k)
-      model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
-  }
+  model->term_vectors_ = RowMajor(v);
 
   // Every document's latent vectors, folded in like any other text.
   DocVectorStore store{.rank = rank,
