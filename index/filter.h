@@ -25,14 +25,18 @@ struct FilterParams {
   std::optional<absl::Time> published_before;  // inclusive
 };
 
-// The filter as a Xapian query (empty Query when nothing is set).
+// The filter as a Xapian query (empty Query when nothing is set). An
+// inverted window (published_after > published_before) is an empty value
+// range, which Xapian drops, so it restricts nothing here; callers reject
+// such windows first (the server validates requests; SimilarStories returns
+// no hits for an empty seed window).
 Xapian::Query FilterQuery(const FilterParams& filter);
 
 // `query` restricted by `filter` and without the articles `exclude_ids`.
 Xapian::Query FilteredQuery(Xapian::Query query, const FilterParams& filter,
                             const std::vector<std::string>& exclude_ids);
 
-// FilterQuery(filter), evaluated on one document.
+// FilterQuery(filter), evaluated on one document (for a valid window).
 bool MatchesFilter(const Xapian::Document& doc, const FilterParams& filter);
 
 }  // namespace storyline::index
