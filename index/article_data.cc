@@ -22,8 +22,8 @@ namespace {
 constexpr char kHeaderMarker = '\0';
 constexpr char kCodecZstd = 'z';
 constexpr size_t kHeaderBytes = 2;
-// Fast level: ~1/3 the size of the text at several hundred MB/s; the
-// writer threads, not compression, bound ingest.
+// Fast level: the writer threads, not compression, bound ingest
+// (bench/README.md).
 constexpr int kZstdLevel = 1;
 // No valid article decodes to more than its field limits allow; a larger
 // frame header means damage (or a decompression bomb), not an article.

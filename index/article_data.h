@@ -6,7 +6,7 @@
 // tag compressed when zlib shrinks it, which a zstd frame never allows, and
 // Xapian 1.4.22's reader cannot read back some highly compressible tags it
 // wrote ("Too few chunks of compressed data"; see docs in article_data.cc).
-// zstd also decodes several times faster than zlib.
+// zstd also decodes faster than zlib.
 //
 // Records written before the header existed are a bare serialized Article,
 // whose first byte is never 0 (field number 0 is invalid in protobuf), so

@@ -39,8 +39,8 @@ inline constexpr int64_t kBulkSpellingArticles = 200;
 
 // Drops words seen in only one article of a bulk load (`articles` >=
 // kBulkSpellingArticles) from `spelling`. In bulk loads those are mostly
-// typos, names and junk (45% of 20news's vocabulary), and adding each word
-// to Xapian's spelling table costs ~13 us on the single writer thread.
+// typos, names and junk, and adding each word to Xapian's spelling table
+// costs time on the shard 0 writer thread (bench/README.md).
 // Small batches keep every word, so articles ingested one at a time still
 // teach the dictionary.
 void PruneSpellingForBulk(int64_t articles, SpellingCounts* spelling);

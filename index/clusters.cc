@@ -8,10 +8,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "index/article_data.h"
+#include "index/deadline.h"
 #include "index/kmeans.h"
+#include "index/query_parser.h"
 #include "index/schema.h"
 #include "index/stopwords.h"
+#include "index/surface_forms.h"
+#include "index/weighted_terms.h"
 
 namespace storyline::index {
 namespace {
@@ -27,9 +32,7 @@ constexpr size_t kSurfaceBytesPerMember = 3000;
 constexpr size_t kKeywords = 10;
 constexpr size_t kLabelCandidates = 6;
 
-absl::Status DeadlineError() {
-  return absl::DeadlineExceededError("topic clustering did not finish before the deadline");
-}
+constexpr char kWhat[] = "topic clustering";
 
 bool AllDigits(absl::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -40,6 +43,228 @@ struct Doc {
   Xapian::Document doc;
   Article article;  // body kept until the text for surface forms is taken
 };
+
+// The documents considered and their vectors in both views of the
+// semantic space (row i of `points` / `narrow` is docs[i]).
+struct Embedded {
+  std::vector<Doc> docs;
+  int d = 0;                  // topics view dimensions
+  int nd = 0;                 // similarity view dimensions
+  std::vector<float> points;  // topics view, docs x d
+  std::vector<float> narrow;  // similarity view, docs x nd
+  int n() const { return static_cast<int>(docs.size()); }
+};
+
+// A cluster's members (indexes into Embedded::docs, most central first)
+// and its cohesion.
+struct Group {
+  std::vector<int> members;
+  double score = 0;
+};
+
+// The top max_documents matches of `query` within the filter; for an empty
+// query, the newest max_documents stories.
+Xapian::MSet MatchDocuments(const ReaderContext& reader, const Xapian::Query& query,
+                            const ClusterParams& p) {
+  Xapian::Query q = query.empty() ? MatchEverything() : query;
+  if (Xapian::Query f = FilterQuery(p.filter); !f.empty()) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+  }
+  Xapian::Enquire enquire(reader.db);
+  enquire.set_query(q);
+  if (query.empty()) {
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
+  }
+  const auto max_docs =
+      static_cast<Xapian::doccount>(std::clamp(p.max_documents, 1, kMaxClusterDocuments));
+  return enquire.get_mset(0, max_docs);
+}
+
+// Reads the matches and places them in the semantic space; documents newer
+// than the model are folded in.
+absl::StatusOr<Embedded> Embed(const ReaderContext& reader, const Xapian::MSet& mset) {
+  const LsaModel& model = *reader.model;
+  Embedded e;
+  e.d = model.dims(LsaView::kTopics);
+  e.nd = model.dims(LsaView::kSimilarity);
+  e.docs.reserve(mset.size());
+  e.points.assign(static_cast<size_t>(mset.size()) * e.d, 0.0f);
+  e.narrow.assign(static_cast<size_t>(mset.size()) * e.nd, 0.0f);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Doc& doc = e.docs.emplace_back();
+    doc.did = *it;
+    doc.doc = it.get_document();
+    if (absl::Status s = DecodeArticleData(doc.doc.get_data(), &doc.article); !s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
+    }
+    std::span<const float> z = model.DocVector(doc.did, LsaView::kTopics);
+    std::span<const float> zn = model.DocVector(doc.did, LsaView::kSimilarity);
+    std::vector<float> folded, folded_narrow;
+    if (z.empty() || zn.empty()) {  // newer than the model: fold it in
+      const SparseVector v = TfIdfVector(reader.db, doc.did, doc.doc, &reader.df_cache);
+      folded = model.Project(v, LsaView::kTopics);
+      folded_narrow = model.Project(v, LsaView::kSimilarity);
+      z = folded;
+      zn = folded_narrow;
+    }
+    const size_t row = e.docs.size() - 1;
+    std::copy(z.begin(), z.end(), e.points.begin() + static_cast<std::ptrdiff_t>(row * e.d));
+    std::copy(zn.begin(), zn.end(), e.narrow.begin() + static_cast<std::ptrdiff_t>(row * e.nd));
+  }
+  return e;
+}
+
+// k-means over the topics view (k chosen in the similarity view when the
+// request leaves it open), then neighbour smoothing. A short deadline gets
+// fewer restarts and k candidates, not a late answer.
+KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
+  const int n = e.n();
+  const absl::Duration remaining = p.deadline - absl::Now();
+  const bool hurry = remaining < absl::Milliseconds(50) + absl::Microseconds(100) * n;
+  const PointSet set{.data = e.points, .n = n, .d = e.d};
+  const PointSet narrow{.data = e.narrow, .n = n, .d = e.nd};
+  int k = p.cluster_count;
+  if (k <= 0) {
+    // How many themes there are is decided in the similarity view: coarse
+    // themes, and much cheaper than the topics view.
+    k = ChooseClusterCount(narrow, {.min_k = 3,
+                                    .max_k = 15,
+                                    .runs = hurry ? 2 : 3,
+                                    .sample = hurry ? 300 : 1000,
+                                    .seed = p.seed,
+                                    .deadline = absl::Now() + remaining * 0.4});
+  }
+  k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
+  KMeansResult km = SphericalKMeans(set, {.k = k,
+                                          .restarts = hurry ? 1 : 4,
+                                          .max_iterations = 40,
+                                          .seed = p.seed,
+                                          .deadline = absl::Now() + remaining * 0.5});
+  // Boundary documents follow their nearest neighbours in the similarity
+  // view, whose neighbourhoods are the most topical (bench/README.md).
+  SmoothByNeighbours(set, narrow,
+                     {.neighbours = 15,
+                      .self_weight = 3,
+                      .iterations = 2,
+                      .margin = 0.05f,
+                      .deadline = absl::Now() + (p.deadline - absl::Now()) * 0.5},
+                     &km);
+  return km;
+}
+
+// Members per cluster, most central first, largest clusters first; misfits
+// and tiny clusters go to `unclustered` ("Other topics").
+std::vector<Group> GroupMembers(const KMeansResult& km, const std::vector<Doc>& docs,
+                                std::vector<int>* unclustered) {
+  const int n = static_cast<int>(docs.size());
+  std::vector<std::vector<int>> members(km.k);
+  for (int i = 0; i < n; ++i) {
+    if (km.assignment[i] < 0 || km.similarity[i] < kMinMembership) {
+      unclustered->push_back(i);
+    } else {
+      members[km.assignment[i]].push_back(i);
+    }
+  }
+  const size_t min_size = std::max<size_t>(2, static_cast<size_t>(n) / 200);
+  std::vector<Group> groups;
+  for (std::vector<int>& m : members) {
+    if (m.empty()) continue;
+    if (m.size() < min_size && n >= 20) {
+      unclustered->insert(unclustered->end(), m.begin(), m.end());
+      continue;
+    }
+    std::sort(m.begin(), m.end(), [&](int a, int b) {
+      return km.similarity[a] > km.similarity[b] ||
+             (km.similarity[a] == km.similarity[b] && docs[a].did < docs[b].did);
+    });
+    double sum = 0;
+    for (int i : m) sum += km.similarity[i];
+    const double score = std::clamp(sum / static_cast<double>(m.size()), 0.0, 1.0);
+    groups.push_back({std::move(m), score});
+  }
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+    return a.members.size() > b.members.size() ||
+           (a.members.size() == b.members.size() && a.score > b.score);
+  });
+  return groups;
+}
+
+// The keyword stems of a group, from its central members' words.
+std::vector<std::pair<std::string, double>> GroupKeywordStems(const ReaderContext& reader,
+                                                              const std::vector<Doc>& docs,
+                                                              const Group& g) {
+  const size_t central = std::min(kKeywordMembers, g.members.size());
+  std::vector<SparseVector> vectors;
+  vectors.reserve(central);
+  for (size_t j = 0; j < central; ++j) {
+    const Doc& doc = docs[g.members[j]];
+    vectors.push_back(TfIdfVector(reader.db, doc.did, doc.doc, &reader.df_cache));
+  }
+  std::vector<const SparseVector*> ptrs;
+  for (const SparseVector& v : vectors) ptrs.push_back(&v);
+  return clusters_internal::KeywordStems(ptrs, reader.db, &reader.df_cache, kKeywords * 2);
+}
+
+// The text of a group's central members, for surface forms.
+std::string GroupText(const std::vector<Doc>& docs, const Group& g) {
+  std::string text;
+  for (size_t j = 0; j < std::min(kSurfaceMembers, g.members.size()); ++j) {
+    const Article& a = docs[g.members[j]].article;
+    absl::StrAppend(&text, a.title(), ".\n", a.body().substr(0, kSurfaceBytesPerMember), "\n");
+  }
+  return text;
+}
+
+// Keywords (readable, weighted against the strongest) and a label distinct
+// from `labels` taken by earlier clusters; "topic <c+1>" if none fits.
+void NameCluster(const ReaderContext& reader, const std::vector<Doc>& docs, const Group& g,
+                 size_t c, const std::vector<std::string>& labels, ClusterData* cluster) {
+  const auto stems = GroupKeywordStems(reader, docs, g);
+  std::vector<std::string> wanted;
+  for (const auto& [stem, score] : stems) wanted.push_back(stem);
+  const SurfaceForms forms(reader.stemmer, GroupText(docs, g), wanted);
+  const double top = stems.empty() ? 1.0 : stems.front().second;
+  std::vector<std::string> label_stems;
+  for (const auto& [stem, score] : stems) {
+    if (cluster->keywords.size() >= kKeywords) break;
+    std::string word = forms.Word(stem);
+    if (word.size() < 2 || IsStopWord(word)) continue;
+    cluster->keywords.push_back({std::move(word), score / top});
+    if (label_stems.size() < kLabelCandidates) label_stems.push_back(stem);
+  }
+  cluster->label =
+      clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates), labels);
+  if (cluster->label.empty()) {
+    std::vector<std::string> words;
+    for (const ClusterKeywordData& kw : cluster->keywords) words.push_back(kw.term);
+    for (size_t i = 0; i + 1 < words.size() && cluster->label.empty(); ++i) {
+      cluster->label = clusters_internal::PickLabel({words[i] + " " + words[i + 1]}, labels);
+    }
+  }
+  if (cluster->label.empty()) cluster->label = absl::StrCat("topic ", c + 1);
+}
+
+// Cluster `c`: its name, members with their cosines, and top stories.
+ClusterData DescribeCluster(const ReaderContext& reader, const std::vector<Doc>& docs,
+                            const KMeansResult& km, const Group& g, size_t c,
+                            const std::vector<std::string>& labels, const ClusterParams& p) {
+  ClusterData cluster;
+  cluster.id = static_cast<int>(c);
+  cluster.score = g.score;
+  NameCluster(reader, docs, g, c, labels, &cluster);
+  cluster.members.reserve(g.members.size());
+  for (int i : g.members) cluster.members.emplace_back(docs[i].article.id(), km.similarity[i]);
+  const size_t stories =
+      static_cast<size_t>(std::clamp(p.stories_per_cluster, 0, kMaxStoriesPerCluster));
+  for (size_t j = 0; j < std::min(stories, g.members.size()); ++j) {
+    Article a = docs[g.members[j]].article;
+    a.clear_body();
+    cluster.top_stories.push_back(std::move(a));
+  }
+  return cluster;
+}
 
 }  // namespace
 
@@ -55,21 +280,18 @@ std::vector<std::pair<std::string, double>> KeywordStems(
   const double m = static_cast<double>(member_vectors.size());
   const int min_count = std::max(2, static_cast<int>(std::ceil(0.1 * m)));
   const double n = std::max<double>(1, db.get_doccount());
-  std::vector<std::pair<std::string, double>> scored;
+  std::vector<WeightedTerm> scored;
   for (const auto& [term, c] : count) {
     if (c < min_count || IsStopStem(term) || AllDigits(absl::string_view(term).substr(1))) continue;
     const double p = c / m;
     const double p_index = std::max<double>(df_cache->Get(db, term), 1) / n;
     if (p <= p_index) continue;
-    scored.emplace_back(term, p * std::log(p / p_index));
+    scored.push_back({term, p * std::log(p / p_index)});
   }
-  const size_t keep = std::min(max, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.second > b.second || (a.second == b.second && a.first < b.first);
-                    });
-  scored.resize(keep);
-  return scored;
+  std::vector<std::pair<std::string, double>> out;
+  for (WeightedTerm& t : Heaviest(std::move(scored), max))
+    out.emplace_back(std::move(t.term), t.weight);
+  return out;
 }
 
 std::string PickLabel(const std::vector<std::string>& candidates,
@@ -86,204 +308,35 @@ std::string PickLabel(const std::vector<std::string>& candidates,
 
 }  // namespace clusters_internal
 
-absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::Stem& stemmer,
-                                            DfCache* df_cache, const LsaModel* model,
-                                            const Xapian::Query& query, const ClusterParams& p) {
-  const absl::Time start = absl::Now();
-  if (start >= p.deadline) return DeadlineError();
+absl::StatusOr<ClusterResults> FindClusters(const ReaderContext& reader, const Xapian::Query& query,
+                                            const ClusterParams& p) {
+  RETURN_IF_ERROR(CheckDeadlineBeforeStart(p.deadline, kWhat));
   ClusterResults out;
-
-  // Query(std::string()) matches everything like Xapian::Query::MatchAll,
-  // whose shared non-atomic reference count must not be copied from
-  // several threads (see Searcher::SearchOnce).
-  Xapian::Query q = query.empty() ? Xapian::Query(std::string()) : query;
-  if (Xapian::Query f = FilterQuery(p.filter); !f.empty()) {
-    q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
-  }
-  Xapian::Enquire enquire(db);
-  enquire.set_query(q);
-  if (query.empty()) {
-    // "Everything": the newest max_documents stories.
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_sort_by_value_then_relevance(kSlotPublishTime, true);
-  }
-  const auto max_docs =
-      static_cast<Xapian::doccount>(std::clamp(p.max_documents, 1, kMaxClusterDocuments));
-  Xapian::MSet mset = enquire.get_mset(0, max_docs);
+  const Xapian::MSet mset = MatchDocuments(reader, query, p);
   if (mset.empty()) return out;
-  if (model == nullptr) {
+  if (reader.model == nullptr) {
     return absl::UnavailableError(
         "topic clusters need the semantic model, which the server builds a few seconds after "
         "the index changes; retry shortly (a server started with --semantic_rank=0 has none)");
   }
+  ASSIGN_OR_RETURN(const Embedded e, Embed(reader, mset));
+  out.considered_documents = e.n();
+  RETURN_IF_ERROR(CheckDeadline(p.deadline, kWhat));
+  const KMeansResult km = Cluster(e, p);
+  RETURN_IF_ERROR(CheckDeadline(p.deadline, kWhat));
 
-  // Documents and their topic-space vectors.
-  const int d = model->dims(LsaView::kTopics);
-  std::vector<Doc> docs;
-  docs.reserve(mset.size());
-  std::vector<float> points(static_cast<size_t>(mset.size()) * d, 0.0f);
-  const int nd = model->dims(LsaView::kSimilarity);
-  std::vector<float> narrow(static_cast<size_t>(mset.size()) * nd, 0.0f);
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Doc& doc = docs.emplace_back();
-    doc.did = *it;
-    doc.doc = it.get_document();
-    if (absl::Status s = DecodeArticleData(doc.doc.get_data(), &doc.article); !s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
-    }
-    std::span<const float> z = model->DocVector(doc.did, LsaView::kTopics);
-    std::span<const float> zn = model->DocVector(doc.did, LsaView::kSimilarity);
-    std::vector<float> folded, folded_narrow;
-    if (z.empty() || zn.empty()) {  // newer than the model: fold it in
-      const SparseVector v = TfIdfVector(db, doc.did, doc.doc, df_cache);
-      folded = model->Project(v, LsaView::kTopics);
-      folded_narrow = model->Project(v, LsaView::kSimilarity);
-      z = folded;
-      zn = folded_narrow;
-    }
-    const size_t row = docs.size() - 1;
-    std::copy(z.begin(), z.end(), points.begin() + static_cast<std::ptrdiff_t>(row * d));
-    std::copy(zn.begin(), zn.end(), narrow.begin() + static_cast<std::ptrdiff_t>(row * nd));
-  }
-  out.considered_documents = static_cast<int>(docs.size());
-  const int n = static_cast<int>(docs.size());
-  if (absl::Now() > p.deadline) return DeadlineError();
-
-  // Budget: a short deadline gets fewer restarts and k candidates, not a
-  // late answer.
-  const absl::Duration remaining = p.deadline - absl::Now();
-  const bool hurry = remaining < absl::Milliseconds(50) + absl::Microseconds(100) * n;
-  const PointSet set{.data = points, .n = n, .d = d};
-  int k = p.cluster_count;
-  if (k <= 0) {
-    // How many themes there are is decided in the similarity view: coarse
-    // themes, and 7x cheaper than the topics view (bench/README.md).
-    k = ChooseClusterCount(PointSet{.data = narrow, .n = n, .d = nd},
-                           {.min_k = 3,
-                            .max_k = 15,
-                            .runs = hurry ? 2 : 3,
-                            .sample = hurry ? 300 : 1000,
-                            .seed = p.seed,
-                            .deadline = absl::Now() + remaining * 0.4});
-  }
-  k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
-  KMeansResult km = SphericalKMeans(set, {.k = k,
-                                          .restarts = hurry ? 1 : 4,
-                                          .max_iterations = 40,
-                                          .seed = p.seed,
-                                          .deadline = absl::Now() + remaining * 0.5});
-  // Boundary documents follow their nearest neighbours in the similarity
-  // view, whose neighbourhoods are the most topical (bench/README.md).
-  SmoothByNeighbours(set, PointSet{.data = narrow, .n = n, .d = nd},
-                     {.neighbours = 15,
-                      .self_weight = 3,
-                      .iterations = 2,
-                      .margin = 0.05f,
-                      .deadline = absl::Now() + (p.deadline - absl::Now()) * 0.5},
-                     &km);
-  if (absl::Now() > p.deadline) return DeadlineError();
-
-  // Members per cluster, most central first; misfits and tiny clusters go
-  // to "Other topics".
-  std::vector<std::vector<int>> members(km.k);
   std::vector<int> unclustered;
-  for (int i = 0; i < n; ++i) {
-    if (km.assignment[i] < 0 || km.similarity[i] < kMinMembership) {
-      unclustered.push_back(i);
-    } else {
-      members[km.assignment[i]].push_back(i);
-    }
-  }
-  const size_t min_size = std::max<size_t>(2, static_cast<size_t>(n) / 200);
-  struct Built {
-    std::vector<int> members;
-    double score = 0;
-  };
-  std::vector<Built> built;
-  for (std::vector<int>& m : members) {
-    if (m.empty()) continue;
-    if (m.size() < min_size && n >= 20) {
-      unclustered.insert(unclustered.end(), m.begin(), m.end());
-      continue;
-    }
-    std::sort(m.begin(), m.end(), [&](int a, int b) {
-      return km.similarity[a] > km.similarity[b] ||
-             (km.similarity[a] == km.similarity[b] && docs[a].did < docs[b].did);
-    });
-    double sum = 0;
-    for (int i : m) sum += km.similarity[i];
-    const double score = std::clamp(sum / static_cast<double>(m.size()), 0.0, 1.0);
-    built.push_back({std::move(m), score});
-  }
-  std::sort(built.begin(), built.end(), [](const Built& a, const Built& b) {
-    return a.members.size() > b.members.size() ||
-           (a.members.size() == b.members.size() && a.score > b.score);
-  });
-
+  const std::vector<Group> groups = GroupMembers(km, e.docs, &unclustered);
   std::vector<std::string> labels;
-  for (size_t c = 0; c < built.size(); ++c) {
-    if (absl::Now() > p.deadline) return DeadlineError();
-    const Built& b = built[c];
-    ClusterData& cluster = out.clusters.emplace_back();
-    cluster.id = static_cast<int>(c);
-    cluster.score = b.score;
-
-    // Keywords from the central members' words.
-    const size_t central = std::min(kKeywordMembers, b.members.size());
-    std::vector<SparseVector> vectors;
-    vectors.reserve(central);
-    for (size_t j = 0; j < central; ++j) {
-      const Doc& doc = docs[b.members[j]];
-      vectors.push_back(TfIdfVector(db, doc.did, doc.doc, df_cache));
-    }
-    std::vector<const SparseVector*> ptrs;
-    for (const SparseVector& v : vectors) ptrs.push_back(&v);
-    const auto stems = clusters_internal::KeywordStems(ptrs, db, df_cache, kKeywords * 2);
-
-    std::string text;
-    for (size_t j = 0; j < std::min(kSurfaceMembers, b.members.size()); ++j) {
-      const Article& a = docs[b.members[j]].article;
-      absl::StrAppend(&text, a.title(), ".\n", a.body().substr(0, kSurfaceBytesPerMember), "\n");
-    }
-    std::vector<std::string> wanted;
-    for (const auto& [stem, score] : stems) wanted.push_back(stem);
-    const SurfaceForms forms(stemmer, text, wanted);
-    const double top = stems.empty() ? 1.0 : stems.front().second;
-    std::vector<std::string> label_stems;
-    for (const auto& [stem, score] : stems) {
-      if (cluster.keywords.size() >= kKeywords) break;
-      std::string word = forms.Word(stem);
-      if (word.size() < 2 || IsStopWord(word)) continue;
-      cluster.keywords.push_back({std::move(word), score / top});
-      if (label_stems.size() < kLabelCandidates) label_stems.push_back(stem);
-    }
-    cluster.label =
-        clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates), labels);
-    if (cluster.label.empty()) {
-      std::vector<std::string> words;
-      for (const ClusterKeywordData& kw : cluster.keywords) words.push_back(kw.term);
-      for (size_t i = 0; i + 1 < words.size() && cluster.label.empty(); ++i) {
-        cluster.label = clusters_internal::PickLabel({words[i] + " " + words[i + 1]}, labels);
-      }
-    }
-    if (cluster.label.empty()) cluster.label = absl::StrCat("topic ", c + 1);
-    labels.push_back(cluster.label);
-
-    cluster.members.reserve(b.members.size());
-    for (int i : b.members) cluster.members.emplace_back(docs[i].article.id(), km.similarity[i]);
-    const size_t stories =
-        static_cast<size_t>(std::clamp(p.stories_per_cluster, 0, kMaxStoriesPerCluster));
-    for (size_t j = 0; j < std::min(stories, b.members.size()); ++j) {
-      Article a = docs[b.members[j]].article;
-      a.clear_body();
-      cluster.top_stories.push_back(std::move(a));
-    }
+  for (size_t c = 0; c < groups.size(); ++c) {
+    RETURN_IF_ERROR(CheckDeadline(p.deadline, kWhat));
+    out.clusters.push_back(DescribeCluster(reader, e.docs, km, groups[c], c, labels, p));
+    labels.push_back(out.clusters.back().label);
   }
   std::sort(unclustered.begin(), unclustered.end(),
-            [&](int a, int b) { return docs[a].did < docs[b].did; });
-  for (int i : unclustered) out.unclustered.push_back(docs[i].article.id());
-  if (absl::Now() > p.deadline) return DeadlineError();
+            [&](int a, int b) { return e.docs[a].did < e.docs[b].did; });
+  for (int i : unclustered) out.unclustered.push_back(e.docs[i].article.id());
+  RETURN_IF_ERROR(CheckDeadline(p.deadline, kWhat));
   return out;
 }
 

@@ -13,7 +13,8 @@
 //    their commonest surface form; the label is the best of them, as a
 //    two-word phrase when the members use one, distinct across clusters.
 //
-// Thread-safety: like related.h, uses the Database it is given.
+// Thread-safety: uses the reader's Database and Stem, which are not
+// thread-safe; Searcher calls it from its own thread.
 #ifndef STORYLINE_INDEX_CLUSTERS_H_
 #define STORYLINE_INDEX_CLUSTERS_H_
 
@@ -25,8 +26,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "index/lsa.h"
-#include "index/related.h"
+#include "index/filter.h"
+#include "index/reader_context.h"
 #include "index/tfidf.h"
 #include "storyline/v1/article.pb.h"
 
@@ -68,13 +69,13 @@ struct ClusterResults {
   int considered_documents = 0;
 };
 
-// Clusters the matches of `query` (an empty Query means every document).
-// Fails with kUnavailable while the semantic model is not built yet,
-// kDeadlineExceeded if the deadline passes (a short deadline first makes
-// the clustering coarser: fewer restarts and k candidates).
-absl::StatusOr<ClusterResults> FindClusters(Xapian::Database& db, const Xapian::Stem& stemmer,
-                                            DfCache* df_cache, const LsaModel* model,
-                                            const Xapian::Query& query,
+// Clusters the matches of `query` (an empty Query means every document)
+// in the semantic space of `reader.model`. Fails with kUnavailable while
+// the semantic model is not built yet (null), kDataLoss for an unreadable
+// stored article, kDeadlineExceeded if the deadline passes (a short
+// deadline first makes the clustering coarser: fewer restarts and k
+// candidates). May throw Xapian::Error; Searcher maps it.
+absl::StatusOr<ClusterResults> FindClusters(const ReaderContext& reader, const Xapian::Query& query,
                                             const ClusterParams& params);
 
 // Internal steps, exposed for tests.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/hash64.h"
 #include "common/status_macros.h"
 #include "index/schema.h"
 
@@ -88,12 +89,7 @@ absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenExistingShards(
 
 size_t ShardForId(absl::string_view id, size_t shards) {
   if (shards <= 1) return 0;
-  uint64_t h = 1469598103934665603ULL;
-  for (const char c : id) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return static_cast<size_t>(h % shards);
+  return static_cast<size_t>(common::Fnv1a64(id) % shards);
 }
 
 absl::StatusOr<std::vector<std::string>> ShardDirs(const std::string& dir) {

@@ -1,4 +1,6 @@
-// IndexWriter owns the one Xapian::WritableDatabase of an index directory.
+// IndexWriter owns the one Xapian::WritableDatabase of a glass database
+// directory: an unsharded index, or one shard of a sharded index (each
+// shard has its own IndexWriter; see index_layout.h and write_pipeline.h).
 // Upserts and deletes are buffered by Xapian and become visible to readers
 // (and durable) only at Commit().
 //

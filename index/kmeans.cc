@@ -6,6 +6,7 @@
 #include <random>
 
 #include "absl/time/clock.h"
+#include "index/deadline.h"
 
 namespace storyline::index {
 namespace {
@@ -20,21 +21,18 @@ struct Run {
   double objective = -1;
 };
 
-// One k-means++ seeded Lloyd run.
-Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_iterations,
-           absl::Time deadline, std::mt19937_64& rng) {
+// k-means++: the first seed uniformly, each next one with probability
+// proportional to its squared cosine distance from the nearest seed so far.
+RowMatrix SeedCentroids(const ConstRowMap& x, const std::vector<int>& live, int k,
+                        std::mt19937_64& rng) {
   const int n = static_cast<int>(x.rows());
-  const int d = static_cast<int>(x.cols());
-  Run run;
-  run.centroids = RowMatrix::Zero(k, d);
-  // k-means++: each next seed with probability proportional to its squared
-  // cosine distance from the nearest seed so far.
+  RowMatrix centroids = RowMatrix::Zero(k, x.cols());
   std::vector<double> dist(n, 0.0);
   for (int i : live) dist[i] = 1e9;
   std::uniform_int_distribution<size_t> first(0, live.size() - 1);
   int chosen = live[first(rng)];
   for (int c = 0; c < k; ++c) {
-    run.centroids.row(c) = x.row(chosen);
+    centroids.row(c) = x.row(chosen);
     double total = 0;
     for (int i : live) {
       const double dd = std::max(0.0, 1.0 - static_cast<double>(x.row(i).dot(x.row(chosen))));
@@ -57,43 +55,64 @@ Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_it
       }
     }
   }
+  return centroids;
+}
 
+// Assigns every live point to its most similar centroid; returns true if
+// any assignment changed. Sets the run's objective.
+bool AssignToCentroids(const ConstRowMap& x, const std::vector<int>& live, Run* run) {
+  const RowMatrix sims = x * run->centroids.transpose();  // n x k
+  bool changed = false;
+  double objective = 0;
+  for (int i : live) {
+    Eigen::Index best = 0;
+    const float s = sims.row(i).maxCoeff(&best);
+    if (run->assignment[i] != best) changed = true;
+    run->assignment[i] = static_cast<int>(best);
+    run->similarity[i] = s;
+    objective += s;
+  }
+  run->objective = objective;
+  return changed;
+}
+
+// Moves each centroid to its members' normalized mean. An empty cluster
+// takes the point that fits its own worst.
+void UpdateCentroids(const ConstRowMap& x, const std::vector<int>& live, Run* run) {
+  const auto k = static_cast<int>(run->centroids.rows());
+  RowMatrix sums = RowMatrix::Zero(k, x.cols());
+  std::vector<int> sizes(k, 0);
+  for (int i : live) {
+    sums.row(run->assignment[i]) += x.row(i);
+    ++sizes[run->assignment[i]];
+  }
+  for (int c = 0; c < k; ++c) {
+    if (sizes[c] == 0) {
+      int worst = live.front();
+      for (int i : live) {
+        if (run->similarity[i] < run->similarity[worst]) worst = i;
+      }
+      run->similarity[worst] = 2.0f;  // not picked twice
+      sums.row(c) = x.row(worst);
+    }
+    const float norm = sums.row(c).norm();
+    run->centroids.row(c) = norm > 0 ? RowMatrix(sums.row(c) / norm) : sums.row(c);
+  }
+}
+
+// One k-means++ seeded Lloyd run.
+Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_iterations,
+           absl::Time deadline, std::mt19937_64& rng) {
+  const int n = static_cast<int>(x.rows());
+  Run run;
+  run.centroids = SeedCentroids(x, live, k, rng);
   run.assignment.assign(n, -1);
   run.similarity.assign(n, 0.0f);
   for (int iter = 0; iter < max_iterations; ++iter) {
-    if (iter > 0 && absl::Now() > deadline) break;         // keep what we have
-    const RowMatrix sims = x * run.centroids.transpose();  // n x k
-    bool changed = false;
-    double objective = 0;
-    for (int i : live) {
-      Eigen::Index best = 0;
-      const float s = sims.row(i).maxCoeff(&best);
-      if (run.assignment[i] != best) changed = true;
-      run.assignment[i] = static_cast<int>(best);
-      run.similarity[i] = s;
-      objective += s;
-    }
-    run.objective = objective;
+    if (iter > 0 && DeadlinePassed(deadline)) break;  // keep what we have
+    const bool changed = AssignToCentroids(x, live, &run);
     if (!changed && iter > 0) break;
-    RowMatrix sums = RowMatrix::Zero(k, d);
-    std::vector<int> sizes(k, 0);
-    for (int i : live) {
-      sums.row(run.assignment[i]) += x.row(i);
-      ++sizes[run.assignment[i]];
-    }
-    for (int c = 0; c < k; ++c) {
-      if (sizes[c] == 0) {
-        // An empty cluster takes the point that fits its own worst.
-        int worst = live.front();
-        for (int i : live) {
-          if (run.similarity[i] < run.similarity[worst]) worst = i;
-        }
-        run.similarity[worst] = 2.0f;  // not picked twice
-        sums.row(c) = x.row(worst);
-      }
-      const float norm = sums.row(c).norm();
-      run.centroids.row(c) = norm > 0 ? RowMatrix(sums.row(c) / norm) : sums.row(c);
-    }
+    UpdateCentroids(x, live, &run);
   }
   // Final similarities against the final centroids.
   const RowMatrix sims = x * run.centroids.transpose();
@@ -105,6 +124,79 @@ Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_it
     run.objective += run.similarity[i];
   }
   return run;
+}
+
+// The points whose runner-up centroid is within `margin` of their own.
+std::vector<int> AmbiguousPoints(const ConstRowMap& x, const ConstRowMap& c,
+                                 const std::vector<int>& assignment, float margin) {
+  std::vector<int> ambiguous;
+  const RowMatrix sims = x * c.transpose();
+  for (int i = 0; i < static_cast<int>(x.rows()); ++i) {
+    if (assignment[i] < 0) continue;
+    float first = -2, second = -2;
+    for (int j = 0; j < static_cast<int>(c.rows()); ++j) {
+      const float s = sims(i, j);
+      if (s > first) {
+        second = first;
+        first = s;
+      } else if (s > second) {
+        second = s;
+      }
+    }
+    if (first - second < margin) ambiguous.push_back(i);
+  }
+  return ambiguous;
+}
+
+// The `m` nearest neighbours in `y` of each of `points`, a block of rows
+// at a time; stops early (fewer lists) once `deadline` passes.
+std::vector<std::vector<int>> NearestNeighbours(const ConstRowMap& y,
+                                                const std::vector<int>& points, int m,
+                                                absl::Time deadline) {
+  const auto n = static_cast<int>(y.rows());
+  std::vector<std::vector<int>> neighbours(points.size());
+  constexpr int kBlock = 256;
+  for (size_t start = 0; start < points.size(); start += kBlock) {
+    if (DeadlinePassed(deadline)) {
+      neighbours.resize(start);
+      break;
+    }
+    const int rows = static_cast<int>(std::min<size_t>(kBlock, points.size() - start));
+    RowMatrix block(rows, y.cols());
+    for (int r = 0; r < rows; ++r) block.row(r) = y.row(points[start + r]);
+    const RowMatrix sims = block * y.transpose();  // rows x n
+    std::vector<std::pair<float, int>> row(n);
+    for (int r = 0; r < rows; ++r) {
+      const int self = points[start + r];
+      for (int j = 0; j < n; ++j) row[j] = {j == self ? -3.0f : sims(r, j), j};
+      std::partial_sort(row.begin(), row.begin() + m, row.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
+      for (int j = 0; j < m; ++j) neighbours[start + r].push_back(row[j].second);
+    }
+  }
+  return neighbours;
+}
+
+// Centroids and similarities of `result`'s (final) assignment.
+void RecomputeCentroids(const ConstRowMap& x, KMeansResult* result) {
+  const auto n = static_cast<int>(x.rows());
+  const std::vector<int>& label = result->assignment;
+  RowMatrix sums = RowMatrix::Zero(result->k, x.cols());
+  for (int i = 0; i < n; ++i) {
+    if (label[i] >= 0) sums.row(label[i]) += x.row(i);
+  }
+  result->objective = 0;
+  for (int j = 0; j < result->k; ++j) {
+    const float norm = sums.row(j).norm();
+    if (norm > 0) sums.row(j) /= norm;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (label[i] < 0) continue;
+    result->similarity[i] = x.row(i).dot(sums.row(label[i]));
+    result->objective += result->similarity[i];
+  }
+  result->centroids.assign(sums.data(), sums.data() + sums.size());
 }
 
 }  // namespace
@@ -125,7 +217,7 @@ KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& option
   Run best;
   const int restarts = std::max(1, options.restarts);
   for (int r = 0; r < restarts; ++r) {
-    if (r > 0 && absl::Now() > options.deadline) {
+    if (r > 0 && DeadlinePassed(options.deadline)) {
       out.complete = false;
       break;
     }
@@ -145,53 +237,15 @@ void SmoothByNeighbours(const PointSet& points, const PointSet& neighbour_space,
   const int n = points.n, d = points.d, k = result->k;
   if (n < 3 || k < 2 || result->centroids.size() != static_cast<size_t>(k) * d) return;
   if (neighbour_space.n != n) return;
-  const int nd = neighbour_space.d;
-  const ConstRowMap y(neighbour_space.data.data(), n, nd);
+  const ConstRowMap y(neighbour_space.data.data(), n, neighbour_space.d);
   const ConstRowMap x(points.data.data(), n, d);
   const ConstRowMap c(result->centroids.data(), k, d);
-  // Ambiguous points: the runner-up centroid is within `margin`.
-  std::vector<int> ambiguous;
-  {
-    const RowMatrix sims = x * c.transpose();
-    for (int i = 0; i < n; ++i) {
-      if (result->assignment[i] < 0) continue;
-      float first = -2, second = -2;
-      for (int j = 0; j < k; ++j) {
-        const float s = sims(i, j);
-        if (s > first) {
-          second = first;
-          first = s;
-        } else if (s > second) {
-          second = s;
-        }
-      }
-      if (first - second < options.margin) ambiguous.push_back(i);
-    }
-  }
+  const std::vector<int> ambiguous = AmbiguousPoints(x, c, result->assignment, options.margin);
   if (ambiguous.empty()) return;
-  // Their nearest neighbours, a block of rows at a time.
-  const int m = std::min(options.neighbours, n - 1);
-  std::vector<std::vector<int>> neighbours(ambiguous.size());
-  constexpr int kBlock = 256;
-  for (size_t start = 0; start < ambiguous.size(); start += kBlock) {
-    if (absl::Now() > options.deadline) {
-      neighbours.resize(start);
-      break;
-    }
-    const int rows = static_cast<int>(std::min<size_t>(kBlock, ambiguous.size() - start));
-    RowMatrix block(rows, nd);
-    for (int r = 0; r < rows; ++r) block.row(r) = y.row(ambiguous[start + r]);
-    const RowMatrix sims = block * y.transpose();  // rows x n
-    std::vector<std::pair<float, int>> row(n);
-    for (int r = 0; r < rows; ++r) {
-      const int self = ambiguous[start + r];
-      for (int j = 0; j < n; ++j) row[j] = {j == self ? -3.0f : sims(r, j), j};
-      std::partial_sort(row.begin(), row.begin() + m, row.end(), [](const auto& a, const auto& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-      });
-      for (int j = 0; j < m; ++j) neighbours[start + r].push_back(row[j].second);
-    }
-  }
+  const std::vector<std::vector<int>> neighbours =
+      NearestNeighbours(y, ambiguous, std::min(options.neighbours, n - 1), options.deadline);
+  // Each ambiguous point takes the majority label of itself (weighted) and
+  // its neighbours.
   std::vector<int>& label = result->assignment;
   std::vector<int> votes(k);
   for (int iter = 0; iter < options.iterations; ++iter) {
@@ -207,22 +261,7 @@ void SmoothByNeighbours(const PointSet& points, const PointSet& neighbour_space,
     }
     label.swap(next);
   }
-  // Centroids and similarities of the final assignment.
-  RowMatrix sums = RowMatrix::Zero(k, d);
-  for (int i = 0; i < n; ++i) {
-    if (label[i] >= 0) sums.row(label[i]) += x.row(i);
-  }
-  result->objective = 0;
-  for (int j = 0; j < k; ++j) {
-    const float norm = sums.row(j).norm();
-    if (norm > 0) sums.row(j) /= norm;
-  }
-  for (int i = 0; i < n; ++i) {
-    if (label[i] < 0) continue;
-    result->similarity[i] = x.row(i).dot(sums.row(label[i]));
-    result->objective += result->similarity[i];
-  }
-  result->centroids.assign(sums.data(), sums.data() + sums.size());
+  RecomputeCentroids(x, result);
 }
 
 double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
@@ -267,7 +306,7 @@ int ChooseClusterCount(const PointSet& points, const ChooseKOptions& options) {
   int best_k = min_k;
   double best = -2;
   for (int k = min_k; k <= max_k; ++k) {
-    if (k > min_k && absl::Now() > options.deadline) break;
+    if (k > min_k && DeadlinePassed(options.deadline)) break;
     std::vector<std::vector<int>> runs;
     for (int r = 0; r < std::max(2, options.runs); ++r) {
       runs.push_back(SphericalKMeans(s, {.k = k,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "index/deadline.h"
 
 namespace storyline::index {
 namespace {
@@ -28,11 +29,154 @@ absl::Status Interrupted(const LsaOptions& options) {
   if (options.cancelled != nullptr && options.cancelled->load(std::memory_order_relaxed)) {
     return absl::CancelledError("building the semantic model was cancelled");
   }
-  if (absl::Now() > options.deadline) {
+  if (DeadlinePassed(options.deadline)) {
     return absl::DeadlineExceededError("building the semantic model took longer than allowed");
   }
   return absl::OkStatus();
 }
+
+// The model's words: stems in at least min_df documents but not in all of
+// them, with their column and idf.
+struct Vocabulary {
+  absl::flat_hash_map<std::string, uint32_t> index;  // stem -> column
+  std::vector<float> idf;                            // by column
+};
+
+absl::StatusOr<Vocabulary> ReadVocabulary(const Xapian::Database& db, const LsaOptions& options) {
+  const Xapian::doccount n = db.get_doccount();
+  Vocabulary vocabulary;
+  size_t seen = 0;
+  for (auto it = db.allterms_begin("Z"); it != db.allterms_end("Z"); ++it) {
+    if ((++seen & 4095) == 0) RETURN_IF_ERROR(Interrupted(options));
+    const std::string term = *it;
+    const Xapian::doccount df = it.get_termfreq();
+    if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
+    vocabulary.index.emplace(term, static_cast<uint32_t>(vocabulary.idf.size()));
+    vocabulary.idf.push_back(static_cast<float>(std::log(static_cast<double>(n) / df)));
+  }
+  return vocabulary;
+}
+
+// Documents as rows of the term matrix.
+struct DocumentRows {
+  const Xapian::Database& db;
+  const Vocabulary& vocabulary;
+  const std::vector<Xapian::docid>& docids;  // sorted
+
+  // Appends document docids[i]'s row as row `r`: TF-IDF over the
+  // vocabulary, L2-normalized.
+  void Append(size_t i, int r, std::vector<Eigen::Triplet<float>>* out) const {
+    const Xapian::docid did = docids[i];
+    std::vector<Eigen::Triplet<float>> row;
+    double norm = 0;
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+      auto found = vocabulary.index.find(*t);
+      if (found == vocabulary.index.end()) continue;
+      const float w =
+          (1.0f + std::log(static_cast<float>(t.get_wdf()))) * vocabulary.idf[found->second];
+      row.emplace_back(r, static_cast<int>(found->second), w);
+      norm += static_cast<double>(w) * w;
+    }
+    const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+    for (const auto& e : row) out->emplace_back(e.row(), e.col(), e.value() * inv);
+  }
+};
+
+// The fit matrix: an even sample of `fit` of the documents, one row each.
+absl::StatusOr<SparseMatrix> FitMatrix(const DocumentRows& rows, size_t fit, int terms,
+                                       const LsaOptions& options) {
+  const size_t total = rows.docids.size();
+  std::vector<Eigen::Triplet<float>> triplets;
+  for (size_t r = 0; r < fit; ++r) {
+    if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
+    rows.Append(r * total / fit, static_cast<int>(r), &triplets);
+  }
+  SparseMatrix a(static_cast<int>(fit), terms);
+  a.setFromTriplets(triplets.begin(), triplets.end());
+  return a;
+}
+
+// An orthonormal basis (fit x width) of the range of `a`: a randomized
+// range finder with power iterations.
+absl::StatusOr<Eigen::MatrixXf> RangeBasis(const SparseMatrix& a, int width,
+                                           const LsaOptions& options) {
+  const auto terms = static_cast<int>(a.cols());
+  std::mt19937_64 rng(options.seed);
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  Eigen::MatrixXf omega(terms, width);
+  for (int j = 0; j < width; ++j) {
+    for (int i = 0; i < terms; ++i) omega(i, j) = gauss(rng);
+  }
+  RETURN_IF_ERROR(Interrupted(options));
+  Eigen::MatrixXf y = a * omega;
+  for (int i = 0; i < options.power_iterations; ++i) {
+    RETURN_IF_ERROR(Interrupted(options));
+    const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
+    y = a * z;
+  }
+  return Orthonormalize(y);
+}
+
+// The `rank` leading right singular vectors of `a` (terms x rank).
+absl::StatusOr<Eigen::MatrixXf> RightSingularVectors(const SparseMatrix& a, int rank, int width,
+                                                     const LsaOptions& options) {
+  ASSIGN_OR_RETURN(const Eigen::MatrixXf q, RangeBasis(a, width, options));  // fit x width
+  const Eigen::MatrixXf bt = a.transpose() * q;  // terms x width = (Q^T A)^T
+  // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
+  // the right singular vectors of A are B^T W L^-1/2.
+  const Eigen::MatrixXd btd = bt.cast<double>();
+  const Eigen::MatrixXd gram = btd.transpose() * btd;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+  if (eig.info() != Eigen::Success) {
+    return absl::InternalError("semantic model: eigen-decomposition did not converge");
+  }
+  Eigen::MatrixXf v(a.cols(), rank);
+  for (int k = 0; k < rank; ++k) {
+    const int col = width - 1 - k;  // eigenvalues ascend
+    // Directions the data does not have (duplicates, tiny indexes) are
+    // left out rather than amplified from rounding noise.
+    const double lambda = eig.eigenvalues()(col);
+    if (lambda <= 1e-8 * std::max(eig.eigenvalues()(width - 1), 1e-300)) {
+      v.col(k).setZero();
+      continue;
+    }
+    v.col(k) =
+        (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
+  }
+  RETURN_IF_ERROR(Interrupted(options));
+  return v;
+}
+
+// The entries of `m`, row by row.
+std::vector<float> RowMajor(const Eigen::MatrixXf& m) {
+  std::vector<float> out(static_cast<size_t>(m.rows()) * m.cols());
+  for (int r = 0; r < m.rows(); ++r) {
+    for (int c = 0; c < m.cols(); ++c) out[static_cast<size_t>(r) * m.cols() + c] = m(r, c);
+  }
+  return out;
+}
+
+// Where documents' latent vectors go: unit rows, in both views.
+struct DocVectorStore {
+  int rank;
+  int narrow;
+  std::vector<float>* wide_vectors;
+  std::vector<float>* narrow_vectors;
+
+  void Reset(size_t documents) {
+    wide_vectors->assign(documents * rank, 0.0f);
+    narrow_vectors->assign(documents * narrow, 0.0f);
+  }
+  void Put(size_t index, const Eigen::VectorXf& z) {
+    // No vocabulary stems: stays zero, matches nothing.
+    if (const float norm = z.norm(); norm > 0) {
+      for (int k = 0; k < rank; ++k) (*wide_vectors)[index * rank + k] = z(k) / norm;
+    }
+    if (const float norm = z.head(narrow).norm(); norm > 0) {
+      for (int k = 0; k < narrow; ++k) (*narrow_vectors)[index * narrow + k] = z(k) / norm;
+    }
+  }
+};
 
 }  // namespace
 
@@ -57,20 +201,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   }
   std::shared_ptr<LsaModel> model(new LsaModel());
   model->signature_ = Signature(db);
-
-  // Vocabulary: stems in at least min_df documents but not in all of them.
-  std::vector<float> idf;
-  size_t seen = 0;
-  for (auto it = db.allterms_begin("Z"); it != db.allterms_end("Z"); ++it) {
-    if ((++seen & 4095) == 0) RETURN_IF_ERROR(Interrupted(options));
-    const std::string term = *it;
-    const Xapian::doccount df = it.get_termfreq();
-    if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
-    model->term_index_.emplace(term, static_cast<uint32_t>(idf.size()));
-    model->terms_.push_back(term);
-    idf.push_back(static_cast<float>(std::log(static_cast<double>(n) / df)));
-  }
-  const int terms = static_cast<int>(idf.size());
+  ASSIGN_OR_RETURN(Vocabulary vocabulary, ReadVocabulary(db, options));
+  const int terms = static_cast<int>(vocabulary.idf.size());
   // A small index gets a smaller space: at most a quarter of its articles
   // or words.
   const int rank = std::min({std::max(1, options.rank), static_cast<int>(n / 4), terms / 4});
@@ -82,113 +214,41 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   const int width = std::min(rank + std::max(0, options.oversample), terms);
   model->rank_ = rank;
   model->narrow_ = std::clamp(options.similarity_dims, 1, rank);
-
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     model->docids_.push_back(*it);
   }
   std::sort(model->docids_.begin(), model->docids_.end());
 
-  // One document's row: TF-IDF over the vocabulary, L2-normalized.
-  std::vector<Eigen::Triplet<float>> row;
-  auto read_row = [&](Xapian::docid did, int r, std::vector<Eigen::Triplet<float>>* out) {
-    row.clear();
-    double norm = 0;
-    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-      auto found = model->term_index_.find(*t);
-      if (found == model->term_index_.end()) continue;
-      const float w = (1.0f + std::log(static_cast<float>(t.get_wdf()))) * idf[found->second];
-      row.emplace_back(r, static_cast<int>(found->second), w);
-      norm += static_cast<double>(w) * w;
-    }
-    const float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
-    for (const auto& e : row) out->emplace_back(e.row(), e.col(), e.value() * inv);
-  };
-
   // Fit on an even sample of at most max_fit_documents.
+  const DocumentRows rows{.db = db, .vocabulary = vocabulary, .docids = model->docids_};
   const size_t total = model->docids_.size();
   const size_t fit =
       std::min<size_t>(total, std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
-  std::vector<Eigen::Triplet<float>> triplets;
-  for (size_t r = 0; r < fit; ++r) {
-    if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
-    read_row(model->docids_[r * total / fit], static_cast<int>(r), &triplets);
-  }
-  SparseMatrix a(static_cast<int>(fit), terms);
-  a.setFromTriplets(triplets.begin(), triplets.end());
-  triplets.clear();
-  triplets.shrink_to_fit();
-
-  // Randomized range finder with power iterations.
-  std::mt19937_64 rng(options.seed);
-  std::normal_distribution<float> gauss(0.0f, 1.0f);
-  Eigen::MatrixXf omega(terms, width);
-  for (int j = 0; j < width; ++j) {
-    for (int i = 0; i < terms; ++i) omega(i, j) = gauss(rng);
-  }
-  RETURN_IF_ERROR(Interrupted(options));
-  Eigen::MatrixXf y = a * omega;
-  for (int i = 0; i < options.power_iterations; ++i) {
-    RETURN_IF_ERROR(Interrupted(options));
-    const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
-    y = a * z;
-  }
-  const Eigen::MatrixXf q = Orthonormalize(y);   // fit x width
-  const Eigen::MatrixXf bt = a.transpose() * q;  // terms x width = (Q^T A)^T
-  // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
-  // the right singular vectors of A are B^T W L^-1/2.
-  const Eigen::MatrixXd btd = bt.cast<double>();
-  const Eigen::MatrixXd gram = btd.transpose() * btd;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
-  if (eig.info() != Eigen::Success) {
-    return absl::InternalError("semantic model: eigen-decomposition did not converge");
-  }
-  Eigen::MatrixXf v(terms, rank);  // leading right singular vectors
-  for (int k = 0; k < rank; ++k) {
-    const int col = width - 1 - k;  // eigenvalues ascend
-    // Directions the data does not have (duplicates, tiny indexes) are
-    // left out rather than amplified from rounding noise.
-    const double lambda = eig.eigenvalues()(col);
-    if (lambda <= 1e-8 * std::max(eig.eigenvalues()(width - 1), 1e-300)) {
-      v.col(k).setZero();
-      continue;
-    }
-    v.col(k) =
-        (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
-  }
-  RETURN_IF_ERROR(Interrupted(options));
-
-  model->term_vectors_.resize(static_cast<size_t>(terms) * rank);
-  for (int t = 0; t < terms; ++t) {
-    for (int k = 0; k < rank; ++k)
-      model->term_vectors_[static_cast<size_t>(t) * rank + k] = v(t, k);
-  }
+  ASSIGN_OR_RETURN(const SparseMatrix a, FitMatrix(rows, fit, terms, options));
+  ASSIGN_OR_RETURN(const Eigen::MatrixXf v, RightSingularVectors(a, rank, width, options));
+  model->term_vectors_ = RowMajor(v);
 
   // Every document's latent vectors, folded in like any other text.
-  const int narrow = model->narrow_;
-  model->wide_vectors_.assign(total * rank, 0.0f);
-  model->narrow_vectors_.assign(total * narrow, 0.0f);
-  auto store = [&](size_t index, const Eigen::VectorXf& z) {
-    // No vocabulary stems: stays zero, matches nothing.
-    if (const float norm = z.norm(); norm > 0) {
-      for (int k = 0; k < rank; ++k) model->wide_vectors_[index * rank + k] = z(k) / norm;
-    }
-    if (const float norm = z.head(narrow).norm(); norm > 0) {
-      for (int k = 0; k < narrow; ++k) model->narrow_vectors_[index * narrow + k] = z(k) / norm;
-    }
-  };
+  DocVectorStore store{.rank = rank,
+                       .narrow = model->narrow_,
+                       .wide_vectors = &model->wide_vectors_,
+                       .narrow_vectors = &model->narrow_vectors_};
+  store.Reset(total);
   if (fit == total) {
     const Eigen::MatrixXf z = a * v;
-    for (size_t r = 0; r < total; ++r) store(r, z.row(static_cast<int>(r)).transpose());
+    for (size_t r = 0; r < total; ++r) store.Put(r, z.row(static_cast<int>(r)).transpose());
   } else {
+    std::vector<Eigen::Triplet<float>> triplets;
     for (size_t r = 0; r < total; ++r) {
       if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
       triplets.clear();
-      read_row(model->docids_[r], 0, &triplets);
+      rows.Append(r, 0, &triplets);
       Eigen::VectorXf z = Eigen::VectorXf::Zero(rank);
       for (const auto& e : triplets) z += e.value() * v.row(e.col()).transpose();
-      store(r, z);
+      store.Put(r, z);
     }
   }
+  model->term_index_ = std::move(vocabulary.index);  // `rows` reads it until here
   return std::shared_ptr<const LsaModel>(std::move(model));
 }
 
@@ -240,26 +300,6 @@ std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const f
   std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(), better);
   out.reserve(keep);
   for (size_t i = 0; i < keep; ++i) out.emplace_back(docids_[scored[i].second], scored[i].first);
-  return out;
-}
-
-std::vector<std::pair<std::string, float>> LsaModel::Words(std::span<const float> z,
-                                                           size_t n) const {
-  std::vector<std::pair<float, uint32_t>> scored;
-  if (z.size() != static_cast<size_t>(rank_)) return {};
-  scored.reserve(terms_.size());
-  for (size_t t = 0; t < terms_.size(); ++t) {
-    scored.emplace_back(
-        Dot(z, std::span<const float>(&term_vectors_[t * rank_], static_cast<size_t>(rank_))),
-        static_cast<uint32_t>(t));
-  }
-  const size_t keep = std::min(n, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
-                    [](const auto& x, const auto& y) {
-                      return x.first > y.first || (x.first == y.first && x.second < y.second);
-                    });
-  std::vector<std::pair<std::string, float>> out;
-  for (size_t i = 0; i < keep; ++i) out.emplace_back(terms_[scored[i].second], scored[i].first);
   return out;
 }
 

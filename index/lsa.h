@@ -3,8 +3,8 @@
 //
 // Bag-of-stems cosine treats "striker" and "goal" as unrelated; in the
 // latent space they point the same way, because they occur in the same
-// stories. SimilarStories blends both similarities (index/related.cc), and
-// topic clustering works in this space.
+// stories. SimilarStories blends both similarities
+// (index/similar_stories.cc), and topic clustering works in this space.
 //
 // Documents are stored as unit vectors A V (the rows of U S, normalized);
 // any other text is folded in the same way: its TF-IDF vector times V. So a
@@ -83,11 +83,6 @@ class LsaModel {
   std::vector<std::pair<Xapian::docid, float>> Nearest(std::span<const float> z, size_t n,
                                                        Xapian::docid skip = 0) const;
 
-  // How well each word fits a direction of the topics view: the dot
-  // product of `z` with every word's latent vector, as (word, score) for
-  // the `n` best. For naming a cluster by its centroid.
-  std::vector<std::pair<std::string, float>> Words(std::span<const float> z, size_t n) const;
-
   int rank() const { return rank_; }
   int dims(LsaView view) const { return view == LsaView::kSimilarity ? narrow_ : rank_; }
   size_t document_count() const { return docids_.size(); }
@@ -108,7 +103,6 @@ class LsaModel {
   int narrow_ = 0;  // similarity_dims
   std::string signature_;
   absl::flat_hash_map<std::string, uint32_t> term_index_;
-  std::vector<std::string> terms_;     // by index
   std::vector<float> term_vectors_;    // terms x rank: rows of V
   std::vector<Xapian::docid> docids_;  // sorted
   std::vector<float> narrow_vectors_;  // docids_.size() x narrow_, unit rows

@@ -3,16 +3,11 @@
 #include <array>
 #include <vector>
 
+#include "common/hash64.h"
+#include "index/text_tokens.h"
+
 namespace storyline::index {
 namespace {
-
-uint64_t Fnv1a(absl::string_view s, uint64_t h = 1469598103934665603ULL) {
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 // A final avalanche so similar shingles do not give similar hashes.
 uint64_t Mix(uint64_t x) {
@@ -24,26 +19,19 @@ uint64_t Mix(uint64_t x) {
   return x;
 }
 
+// The hashes of `text`'s lower-cased words, in order.
+std::vector<uint64_t> WordHashes(absl::string_view text) {
+  std::vector<uint64_t> words;
+  ForEachWord(text, WordChars::kLettersAndDigits, [&](WordSpan w) {
+    words.push_back(common::Fnv1a64(AsciiLower(text.substr(w.begin, w.end - w.begin))));
+  });
+  return words;
+}
+
 }  // namespace
 
 uint64_t SimHash(absl::string_view text) {
-  std::vector<uint64_t> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) words.push_back(Fnv1a(word));
-    word.clear();
-  };
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')) {
-      word.push_back(c);
-    } else if (u >= 'A' && u <= 'Z') {
-      word.push_back(static_cast<char>(u - 'A' + 'a'));
-    } else {
-      flush();
-    }
-  }
-  flush();
+  const std::vector<uint64_t> words = WordHashes(text);
   if (words.empty()) return 0;
 
   std::array<int64_t, 64> votes{};

@@ -17,9 +17,15 @@ namespace storyline::index {
 
 // Bits two fingerprints may differ in and still be near-duplicates. News
 // articles are short, so one edited word moves several bits (3 shingles):
-// an agency copy with two words changed differed in 6 bits, while random
-// BBC article pairs differ in more than 12 (bench/README.md).
+// an agency copy with two words changed stays within this, while unrelated
+// article pairs differ in more bits (bench/README.md has the measurements).
 inline constexpr int kNearDuplicateBits = 8;
+
+// TF-IDF cosine above which two articles are copies of one story even when
+// edits moved their SimHash apart: an edited wire copy scores above it, two
+// stories on the same topic far below. Similar stories and recommendations
+// fold such copies.
+inline constexpr double kDuplicateCosine = 0.8;
 
 // The SimHash of `text`'s lower-cased word 3-shingles (or of its words, for
 // texts under three words). 0 for text without words.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "index/text_tokens.h"
+
 namespace storyline::index {
 namespace {
 
@@ -11,8 +13,6 @@ constexpr size_t kScanBytes = 64 * 1024;
 constexpr size_t kLeadBytes = 60;
 // Letters of a stem a word must start with before it is worth stemming.
 constexpr size_t kPrefixCheck = 3;
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 void AppendEscaped(absl::string_view s, std::string* out) {
   for (const char c : s) {
@@ -40,18 +40,38 @@ void AppendEscaped(absl::string_view s, std::string* out) {
   }
 }
 
-struct Word {
-  size_t begin, end;
-};
+// Appends `text` to `out` (escaped) within a budget of `max_bytes` source
+// bytes, of which `emitted` are spent.
+class BoundedAppender {
+ public:
+  BoundedAppender(size_t max_bytes, std::string* out) : max_bytes_(max_bytes), out_(out) {}
 
-// The next word at or after `pos`, or {npos, npos}.
-Word NextWord(absl::string_view text, size_t pos) {
-  while (pos < text.size() && !IsWordByte(static_cast<unsigned char>(text[pos]))) ++pos;
-  if (pos >= text.size()) return {absl::string_view::npos, absl::string_view::npos};
-  size_t end = pos;
-  while (end < text.size() && IsWordByte(static_cast<unsigned char>(text[end]))) ++end;
-  return {pos, end};
-}
+  // Appends at most the remaining budget of `piece`, cut at a UTF-8
+  // character boundary; returns false (after "...") once the budget is spent.
+  bool Append(absl::string_view piece) {
+    if (emitted_ + piece.size() <= max_bytes_) {
+      AppendEscaped(piece, out_);
+      emitted_ += piece.size();
+      return true;
+    }
+    size_t cut = max_bytes_ > emitted_ ? max_bytes_ - emitted_ : 0;
+    while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
+    AppendEscaped(piece.substr(0, cut), out_);
+    *out_ += "...";
+    return false;
+  }
+  // True if `word` no longer fits after something was emitted.
+  bool Overflows(absl::string_view word) const {
+    return emitted_ + word.size() > max_bytes_ && emitted_ > 0;
+  }
+  // Counts a word appended by the caller (with its highlighting).
+  void Spent(size_t bytes) { emitted_ += bytes; }
+
+ private:
+  const size_t max_bytes_;
+  std::string* const out_;
+  size_t emitted_ = 0;
+};
 
 }  // namespace
 
@@ -68,73 +88,58 @@ bool Highlighter::Matches(absl::string_view word) const {
   for (const std::string& stem : stems_) {
     const size_t n = std::min({kPrefixCheck, stem.size(), word.size()});
     bool same = true;
-    for (size_t i = 0; i < n && same; ++i) same = Lower(word[i]) == stem[i];
+    for (size_t i = 0; i < n && same; ++i) same = AsciiLower(word[i]) == stem[i];
     if (same) {
       candidate = true;
       break;
     }
   }
   if (!candidate) return false;
-  std::string lower(word);
-  for (char& c : lower) c = Lower(c);
+  const std::string lower = AsciiLower(word);
   const std::string stemmed = stemmer_(lower);
   return std::find(stems_.begin(), stems_.end(), stemmed) != stems_.end() ||
          std::find(stems_.begin(), stems_.end(), lower) != stems_.end();
 }
 
-std::string Highlighter::Snippet(absl::string_view text, size_t max_bytes) const {
+size_t Highlighter::SnippetStart(absl::string_view text) const {
   // Find the first matching word.
   size_t start = 0;
   const absl::string_view scan = text.substr(0, kScanBytes);
-  for (Word w = NextWord(scan, 0); w.begin != absl::string_view::npos; w = NextWord(scan, w.end)) {
+  for (WordSpan w = NextWord(scan, 0); w.found(); w = NextWord(scan, w.end)) {
     if (Matches(scan.substr(w.begin, w.end - w.begin))) {
       start = w.begin;
       break;
     }
   }
+  if (start <= kLeadBytes) return 0;
   // Back up to give context, to a word start.
-  if (start > kLeadBytes) {
-    size_t back = start - kLeadBytes;
-    while (back < start && IsWordByte(static_cast<unsigned char>(text[back])) && back > 0 &&
-           IsWordByte(static_cast<unsigned char>(text[back - 1]))) {
-      ++back;  // move forward to the next word boundary
-    }
-    start = back;
-  } else {
-    start = 0;
+  size_t back = start - kLeadBytes;
+  while (back < start && IsWordByte(static_cast<unsigned char>(text[back])) && back > 0 &&
+         IsWordByte(static_cast<unsigned char>(text[back - 1]))) {
+    ++back;  // move forward to the next word boundary
   }
+  return back;
+}
 
+std::string Highlighter::Snippet(absl::string_view text, size_t max_bytes) const {
+  const size_t start = SnippetStart(text);
   std::string out;
   out.reserve(max_bytes + 64);
   if (start > 0) out += "...";
+  BoundedAppender appender(max_bytes, &out);
   size_t pos = start;
-  size_t emitted = 0;
-  // Appends at most the remaining budget of `piece`, cut at a UTF-8
-  // character boundary; returns false once the budget is spent.
-  auto append_bounded = [&](absl::string_view piece) {
-    if (emitted + piece.size() <= max_bytes) {
-      AppendEscaped(piece, &out);
-      emitted += piece.size();
-      return true;
-    }
-    size_t cut = max_bytes > emitted ? max_bytes - emitted : 0;
-    while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
-    AppendEscaped(piece.substr(0, cut), &out);
-    out += "...";
-    return false;
-  };
   while (pos < text.size()) {
-    const Word w = NextWord(text, pos);
-    const size_t gap_end = w.begin == absl::string_view::npos ? text.size() : w.begin;
-    if (!append_bounded(text.substr(pos, gap_end - pos))) return out;
-    if (w.begin == absl::string_view::npos) break;
+    const WordSpan w = NextWord(text, pos);
+    const size_t gap_end = w.found() ? w.begin : text.size();
+    if (!appender.Append(text.substr(pos, gap_end - pos))) return out;
+    if (!w.found()) break;
     const absl::string_view word = text.substr(w.begin, w.end - w.begin);
-    if (emitted + word.size() > max_bytes && emitted > 0) {
+    if (appender.Overflows(word)) {
       out += "...";
       return out;
     }
     if (word.size() > max_bytes) {  // one "word" longer than the snippet (CJK text)
-      append_bounded(word);
+      appender.Append(word);
       return out;
     }
     if (Matches(word)) {
@@ -144,7 +149,7 @@ std::string Highlighter::Snippet(absl::string_view text, size_t max_bytes) const
     } else {
       AppendEscaped(word, &out);
     }
-    emitted += word.size();
+    appender.Spent(word.size());
     pos = w.end;
   }
   return out;

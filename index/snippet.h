@@ -1,7 +1,7 @@
 // Highlighted extracts ("snippets") of search results.
 //
 // Xapian's MSet::snippet() tokenizes and stems every word it is given, which
-// made it most of a query's CPU (10 results x ~35 us). Highlighter only
+// made it most of a query's CPU. Highlighter only
 // stems words that could match: a word can stem to a query stem only if it
 // starts with the stem's first letters, so almost every word is rejected by
 // a prefix compare.
@@ -20,12 +20,6 @@
 
 namespace storyline::index {
 
-// True for bytes that belong to words: ASCII letters and digits, and every
-// byte of a multi-byte UTF-8 character (so words never split one).
-inline bool IsWordByte(unsigned char u) {
-  return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9');
-}
-
 class Highlighter {
  public:
   // `stems` are the query's word stems without prefixes ("barrag").
@@ -41,6 +35,10 @@ class Highlighter {
   bool Matches(absl::string_view word) const;
 
  private:
+  // Where the snippet of `text` starts: shortly before the first matching
+  // word, at a word start (0 if no word matches early enough).
+  size_t SnippetStart(absl::string_view text) const;
+
   Xapian::Stem stemmer_;
   std::vector<std::string> stems_;
 };

@@ -1,5 +1,5 @@
-// TF-IDF document vectors over word stems, shared by related stories
-// (index/related.h) and the semantic space (index/lsa.h).
+// TF-IDF document vectors over word stems, shared by similar stories,
+// recommendations, topic clusters and the semantic space (index/lsa.h).
 //
 // A vector is sparse and L2-normalized: weight (1 + ln wdf) * ln(N / df)
 // for each Z-prefixed stem of the document, sorted by term so two vectors

@@ -51,8 +51,6 @@ void WritePipeline::Enqueue(Shard& shard, Op op) {
   shard.queue.push_back(std::move(op));
 }
 
-void WritePipeline::Submit(Op op) { Enqueue(*shards_[0], std::move(op)); }
-
 void WritePipeline::SubmitFor(absl::string_view id, Op op) {
   Enqueue(*shards_[ShardForId(id, shards_.size())], std::move(op));
 }

@@ -58,9 +58,6 @@ class WritePipeline {
   // True unless some shard's writer has failed and not yet recovered.
   bool writable() const;
 
-  // Runs `op` on shard 0.
-  void Submit(Op op);
-
   // Runs `op` on the shard that owns article `id`.
   void SubmitFor(absl::string_view id, Op op);
 

@@ -1,7 +1,5 @@
-// Tests for index/related: surface forms, SimilarStories and Recommend on a
-// small hand-written index.
-#include "index/related.h"
-
+// Tests for index/similar_stories and index/recommender: SimilarStories and
+// Recommend on a small hand-written index.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,7 +9,9 @@
 #include "absl/synchronization/notification.h"
 #include "index/index_layout.h"
 #include "index/index_writer.h"
+#include "index/recommender.h"
 #include "index/searcher.h"
+#include "index/similar_stories.h"
 #include "index/write_pipeline.h"
 #include "tests/index/test_index.h"
 #include "tests/testing/status_matchers.h"
@@ -29,18 +29,6 @@ using ::storyline::testing::TempDir;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
-
-TEST(SurfaceFormsTest, StemsBecomeReadableWordsAndPhrases) {
-  Xapian::Stem stem("english");
-  SurfaceForms forms(stem,
-                     "The Premier League said Premier League clubs voted. "
-                     "Inflation rose; inflation worries grew. Leagues merge.");
-  EXPECT_EQ(forms.Word("Z" + stem("inflation")), "inflation");
-  EXPECT_EQ(forms.Word("Zzzz"), "");
-  const std::vector<std::string> out =
-      forms.Readable({"Z" + stem("league"), "Z" + stem("premier"), "Z" + stem("inflation")}, 5);
-  EXPECT_THAT(out, ElementsAre("Premier League", "inflation"));
-}
 
 class RelatedIndexTest : public ::testing::Test {
  protected:

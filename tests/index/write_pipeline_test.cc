@@ -23,6 +23,9 @@
 namespace storyline::index {
 namespace {
 
+// A single-shard pipeline runs every article id on its one shard.
+constexpr char kAnyId[] = "any";
+
 using ::storyline::index::testing::MakeArticle;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::TempDir;
@@ -49,7 +52,7 @@ TEST(WritePipelineTest, OpsRunInSubmissionOrderOnOneThread) {
   {
     WritePipeline pipeline(std::move(writer), /*max_queue=*/8);
     for (int i = 0; i < kOps; ++i) {
-      pipeline.Submit([&, i](IndexWriter& w) {
+      pipeline.SubmitFor(kAnyId, [&, i](IndexWriter& w) {
         order.push_back(i);
         threads.insert(std::this_thread::get_id());
         same_writer = same_writer && &w == expected_writer;
@@ -76,7 +79,7 @@ TEST(WritePipelineTest, ConcurrentProducersEachKeepTheirOrder) {
     for (int p = 0; p < kProducers; ++p) {
       producers.emplace_back([&, p] {
         for (int i = 0; i < kOpsEach; ++i) {
-          pipeline.Submit([&log, p, i](IndexWriter&) { log.emplace_back(p, i); });
+          pipeline.SubmitFor(kAnyId, [&log, p, i](IndexWriter&) { log.emplace_back(p, i); });
         }
       });
     }
@@ -98,37 +101,38 @@ TEST(WritePipelineTest, DestructorDrainsQueuedOps) {
   absl::Notification started;
   {
     WritePipeline pipeline(std::move(writer));
-    pipeline.Submit([&](IndexWriter&) {
+    pipeline.SubmitFor(kAnyId, [&](IndexWriter&) {
       started.Notify();
       absl::SleepFor(absl::Milliseconds(100));  // let the queue fill behind us
     });
     ASSERT_TRUE(started.WaitForNotificationWithTimeout(kWait));
-    for (int i = 0; i < 25; ++i) pipeline.Submit([&](IndexWriter&) { ran.fetch_add(1); });
+    for (int i = 0; i < 25; ++i)
+      pipeline.SubmitFor(kAnyId, [&](IndexWriter&) { ran.fetch_add(1); });
   }
   EXPECT_EQ(ran.load(), 25);
 }
 
-TEST(WritePipelineTest, SubmitBlocksWhileQueueIsFull) {
+TEST(WritePipelineTest, SubmitForBlocksWhileQueueIsFull) {
   TempDir dir;
   std::unique_ptr<IndexWriter> writer = OpenWriter(dir);
   ASSERT_NE(writer, nullptr);
   WritePipeline pipeline(std::move(writer), /*max_queue=*/1);
 
   absl::Notification started, release;
-  pipeline.Submit([&](IndexWriter&) {
+  pipeline.SubmitFor(kAnyId, [&](IndexWriter&) {
     started.Notify();
     release.WaitForNotification();
   });
   ASSERT_TRUE(started.WaitForNotificationWithTimeout(kWait));
-  pipeline.Submit([](IndexWriter&) {});  // fills the queue
+  pipeline.SubmitFor(kAnyId, [](IndexWriter&) {});  // fills the queue
 
   absl::Notification submitted;
   std::thread producer([&] {
-    pipeline.Submit([](IndexWriter&) {});
+    pipeline.SubmitFor(kAnyId, [](IndexWriter&) {});
     submitted.Notify();
   });
   EXPECT_FALSE(submitted.WaitForNotificationWithTimeout(absl::Milliseconds(200)))
-      << "Submit returned although the queue was full";
+      << "SubmitFor returned although the queue was full";
   release.Notify();
   EXPECT_TRUE(submitted.WaitForNotificationWithTimeout(kWait));
   producer.join();
@@ -147,12 +151,12 @@ TEST(WritePipelineTest, WritesThroughThePipelineReachReaders) {
       absl::StatusOr<PreparedArticle> p =
           indexer.Prepare(MakeArticle({.id = "h", .title = title}), nullptr);
       ASSERT_THAT(p, IsOk());
-      pipeline.Submit([&upsert_results, p = *std::move(p)](IndexWriter& w) {
+      pipeline.SubmitFor("h", [&upsert_results, p = *std::move(p)](IndexWriter& w) {
         absl::StatusOr<bool> r = w.Upsert(p);
         upsert_results.push_back(r.ok() && *r);
       });
     }
-    pipeline.Submit([&revision](IndexWriter& w) {
+    pipeline.SubmitFor("h", [&revision](IndexWriter& w) {
       absl::StatusOr<uint64_t> r = w.Commit();
       if (r.ok()) revision = *r;
     });
