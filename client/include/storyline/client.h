@@ -165,6 +165,10 @@ class Client {
  private:
   void PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
                       absl::Duration fallback) const;
+  // Runs one unary RPC, `rpc(grpc::ClientContext*, Response*)`, under the
+  // default deadline (or the call's) and maps its status.
+  template <typename Response, typename Rpc>
+  absl::StatusOr<Response> CallUnary(const CallOptions& call, Rpc&& rpc) const;
 
   Options options_;
   std::string authorization_;  // "Bearer <token>", or empty
