@@ -4,19 +4,23 @@
 //   storyline-load --addr=localhost:50051 --workloads=search
 //       --corpus=../shared/data/20news/articles-train.jsonl --requests=1000
 //
-// Workloads:
-//   search  two-word queries taken from corpus titles (fixed seed), one
-//           Search RPC each, `--concurrency` client threads.
-//   get     GetArticle of random corpus ids.
-//   stats   GetIndexStats.
-//   similar SimilarStories of random corpus ids.
-//   clusters   TopicClusters of the newest --cluster_documents articles.
+// Workloads (--workloads, comma-separated):
+//   search     two-word queries taken from corpus titles (fixed seed), one
+//              Search RPC each.
+//   get        GetArticle of random corpus ids.
+//   stats      GetIndexStats.
+//   similar    SimilarStories of random corpus ids.
 //   recommend  Recommend with a 20-article history of random corpus ids.
-//   mix     each request one of the above, drawn with the --mix weights;
-//           results are reported per method.
-// A workload may name its own thread count, `clusters:8`. Workloads run one
-// after another, or all at once with --together (e.g. TopicClusters
-// saturating the server while searches measure what cheap calls see).
+//   clusters   TopicClusters with --cluster_documents as max_documents and
+//              --cluster_count, a new seed each call; reported as
+//              "clusters/<cluster_documents>".
+//   mix        each request one of the above, drawn with the --mix weights;
+//              results are reported per method and over all of them.
+// Each workload runs --concurrency client threads unless it names its own
+// count, `clusters:8`.
+// Workloads run one after another, or all at once with --together (e.g.
+// TopicClusters saturating the server while searches measure what cheap
+// calls see).
 //
 // Only OK calls count towards the latency percentiles. A call refused with
 // RESOURCE_EXHAUSTED (admission control) is counted as rejected, and its
@@ -45,6 +49,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/article_jsonl.h"
+#include "common/percentile.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -73,6 +79,8 @@ ABSL_FLAG(std::string, tls_ca, "",
 
 namespace {
 
+using storyline::common::PercentileOfSorted;
+
 struct Corpus {
   std::vector<std::string> ids;
   std::vector<std::string> titles;
@@ -81,12 +89,11 @@ struct Corpus {
 Corpus LoadCorpus(const std::string& path) {
   Corpus c;
   std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto a = storyline::ParseArticleJson(line);
-    if (!a.ok()) continue;
-    c.ids.push_back(a->id());
-    c.titles.push_back(a->title());
+  storyline::common::JsonlArticleReader reader(in);
+  storyline::v1::Article a;
+  while (reader.NextArticle(&a)) {
+    c.ids.push_back(a.id());
+    c.titles.push_back(a.title());
   }
   return c;
 }
@@ -105,13 +112,6 @@ std::string TwoWords(const std::string& title) {
     if (words.size() == 2) return words[0] + " " + words[1];
   }
   return "";
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[i];
 }
 
 // One call's method (for the report) and outcome.
@@ -170,8 +170,9 @@ void Report(const std::string& workload, const std::string& method, int threads,
   double mean = 0;
   for (double x : t.ok_ms) mean += x;
   mean = done ? mean / done : 0;
-  const double p50 = Percentile(t.ok_ms, 0.50), p95 = Percentile(t.ok_ms, 0.95),
-               p99 = Percentile(t.ok_ms, 0.99), mx = t.ok_ms.empty() ? 0 : t.ok_ms.back();
+  std::sort(t.ok_ms.begin(), t.ok_ms.end());
+  const double p50 = PercentileOfSorted(t.ok_ms, 0.50), p95 = PercentileOfSorted(t.ok_ms, 0.95),
+               p99 = PercentileOfSorted(t.ok_ms, 0.99), mx = t.ok_ms.empty() ? 0 : t.ok_ms.back();
   const std::string name = workload == method ? workload : workload + "/" + method;
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
