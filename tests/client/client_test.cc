@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/client/fake_server.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline {
@@ -23,97 +22,6 @@ namespace {
 
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
-
-// What every fake handler answers, and what it saw.
-class Script {
- public:
-  void Answer(grpc::Status status, std::string retry_after_ms = "") {
-    absl::MutexLock lock(&mu_);
-    status_ = std::move(status);
-    retry_after_ms_ = std::move(retry_after_ms);
-  }
-  grpc::Status Handle(grpc::ServerContext* ctx) {
-    absl::MutexLock lock(&mu_);
-    auto auth = ctx->client_metadata().find("authorization");
-    authorization_ = auth == ctx->client_metadata().end()
-                         ? std::string()
-                         : std::string(auth->second.data(), auth->second.size());
-    if (!retry_after_ms_.empty()) ctx->AddTrailingMetadata("retry-after-ms", retry_after_ms_);
-    return status_;
-  }
-  std::string authorization() {
-    absl::MutexLock lock(&mu_);
-    return authorization_;
-  }
-
- private:
-  absl::Mutex mu_;
-  grpc::Status status_ ABSL_GUARDED_BY(mu_);
-  std::string retry_after_ms_ ABSL_GUARDED_BY(mu_);
-  std::string authorization_ ABSL_GUARDED_BY(mu_);
-};
-
-class FakeStoryService final : public v1::StoryService::Service {
- public:
-  explicit FakeStoryService(Script* script) : script_(script) {}
-  grpc::Status Search(grpc::ServerContext* ctx, const v1::SearchRequest* request,
-                      v1::SearchResponse* response) override {
-    response->set_corrected_query(request->query());  // echoes, to show the reply arrives
-    return script_->Handle(ctx);
-  }
-  grpc::Status GetArticle(grpc::ServerContext* ctx, const v1::GetArticleRequest* request,
-                          v1::Article* response) override {
-    response->set_id(request->id());
-    return script_->Handle(ctx);
-  }
-  grpc::Status SimilarStories(grpc::ServerContext* ctx, const v1::SimilarStoriesRequest*,
-                              v1::SimilarStoriesResponse*) override {
-    return script_->Handle(ctx);
-  }
-  grpc::Status Recommend(grpc::ServerContext* ctx, const v1::RecommendRequest*,
-                         v1::RecommendResponse*) override {
-    return script_->Handle(ctx);
-  }
-  grpc::Status TopicClusters(grpc::ServerContext* ctx, const v1::TopicClustersRequest*,
-                             v1::TopicClustersResponse*) override {
-    return script_->Handle(ctx);
-  }
-  grpc::Status GetIndexStats(grpc::ServerContext* ctx, const v1::GetIndexStatsRequest*,
-                             v1::IndexStats* response) override {
-    response->set_article_count(42);
-    return script_->Handle(ctx);
-  }
-
- private:
-  Script* script_;
-};
-
-class FakeIngestService final : public v1::IngestService::Service {
- public:
-  explicit FakeIngestService(Script* script) : script_(script) {}
-  grpc::Status DeleteArticles(grpc::ServerContext* ctx, const v1::DeleteArticlesRequest*,
-                              v1::DeleteArticlesResponse*) override {
-    return script_->Handle(ctx);
-  }
-
- private:
-  Script* script_;
-};
-
-class FakeHealthService final : public grpc::health::v1::Health::Service {
- public:
-  explicit FakeHealthService(Script* script) : script_(script) {}
-  grpc::Status Check(grpc::ServerContext* ctx, const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::health::v1::HealthCheckResponse* response) override {
-    response->set_status(request->service() == "down"
-                             ? grpc::health::v1::HealthCheckResponse::NOT_SERVING
-                             : grpc::health::v1::HealthCheckResponse::SERVING);
-    return script_->Handle(ctx);
-  }
-
- private:
-  Script* script_;
-};
 
 // Each unary method of Client, called with empty requests.
 struct Method {
@@ -136,31 +44,14 @@ std::vector<Method> UnaryMethods() {
 
 class ClientTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&story_);
-    builder.RegisterService(&ingest_);
-    builder.RegisterService(&health_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    target_ = absl::StrCat("127.0.0.1:", port);
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void SetUp() override { ASSERT_TRUE(fake_.ok()); }
 
   Client MakeClient(std::string token = "") {
-    return Client({.target = target_, .token = std::move(token)});
+    return Client({.target = fake_.target(), .token = std::move(token)});
   }
 
-  Script script_;
-  FakeStoryService story_{&script_};
-  FakeIngestService ingest_{&script_};
-  FakeHealthService health_{&script_};
-  std::unique_ptr<grpc::Server> server_;
-  std::string target_;
+  testing::FakeServer fake_;
+  testing::Script& script_ = fake_.script();
 };
 
 TEST(FromGrpcStatusTest, KeepsEveryCodeAndMessage) {
@@ -283,9 +174,8 @@ TEST_F(ClientTest, HealthOtherThanServingIsUnavailable) {
 }
 
 TEST_F(ClientTest, UnreachableServerIsUnavailable) {
-  const std::string target = target_;
-  server_->Shutdown();
-  server_.reset();
+  const std::string target = fake_.target();
+  fake_.Shutdown();
   Client client({.target = target, .default_deadline = absl::Seconds(5)});
   for (const Method& method : UnaryMethods()) {
     EXPECT_THAT(method.call(client), StatusIs(absl::StatusCode::kUnavailable, ::testing::_))
