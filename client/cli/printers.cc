@@ -45,6 +45,28 @@ std::string PrintRankedTitle(int rank, double score, const v1::Article& article)
   return std::string(prefix.size(), ' ');
 }
 
+// "<indent><label>: a, b" when `values` is not empty.
+void PrintValuesLine(absl::string_view indent, absl::string_view label,
+                     const google::protobuf::RepeatedPtrField<std::string>& values) {
+  if (values.empty()) return;
+  std::cout << indent << label << ": " << JoinSanitized(values) << '\n';
+}
+
+// `none` if there are no stories, else each story's ranked title and id
+// line, then `details(story, indent)`, with a blank line between stories.
+template <typename Story, typename Details>
+void PrintRankedStories(const google::protobuf::RepeatedPtrField<Story>& stories,
+                        absl::string_view none, Details details) {
+  if (stories.empty()) std::cout << none << '\n';
+  int rank = 0;
+  for (const Story& story : stories) {
+    if (rank > 0) std::cout << '\n';
+    const std::string indent = PrintRankedTitle(++rank, story.score(), story.article());
+    std::cout << indent << ArticleLine(story.article()) << '\n';
+    details(story, indent);
+  }
+}
+
 // One search result below its ranked title: the id line, snippet,
 // explanation and body.
 void PrintSearchResult(int rank, const v1::SearchResult& result, bool ansi) {
@@ -143,35 +165,19 @@ void PrintDeleted(const v1::DeleteArticlesResponse& response) {
 }
 
 void PrintSimilar(const v1::SimilarStoriesResponse& response) {
-  if (response.stories().empty()) std::cout << "No similar stories.\n";
-  int rank = 0;
-  for (const v1::SimilarStory& story : response.stories()) {
-    if (rank > 0) std::cout << '\n';
-    const std::string indent = PrintRankedTitle(++rank, story.score(), story.article());
-    std::cout << indent << ArticleLine(story.article()) << '\n';
-    if (story.shared_terms_size() > 0) {
-      std::cout << indent << "shared terms: " << JoinSanitized(story.shared_terms()) << '\n';
-    }
-    if (story.duplicates_size() > 0) {
-      std::cout << indent << "duplicates: " << JoinSanitized(story.duplicates()) << '\n';
-    }
-  }
+  PrintRankedStories(response.stories(), "No similar stories.",
+                     [](const v1::SimilarStory& story, const std::string& indent) {
+                       PrintValuesLine(indent, "shared terms", story.shared_terms());
+                       PrintValuesLine(indent, "duplicates", story.duplicates());
+                     });
 }
 
 void PrintRecommended(const v1::RecommendResponse& response) {
-  if (response.stories().empty()) std::cout << "No recommendations.\n";
-  int rank = 0;
-  for (const v1::RecommendedStory& story : response.stories()) {
-    if (rank > 0) std::cout << '\n';
-    const std::string indent = PrintRankedTitle(++rank, story.score(), story.article());
-    std::cout << indent << ArticleLine(story.article()) << '\n';
-    if (story.because_size() > 0) {
-      std::cout << indent << "because: " << JoinSanitized(story.because()) << '\n';
-    }
-    if (story.shared_terms_size() > 0) {
-      std::cout << indent << "shared terms: " << JoinSanitized(story.shared_terms()) << '\n';
-    }
-  }
+  PrintRankedStories(response.stories(), "No recommendations.",
+                     [](const v1::RecommendedStory& story, const std::string& indent) {
+                       PrintValuesLine(indent, "because", story.because());
+                       PrintValuesLine(indent, "shared terms", story.shared_terms());
+                     });
   if (response.unknown_history_ids_size() > 0) {
     // A warning about the input rather than part of the answer.
     std::cerr << "storyline: not in the index, skipped: "
