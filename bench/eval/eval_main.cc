@@ -30,17 +30,15 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "bench/eval/clusters_mode.h"
 #include "bench/eval/ready_mode.h"
 #include "bench/eval/search_mode.h"
 #include "bench/eval/similar_mode.h"
 #include "bench/eval/spelling_mode.h"
+#include "bench/tool_usage.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -174,15 +172,11 @@ int RunMode(storyline::Client& client, const std::string& mode, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  storyline::bench::SetToolUsage(
       "Measures a Storyline server's answers on a labelled corpus.\n  storyline-eval "
       "--mode=similar|similar-text|clusters|search|spelling|ready --corpus=FILE "
-      "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]");
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "eval/eval_main.cc");
-  };
-  absl::SetFlagsUsageConfig(usage);
+      "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]",
+      "eval/eval_main.cc");
   absl::ParseCommandLine(argc, argv);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);

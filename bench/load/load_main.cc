@@ -48,15 +48,13 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench/load/load_report.h"
+#include "bench/tool_usage.h"
 #include "common/article_jsonl.h"
-#include "common/percentile.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -85,7 +83,8 @@ ABSL_FLAG(std::string, tls_ca, "",
 
 namespace {
 
-using storyline::common::PercentileOfSorted;
+using storyline::bench::Report;
+using storyline::bench::Tally;
 
 struct Corpus {
   std::vector<std::string> ids;
@@ -133,25 +132,6 @@ struct Workload {
   Call call = nullptr;
 };
 
-// What one method's calls did, in one thread or merged.
-struct Tally {
-  std::vector<double> ok_ms;
-  double slowest_rejection_ms = 0;
-  int rejected = 0;
-  int errors = 0;                                  // failed other than RESOURCE_EXHAUSTED
-  std::map<absl::StatusCode, int> errors_by_code;  // the `errors`, by code
-  std::string first_error;
-  void Merge(const Tally& o) {
-    ok_ms.insert(ok_ms.end(), o.ok_ms.begin(), o.ok_ms.end());
-    slowest_rejection_ms = std::max(slowest_rejection_ms, o.slowest_rejection_ms);
-    rejected += o.rejected;
-    errors += o.errors;
-    for (const auto& [code, count] : o.errors_by_code) errors_by_code[code] += count;
-    if (first_error.empty()) first_error = o.first_error;
-  }
-  // True if calls were made and none succeeded.
-  bool AllFailed() const { return ok_ms.empty() && rejected + errors > 0; }
-};
 using Tallies = std::map<std::string, Tally>;
 
 void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) {
@@ -175,85 +155,30 @@ void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) 
   }
 }
 
-// "UNAVAILABLE 12, DEADLINE_EXCEEDED 3" (json: "\"UNAVAILABLE\":12,...").
-std::string ErrorsByCode(const Tally& t, bool json) {
-  std::string out;
-  for (const auto& [code, count] : t.errors_by_code) {
-    const std::string name = absl::StatusCodeToString(code);
-    absl::StrAppend(&out,
-                    out.empty() ? ""
-                    : json      ? ","
-                                : ", ",
-                    json ? absl::StrCat("\"", name, "\":", count) : absl::StrCat(name, " ", count));
+// Reports each method of `workload` from its threads' tallies, and a mix
+// also over every call it made; false (and says so) if every call failed.
+bool ReportWorkload(const Workload& workload, const std::vector<Tallies>& per_thread, double secs) {
+  const bool json = absl::GetFlag(FLAGS_json);
+  Tallies merged;
+  Tally all;
+  for (const Tallies& tallies : per_thread) {
+    for (const auto& [method, tally] : tallies) {
+      merged[method].Merge(tally);
+      all.Merge(tally);
+    }
   }
-  return out;
-}
-
-// The latency figures of one method's OK calls.
-struct Figures {
-  size_t done = 0;
-  double mean = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
-};
-
-Figures FiguresOf(Tally& t) {
-  Figures f;
-  f.done = t.ok_ms.size();
-  for (double x : t.ok_ms) f.mean += x;
-  f.mean = f.done ? f.mean / f.done : 0;
-  std::sort(t.ok_ms.begin(), t.ok_ms.end());
-  f.p50 = PercentileOfSorted(t.ok_ms, 0.50);
-  f.p95 = PercentileOfSorted(t.ok_ms, 0.95);
-  f.p99 = PercentileOfSorted(t.ok_ms, 0.99);
-  f.max = t.ok_ms.empty() ? 0 : t.ok_ms.back();
-  return f;
-}
-
-void PrintJson(const std::string& workload, const std::string& method, int threads, double secs,
-               const Tally& t, const Figures& f) {
-  std::printf(
-      "{\"workload\":\"%s\",\"method\":\"%s\",\"requests\":%zu,\"rejected\":%d,\"errors\":%d,"
-      "\"concurrency\":%d,\"seconds\":%.3f,\"qps\":%.1f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,"
-      "\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"slowest_rejection_ms\":%.3f",
-      workload.c_str(), method.c_str(), f.done, t.rejected, t.errors, threads, secs, f.done / secs,
-      f.mean, f.p50, f.p95, f.p99, f.max, t.slowest_rejection_ms);
-  if (t.errors > 0) std::printf(",\"errors_by_code\":{%s}", ErrorsByCode(t, true).c_str());
-  std::printf("}\n");
-}
-
-void PrintText(const std::string& name, int threads, double secs, const Tally& t,
-               const Figures& f) {
-  if (t.AllFailed()) {
-    // No throughput or latency: there is nothing to measure.
-    std::printf("%-18s ok=0 rejected=%d errors=%d concurrency=%d  every call failed\n",
-                name.c_str(), t.rejected, t.errors, threads);
-  } else {
-    std::printf(
-        "%-18s ok=%zu rejected=%d errors=%d concurrency=%d  %.1f req/s  mean %.3f ms  "
-        "p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  max %.3f ms\n",
-        name.c_str(), f.done, t.rejected, t.errors, threads, f.done / secs, f.mean, f.p50, f.p95,
-        f.p99, f.max);
+  for (auto& [method, tally] : merged) {
+    Report(workload.name, method, workload.threads, secs, json, tally);
   }
-  if (t.rejected > 0)
-    std::printf("%-18s   slowest rejection %.3f ms\n", "", t.slowest_rejection_ms);
-  if (t.errors > 0) std::printf("%-18s   errors by code: %s\n", "", ErrorsByCode(t, false).c_str());
-}
-
-// Prints one method's line (--json: object).
-void Report(const std::string& workload, const std::string& method, int threads, double secs,
-            Tally& t) {
-  const Figures f = FiguresOf(t);
-  const std::string name = workload == method ? workload : workload + "/" + method;
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(workload, method, threads, secs, t, f);
-  } else {
-    PrintText(name, threads, secs, t, f);
-  }
-  if (!t.first_error.empty()) std::fprintf(stderr, "  first error: %s\n", t.first_error.c_str());
+  if (merged.size() > 1) Report(workload.name, "all", workload.threads, secs, json, all);
+  if (!all.AllFailed()) return true;
+  std::fprintf(stderr, "storyline-load: every call of %s failed\n", workload.name.c_str());
+  return false;
 }
 
 // Runs `workloads` at the same time, each with its own threads and its own
-// --requests budget, and reports each method of each. False if every call
-// of some workload failed.
+// --requests budget (after --warmup untimed calls each), and reports each
+// method of each. False if every call of some workload failed.
 bool RunTogether(const std::vector<Workload>& workloads) {
   const int n = absl::GetFlag(FLAGS_requests);
   const double max_s = absl::GetFlag(FLAGS_max_seconds);
@@ -287,23 +212,7 @@ bool RunTogether(const std::vector<Workload>& workloads) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   bool ok = true;
   for (size_t wi = 0; wi < workloads.size(); ++wi) {
-    Tallies merged;
-    Tally all;
-    for (const Tallies& per_thread : tallies[wi]) {
-      for (const auto& [method, tally] : per_thread) {
-        merged[method].Merge(tally);
-        all.Merge(tally);
-      }
-    }
-    for (auto& [method, tally] : merged) {
-      Report(workloads[wi].name, method, workloads[wi].threads, secs, tally);
-    }
-    // A mix also gets one line over every call it made.
-    if (merged.size() > 1) Report(workloads[wi].name, "all", workloads[wi].threads, secs, all);
-    if (all.AllFailed()) {
-      std::fprintf(stderr, "storyline-load: every call of %s failed\n", workloads[wi].name.c_str());
-      ok = false;
-    }
+    ok = ReportWorkload(workloads[wi], tallies[wi], secs) && ok;
   }
   return ok;
 }
@@ -428,16 +337,12 @@ std::vector<Workload> ParseWorkloads(Calls& calls) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  storyline::bench::SetToolUsage(
       "Load generator for a Storyline server.\n  storyline-load --corpus=FILE.jsonl "
       "[--addr=HOST:PORT] [--workloads=search,get,...] [--requests=N] [--concurrency=N]\n"
       "Exit codes: 0 ok, 1 every call of some workload failed, 2 usage error, 3 server not "
-      "healthy.");
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "load/load_main.cc");
-  };
-  absl::SetFlagsUsageConfig(usage);
+      "healthy.",
+      "load/load_main.cc");
   absl::ParseCommandLine(argc, argv);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
   if (corpus_path.empty()) {

@@ -19,6 +19,14 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// What `binary --help` prints, stdout and stderr (it exits 1, as Abseil's
+// --help does).
+[[maybe_unused]] std::string HelpOf(const std::string& binary) {
+  TempDir tmp;
+  const CliResult r = RunProgram(binary, "--help", tmp);
+  return r.out + r.err;
+}
+
 #ifdef STORYLINE_LOAD_BIN
 
 class LoadToolTest : public ::testing::Test {
@@ -112,24 +120,20 @@ TEST_F(LoadToolTest, UnhealthyServerExitsThree) {
 }
 
 TEST(LoadToolHelpTest, HelpListsTheFlags) {
-  TempDir tmp;
-  const CliResult r = RunProgram(STORYLINE_LOAD_BIN, "--help", tmp);  // exits 1, as absl does
-  const std::string all = r.out + r.err;
-  EXPECT_THAT(all, HasSubstr("--workloads"));
-  EXPECT_THAT(all, HasSubstr("--corpus"));
-  EXPECT_THAT(all, Not(HasSubstr("No flags matched")));
+  const std::string help = HelpOf(STORYLINE_LOAD_BIN);
+  EXPECT_THAT(help, HasSubstr("--workloads"));
+  EXPECT_THAT(help, HasSubstr("--corpus"));
+  EXPECT_THAT(help, Not(HasSubstr("No flags matched")));
 }
 
 #endif  // STORYLINE_LOAD_BIN
 
 #ifdef STORYLINE_EVAL_BIN
 TEST(EvalToolHelpTest, HelpListsTheFlags) {
-  TempDir tmp;
-  const CliResult r = RunProgram(STORYLINE_EVAL_BIN, "--help", tmp);  // exits 1, as absl does
-  const std::string all = r.out + r.err;
-  EXPECT_THAT(all, HasSubstr("--mode"));
-  EXPECT_THAT(all, HasSubstr("--qrels"));
-  EXPECT_THAT(all, Not(HasSubstr("No flags matched")));
+  const std::string help = HelpOf(STORYLINE_EVAL_BIN);
+  EXPECT_THAT(help, HasSubstr("--mode"));
+  EXPECT_THAT(help, HasSubstr("--qrels"));
+  EXPECT_THAT(help, Not(HasSubstr("No flags matched")));
 }
 #endif  // STORYLINE_EVAL_BIN
 
