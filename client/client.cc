@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/article_jsonl.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace storyline {
@@ -70,64 +71,59 @@ void Client::PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
   if (!authorization_.empty()) ctx->AddMetadata("authorization", authorization_);
 }
 
-absl::StatusOr<v1::SearchResponse> Client::Search(const v1::SearchRequest& request,
-                                                  const CallOptions& call) {
+// Every unary RPC: a fresh context with the call's deadline and token, the
+// call itself (`rpc(&ctx, &response)`), and the status mapped with
+// FromCall.
+template <typename Response, typename Rpc>
+absl::StatusOr<Response> Client::CallUnary(const CallOptions& call, Rpc&& rpc) const {
   grpc::ClientContext ctx;
   PrepareContext(&ctx, call, options_.default_deadline);
-  v1::SearchResponse response;
-  grpc::Status s = story_->Search(&ctx, request, &response);
+  Response response;
+  grpc::Status s = rpc(&ctx, &response);
   if (!s.ok()) return FromCall(ctx, s);
   return response;
 }
 
+absl::StatusOr<v1::SearchResponse> Client::Search(const v1::SearchRequest& request,
+                                                  const CallOptions& call) {
+  return CallUnary<v1::SearchResponse>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->Search(ctx, request, response);
+  });
+}
+
 absl::StatusOr<v1::Article> Client::GetArticle(absl::string_view id, const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
   v1::GetArticleRequest request;
   request.set_id(std::string(id));
-  v1::Article response;
-  grpc::Status s = story_->GetArticle(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::Article>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->GetArticle(ctx, request, response);
+  });
 }
 
 absl::StatusOr<v1::SimilarStoriesResponse> Client::SimilarStories(
     const v1::SimilarStoriesRequest& request, const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
-  v1::SimilarStoriesResponse response;
-  grpc::Status s = story_->SimilarStories(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::SimilarStoriesResponse>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->SimilarStories(ctx, request, response);
+  });
 }
 
 absl::StatusOr<v1::RecommendResponse> Client::Recommend(const v1::RecommendRequest& request,
                                                         const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
-  v1::RecommendResponse response;
-  grpc::Status s = story_->Recommend(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::RecommendResponse>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->Recommend(ctx, request, response);
+  });
 }
 
 absl::StatusOr<v1::TopicClustersResponse> Client::TopicClusters(
     const v1::TopicClustersRequest& request, const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
-  v1::TopicClustersResponse response;
-  grpc::Status s = story_->TopicClusters(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::TopicClustersResponse>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->TopicClusters(ctx, request, response);
+  });
 }
 
 absl::StatusOr<v1::IndexStats> Client::GetIndexStats(const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
-  v1::IndexStats response;
-  grpc::Status s = story_->GetIndexStats(&ctx, v1::GetIndexStatsRequest(), &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::IndexStats>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return story_->GetIndexStats(ctx, v1::GetIndexStatsRequest(), response);
+  });
 }
 
 absl::StatusOr<v1::IndexArticlesResponse> Client::IndexArticles(const ArticleSource& next,
@@ -185,41 +181,32 @@ absl::StatusOr<v1::IngestProgress> Client::IngestArticles(const ArticleSource& n
 
 absl::StatusOr<v1::DeleteArticlesResponse> Client::DeleteArticles(
     const v1::DeleteArticlesRequest& request, const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
-  v1::DeleteArticlesResponse response;
-  grpc::Status s = ingest_->DeleteArticles(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  return response;
+  return CallUnary<v1::DeleteArticlesResponse>(call, [&](grpc::ClientContext* ctx, auto* response) {
+    return ingest_->DeleteArticles(ctx, request, response);
+  });
 }
 
 absl::Status Client::CheckHealth(absl::string_view service, const CallOptions& call) {
-  grpc::ClientContext ctx;
-  PrepareContext(&ctx, call, options_.default_deadline);
+  using grpc::health::v1::HealthCheckResponse;
   auto stub = grpc::health::v1::Health::NewStub(channel_);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(std::string(service));
-  grpc::health::v1::HealthCheckResponse response;
-  grpc::Status s = stub->Check(&ctx, request, &response);
-  if (!s.ok()) return FromCall(ctx, s);
-  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+  absl::StatusOr<HealthCheckResponse> response = CallUnary<HealthCheckResponse>(
+      call, [&](grpc::ClientContext* ctx, auto* out) { return stub->Check(ctx, request, out); });
+  if (!response.ok()) return response.status();
+  if (response->status() != HealthCheckResponse::SERVING) {
     return absl::UnavailableError(
-        absl::StrCat("server reports ",
-                     grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()),
+        absl::StrCat("server reports ", HealthCheckResponse::ServingStatus_Name(response->status()),
                      service.empty() ? std::string() : absl::StrCat(" for ", service)));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Article> ParseArticleJson(absl::string_view line) {
-  v1::Article article;
-  google::protobuf::util::JsonParseOptions opts;
-  opts.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(line.data(), line.size()), &article, opts);
-  if (!status.ok()) {
+  absl::StatusOr<v1::Article> article = common::ParseArticleJson(line);
+  if (!article.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("not a valid Article JSON object: ", status.message().as_string()));
+        absl::StrCat("not a valid Article JSON object: ", article.status().message()));
   }
   return article;
 }

@@ -9,11 +9,12 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "absl/time/time.h"
+#include "common/timestamp.h"
 
 namespace storyline::server {
 
 inline absl::Time ToAbslTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return common::FromTimestamp(t);
 }
 
 inline absl::Duration ToAbslDuration(const google::protobuf::Duration& d) {

@@ -6,27 +6,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/timestamp.h"
 #include "index/schema.h"
 #include "index/searcher.h"
 #include "server/proto_time.h"
 
 namespace storyline::server {
+
+using common::CheckTimestamp;
 namespace {
 
-using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
 
 // protobuf's Duration range: +-10,000 years.
 constexpr int64_t kMaxDurationSeconds = 315576000000LL;
-
-absl::Status CheckTimestamp(const Timestamp& t, absl::string_view field) {
-  if (t.seconds() < TimeUtil::kTimestampMinSeconds ||
-      t.seconds() > TimeUtil::kTimestampMaxSeconds || t.nanos() < 0 || t.nanos() > 999999999) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is not a valid timestamp; use a time between years 1 and 9999"));
-  }
-  return absl::OkStatus();
-}
 
 // A Duration within its documented range whose nanos share the sign of its
 // seconds.

@@ -1,6 +1,5 @@
 #include "server/seed_loader.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -9,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/article_jsonl.h"
 #include "index/article_indexer.h"
 
 namespace storyline::server {
@@ -20,20 +20,18 @@ absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::WritePi
   index::SpellingCounts spelling;
   SeedResult result;
   auto write_errors = std::make_shared<std::atomic<int64_t>>(0);
-  std::string line;
-  int64_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    v1::Article article;
-    auto parsed = google::protobuf::util::JsonStringToMessage(line, &article);
-    if (!parsed.ok()) {
+  common::JsonlArticleReader reader(in);
+  while (reader.NextLine()) {
+    if (reader.blank()) continue;
+    const int64_t line_no = reader.line_number();
+    absl::StatusOr<v1::Article> article = reader.ParseLine();
+    if (!article.ok()) {
       spdlog::warn("seed {}:{}: not a valid Article: {}", path, line_no,
-                   parsed.message().as_string());
+                   std::string(article.status().message()));
       ++result.rejected;
       continue;
     }
-    absl::StatusOr<index::PreparedArticle> prepared = indexer.Prepare(article, &spelling);
+    absl::StatusOr<index::PreparedArticle> prepared = indexer.Prepare(*article, &spelling);
     if (!prepared.ok()) {
       spdlog::warn("seed {}:{}: {}", path, line_no, std::string(prepared.status().message()));
       ++result.rejected;

@@ -20,7 +20,6 @@
 //
 // Recent run: see bench/README.md.
 #include <benchmark/benchmark.h>
-#include <google/protobuf/util/json_util.h>
 #include <xapian.h>
 
 #include <cctype>
@@ -31,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "common/article_jsonl.h"
 #include "index/article_indexer.h"
 #include "index/index_writer.h"
 #include "index/schema.h"
@@ -49,11 +49,9 @@ std::vector<Article>& Corpus() {
   static std::vector<Article>* corpus = [] {
     auto* out = new std::vector<Article>;
     std::ifstream in(Env("STORYLINE_BENCH_CORPUS", "../shared/data/20news/articles-train.jsonl"));
-    std::string line;
-    while (std::getline(in, line)) {
-      Article a;
-      if (google::protobuf::util::JsonStringToMessage(line, &a).ok()) out->push_back(a);
-    }
+    storyline::common::JsonlArticleReader reader(in);
+    Article a;
+    while (reader.NextArticle(&a)) out->push_back(a);
     return out;
   }();
   return *corpus;

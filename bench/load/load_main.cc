@@ -4,26 +4,33 @@
 //   storyline-load --addr=localhost:50051 --workloads=search
 //       --corpus=../shared/data/20news/articles-train.jsonl --requests=1000
 //
-// Workloads:
-//   search  two-word queries taken from corpus titles (fixed seed), one
-//           Search RPC each, `--concurrency` client threads.
-//   get     GetArticle of random corpus ids.
-//   stats   GetIndexStats.
-//   similar SimilarStories of random corpus ids.
-//   clusters   TopicClusters of the newest --cluster_documents articles.
+// Workloads (--workloads, comma-separated):
+//   search     two-word queries taken from corpus titles (fixed seed), one
+//              Search RPC each.
+//   get        GetArticle of random corpus ids.
+//   stats      GetIndexStats.
+//   similar    SimilarStories of random corpus ids.
 //   recommend  Recommend with a 20-article history of random corpus ids.
-//   mix     each request one of the above, drawn with the --mix weights;
-//           results are reported per method.
-// A workload may name its own thread count, `clusters:8`. Workloads run one
-// after another, or all at once with --together (e.g. TopicClusters
-// saturating the server while searches measure what cheap calls see).
+//   clusters   TopicClusters with --cluster_documents as max_documents and
+//              --cluster_count, a new seed each call; reported as
+//              "clusters/<cluster_documents>".
+//   mix        each request one of the above, drawn with the --mix weights;
+//              results are reported per method and over all of them.
+// Each workload runs --concurrency client threads unless it names its own
+// count, `clusters:8`.
+// Workloads run one after another, or all at once with --together (e.g.
+// TopicClusters saturating the server while searches measure what cheap
+// calls see).
 //
 // Only OK calls count towards the latency percentiles. A call refused with
 // RESOURCE_EXHAUSTED (admission control) is counted as rejected, and its
 // thread waits the server's retry delay (RetryDelay(), +-20% jitter) before
 // its next call, as a well-behaved client would (--honor_retry_after).
 // Requests are bounded in count and time (--max_seconds); only loopback or
-// the given address is contacted.
+// the given address is contacted. Calls that fail otherwise are counted as
+// errors, broken down by status code. A method none of whose calls
+// succeeded has no throughput or latency to report; if that is a whole
+// workload, the exit code is 1.
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -45,6 +52,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench/load/load_report.h"
+#include "bench/tool_usage.h"
+#include "common/article_jsonl.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -73,6 +83,9 @@ ABSL_FLAG(std::string, tls_ca, "",
 
 namespace {
 
+using storyline::bench::Report;
+using storyline::bench::Tally;
+
 struct Corpus {
   std::vector<std::string> ids;
   std::vector<std::string> titles;
@@ -81,12 +94,11 @@ struct Corpus {
 Corpus LoadCorpus(const std::string& path) {
   Corpus c;
   std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto a = storyline::ParseArticleJson(line);
-    if (!a.ok()) continue;
-    c.ids.push_back(a->id());
-    c.titles.push_back(a->title());
+  storyline::common::JsonlArticleReader reader(in);
+  storyline::v1::Article a;
+  while (reader.NextArticle(&a)) {
+    c.ids.push_back(a.id());
+    c.titles.push_back(a.title());
   }
   return c;
 }
@@ -107,13 +119,6 @@ std::string TwoWords(const std::string& title) {
   return "";
 }
 
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[i];
-}
-
 // One call's method (for the report) and outcome.
 struct Outcome {
   std::string method;
@@ -127,21 +132,6 @@ struct Workload {
   Call call = nullptr;
 };
 
-// What one method's calls did, in one thread or merged.
-struct Tally {
-  std::vector<double> ok_ms;
-  double slowest_rejection_ms = 0;
-  int rejected = 0;
-  int errors = 0;
-  std::string first_error;
-  void Merge(const Tally& o) {
-    ok_ms.insert(ok_ms.end(), o.ok_ms.begin(), o.ok_ms.end());
-    slowest_rejection_ms = std::max(slowest_rejection_ms, o.slowest_rejection_ms);
-    rejected += o.rejected;
-    errors += o.errors;
-    if (first_error.empty()) first_error = o.first_error;
-  }
-};
 using Tallies = std::map<std::string, Tally>;
 
 void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) {
@@ -152,6 +142,7 @@ void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) 
   }
   if (out.status.code() != absl::StatusCode::kResourceExhausted) {
     ++t.errors;
+    ++t.errors_by_code[out.status.code()];
     if (t.first_error.empty()) t.first_error = out.status.ToString();
     return;
   }
@@ -164,36 +155,31 @@ void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) 
   }
 }
 
-void Report(const std::string& workload, const std::string& method, int threads, double secs,
-            Tally& t) {
-  const size_t done = t.ok_ms.size();
-  double mean = 0;
-  for (double x : t.ok_ms) mean += x;
-  mean = done ? mean / done : 0;
-  const double p50 = Percentile(t.ok_ms, 0.50), p95 = Percentile(t.ok_ms, 0.95),
-               p99 = Percentile(t.ok_ms, 0.99), mx = t.ok_ms.empty() ? 0 : t.ok_ms.back();
-  const std::string name = workload == method ? workload : workload + "/" + method;
-  if (absl::GetFlag(FLAGS_json)) {
-    std::printf(
-        "{\"workload\":\"%s\",\"method\":\"%s\",\"requests\":%zu,\"rejected\":%d,\"errors\":%d,"
-        "\"concurrency\":%d,\"seconds\":%.3f,\"qps\":%.1f,\"mean_ms\":%.3f,\"p50_ms\":%.3f,"
-        "\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"slowest_rejection_ms\":%.3f}\n",
-        workload.c_str(), method.c_str(), done, t.rejected, t.errors, threads, secs, done / secs,
-        mean, p50, p95, p99, mx, t.slowest_rejection_ms);
-  } else {
-    std::printf(
-        "%-18s ok=%zu rejected=%d errors=%d concurrency=%d  %.1f req/s  mean %.3f ms  "
-        "p50 %.3f ms  p95 %.3f ms  p99 %.3f ms  max %.3f ms\n",
-        name.c_str(), done, t.rejected, t.errors, threads, done / secs, mean, p50, p95, p99, mx);
-    if (t.rejected > 0)
-      std::printf("%-18s   slowest rejection %.3f ms\n", "", t.slowest_rejection_ms);
+// Reports each method of `workload` from its threads' tallies, and a mix
+// also over every call it made; false (and says so) if every call failed.
+bool ReportWorkload(const Workload& workload, const std::vector<Tallies>& per_thread, double secs) {
+  const bool json = absl::GetFlag(FLAGS_json);
+  Tallies merged;
+  Tally all;
+  for (const Tallies& tallies : per_thread) {
+    for (const auto& [method, tally] : tallies) {
+      merged[method].Merge(tally);
+      all.Merge(tally);
+    }
   }
-  if (!t.first_error.empty()) std::fprintf(stderr, "  first error: %s\n", t.first_error.c_str());
+  for (auto& [method, tally] : merged) {
+    Report(workload.name, method, workload.threads, secs, json, tally);
+  }
+  if (merged.size() > 1) Report(workload.name, "all", workload.threads, secs, json, all);
+  if (!all.AllFailed()) return true;
+  std::fprintf(stderr, "storyline-load: every call of %s failed\n", workload.name.c_str());
+  return false;
 }
 
 // Runs `workloads` at the same time, each with its own threads and its own
-// --requests budget, and reports each method of each.
-void RunTogether(const std::vector<Workload>& workloads) {
+// --requests budget (after --warmup untimed calls each), and reports each
+// method of each. False if every call of some workload failed.
+bool RunTogether(const std::vector<Workload>& workloads) {
   const int n = absl::GetFlag(FLAGS_requests);
   const double max_s = absl::GetFlag(FLAGS_max_seconds);
   for (const Workload& w : workloads) {
@@ -224,21 +210,11 @@ void RunTogether(const std::vector<Workload>& workloads) {
   for (auto& th : threads) th.join();
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bool ok = true;
   for (size_t wi = 0; wi < workloads.size(); ++wi) {
-    Tallies merged;
-    Tally all;
-    for (const Tallies& per_thread : tallies[wi]) {
-      for (const auto& [method, tally] : per_thread) {
-        merged[method].Merge(tally);
-        all.Merge(tally);
-      }
-    }
-    for (auto& [method, tally] : merged) {
-      Report(workloads[wi].name, method, workloads[wi].threads, secs, tally);
-    }
-    // A mix also gets one line over every call it made.
-    if (merged.size() > 1) Report(workloads[wi].name, "all", workloads[wi].threads, secs, all);
+    ok = ReportWorkload(workloads[wi], tallies[wi], secs) && ok;
   }
+  return ok;
 }
 
 // --token_file and --tls_ca into `options`.
@@ -361,6 +337,12 @@ std::vector<Workload> ParseWorkloads(Calls& calls) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  storyline::bench::SetToolUsage(
+      "Load generator for a Storyline server.\n  storyline-load --corpus=FILE.jsonl "
+      "[--addr=HOST:PORT] [--workloads=search,get,...] [--requests=N] [--concurrency=N]\n"
+      "Exit codes: 0 ok, 1 every call of some workload failed, 2 usage error, 3 server not "
+      "healthy.",
+      "load/load_main.cc");
   absl::ParseCommandLine(argc, argv);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
   if (corpus_path.empty()) {
@@ -384,10 +366,11 @@ int main(int argc, char** argv) {
   }
   Calls calls(&client, corpus, absl::GetFlag(FLAGS_requests));
   std::vector<Workload> workloads = ParseWorkloads(calls);
+  bool ok = true;
   if (absl::GetFlag(FLAGS_together)) {
-    RunTogether(workloads);
+    ok = RunTogether(workloads);
   } else {
-    for (const Workload& w : workloads) RunTogether({w});
+    for (const Workload& w : workloads) ok = RunTogether({w}) && ok;
   }
-  return 0;
+  return ok ? 0 : 1;
 }

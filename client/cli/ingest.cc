@@ -6,11 +6,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,16 +16,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "client/cli/ingest_checkpoint.h"
+#include "client/cli/ingest_reader.h"
 #include "client/cli/progress_bar.h"
 
 namespace storyline::cli {
@@ -35,191 +31,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// gRPC servers refuse messages over 4 MiB unless configured otherwise, and
-// one refused message fails the whole stream. Oversized articles are
-// therefore rejected here, as one bad line, before they are sent.
-constexpr size_t kMaxArticleBytes = size_t{4} << 20;
-// Lines handed from the reader thread to the stream at a time: large enough
-// that locking is negligible, small enough that progress stays smooth.
-constexpr size_t kBatchLines = 128;
-// Bound on parsed-but-unsent batches, so a slow server throttles reading
-// instead of the whole file ending up in memory.
-constexpr size_t kMaxQueuedBatches = 8;
 constexpr size_t kReadBufferBytes = size_t{1} << 20;
-constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// A line that was not indexed.
-struct LineError {
-  int64_t line = 0;  // 1-based; 0 if the server named a position we never sent
-  std::string id;
-  std::string reason;
-};
-
-// Consecutive input lines, parsed.
-struct Batch {
-  std::vector<v1::Article> articles;
-  std::vector<int64_t> lines;     // the line number of each article
-  std::vector<LineError> errors;  // malformed lines, not to be sent
-  uint64_t bytes_end = 0;         // input bytes consumed through this batch
-};
-
-// Single-producer, single-consumer queue from the reader thread to the
-// gRPC stream.
-class BatchQueue {
- public:
-  // Producer. Blocks while the queue is full; false once Cancel() was called.
-  bool Push(Batch batch) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return cancelled_ || batches_.size() < kMaxQueuedBatches; });
-    if (cancelled_) return false;
-    batches_.push_back(std::move(batch));
-    cv_.notify_all();
-    return true;
-  }
-
-  // Producer. No more batches will come; `read_error` is empty unless the
-  // input could not be read to the end.
-  void Close(std::string read_error) {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    read_error_ = std::move(read_error);
-    cv_.notify_all();
-  }
-
-  // Consumer. The next batch, or nullopt once the queue is closed and empty.
-  std::optional<Batch> Pop() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return closed_ || !batches_.empty(); });
-    if (batches_.empty()) return std::nullopt;
-    Batch batch = std::move(batches_.front());
-    batches_.pop_front();
-    cv_.notify_all();
-    return batch;
-  }
-
-  // Consumer. Stops the producer: its pending and future Push calls fail.
-  void Cancel() {
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    batches_.clear();
-    cv_.notify_all();
-  }
-
-  bool closed() const {
-    std::lock_guard lock(mu_);
-    return closed_;
-  }
-
-  std::string read_error() const {
-    std::lock_guard lock(mu_);
-    return read_error_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Batch> batches_;  // guarded by mu_
-  bool closed_ = false;        // guarded by mu_
-  bool cancelled_ = false;     // guarded by mu_
-  std::string read_error_;     // guarded by mu_
-};
-
-// Body of the reader thread: reads `in` line by line, parses each line and
-// hands batches to `queue`. The line buffer is reused, so the only per-line
-// allocations are the parsed Article's own.
-void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line) {
-  std::string line;
-  int64_t line_number = 0;
-  uint64_t bytes = 0;
-  Batch batch;
-  std::string read_error;
-  try {
-    while (std::getline(in, line)) {
-      ++line_number;
-      bytes += line.size() + 1;
-      if (line_number <= skip_through_line) continue;  // --resume: committed already
-      absl::string_view text = line;
-      if (line_number == 1) absl::ConsumePrefix(&text, kUtf8Bom);
-      // Also drops the '\r' of CRLF files.
-      text = absl::StripAsciiWhitespace(text);
-      if (!text.empty()) {
-        absl::StatusOr<v1::Article> article = ParseArticleJson(text);
-        if (!article.ok()) {
-          batch.errors.push_back(
-              {line_number, "", std::string(FirstLine(article.status().message()))});
-        } else if (const size_t size = article->ByteSizeLong(); size > kMaxArticleBytes) {
-          batch.errors.push_back(
-              {line_number, article->id(),
-               absl::StrCat("article is ", size, " bytes encoded; the limit is ", kMaxArticleBytes,
-                            " (gRPC's default message size)")});
-        } else {
-          batch.articles.push_back(std::move(*article));
-          batch.lines.push_back(line_number);
-        }
-      }
-      const size_t pending = batch.articles.size() + batch.errors.size();
-      // Also hand over a partial batch when the next read would wait for
-      // input (a slow pipe or a terminal): in_avail() is only <= 0 when the
-      // buffer is drained and the OS has nothing ready. Holding articles
-      // back would stall the stream, and its errors, behind the producer.
-      if (pending >= kBatchLines || (pending > 0 && in.rdbuf()->in_avail() <= 0)) {
-        batch.bytes_end = bytes;
-        if (!queue.Push(std::exchange(batch, Batch()))) return;
-      }
-    }
-    if (in.bad()) {
-      read_error = absl::StrCat("read error after line ", line_number, ": ", std::strerror(errno));
-    }
-  } catch (const std::exception& e) {
-    // std::bad_alloc on an enormous line, for example. Report it like a
-    // read error rather than letting the thread terminate the process.
-    read_error = absl::StrCat("cannot read line ", line_number + 1, ": ", e.what());
-  }
-  batch.bytes_end = bytes;
-  if (!queue.Push(std::move(batch))) return;
-  queue.Close(std::move(read_error));
-}
-
-// Runs ReadArticles on its own thread. The destructor stops and reaps the
-// thread, so no return (or exception) path can destroy a joinable
-// std::thread, which would terminate the process.
-class ReaderThread {
- public:
-  // `in` must outlive this object; `may_block` is true for stdin, whose
-  // reads can wait indefinitely on a slow producer or a terminal.
-  ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line)
-      : queue_(std::make_shared<BatchQueue>()),
-        may_block_(may_block),
-        thread_([queue = queue_, input = &in, skip_through_line] {
-          ReadArticles(*input, *queue, skip_through_line);
-        }) {}
-
-  ReaderThread(const ReaderThread&) = delete;
-  ReaderThread& operator=(const ReaderThread&) = delete;
-
-  ~ReaderThread() { Stop(); }
-
-  BatchQueue& queue() { return *queue_; }
-
-  // Cancels the reader and waits for it, except that a reader which may be
-  // blocked in a read of stdin is detached instead: waiting could hang,
-  // and it holds its own reference to the queue while std::cin lives until
-  // exit, so it can finish on its own.
-  void Stop() {
-    if (!thread_.joinable()) return;
-    queue_->Cancel();
-    if (may_block_ && !queue_->closed()) {
-      thread_.detach();
-    } else {
-      thread_.join();
-    }
-  }
-
- private:
-  const std::shared_ptr<BatchQueue> queue_;
-  const bool may_block_;
-  std::thread thread_;  // declared last: it starts once the others exist
-};
 
 // Maps stream positions back to input line numbers. Both advance together
 // except across blank and malformed lines, so only the positions where
@@ -255,8 +67,6 @@ std::string ErrorJson(const LineError& e) {
   return absl::StrCat("{\"line\":", e.line > 0 ? absl::StrCat(e.line) : "null",
                       ",\"id\":", JsonQuote(e.id), ",\"reason\":", JsonQuote(e.reason), "}");
 }
-
-}  // namespace
 
 // Where an ingest of a file stands: the checkpoint it keeps up to date
 // from the acknowledgement thread, and the stream positions' lines.
@@ -335,9 +145,15 @@ absl::StatusOr<std::unique_ptr<IngestState>> StartCheckpoint(const IngestFlags& 
   return state;
 }
 
+// The input file of an ingest (not stdin), with its large read buffer.
+struct InputFile {
+  std::ifstream file;
+  std::unique_ptr<char[]> buffer;  // the file's buffer; outlives reading
+  uint64_t total_bytes = 0;        // 0 unless a regular file
+};
+
 // Opens `path` with a large buffer; "" on success, else what went wrong.
-std::string OpenInput(const std::string& path, std::ifstream& file, std::unique_ptr<char[]>& buffer,
-                      uint64_t* total_bytes) {
+std::string OpenInput(const std::string& path, InputFile* input) {
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::is_directory(status)) return absl::StrCat(path, " is a directory");
@@ -345,14 +161,90 @@ std::string OpenInput(const std::string& path, std::ifstream& file, std::unique_
   // and devices (e.g. <(zcat ...)) there is no ETA.
   if (!ec && std::filesystem::is_regular_file(status)) {
     const uintmax_t size = std::filesystem::file_size(path, ec);
-    if (!ec) *total_bytes = size;
+    if (!ec) input->total_bytes = size;
   }
   // libstdc++ only honours pubsetbuf before open().
-  buffer = std::make_unique<char[]>(kReadBufferBytes);
-  file.rdbuf()->pubsetbuf(buffer.get(), kReadBufferBytes);
-  file.open(path, std::ios::in | std::ios::binary);
-  if (!file.is_open()) return absl::StrCat("cannot open ", path, ": ", std::strerror(errno));
+  input->buffer = std::make_unique<char[]>(kReadBufferBytes);
+  input->file.rdbuf()->pubsetbuf(input->buffer.get(), kReadBufferBytes);
+  input->file.open(path, std::ios::in | std::ios::binary);
+  if (!input->file.is_open()) return absl::StrCat("cannot open ", path, ": ", std::strerror(errno));
   return "";
+}
+
+// The stream's ArticleSource: hands out the reader thread's batches one
+// article at a time, reporting malformed lines on stderr as they come.
+// Only the gRPC calling thread uses it.
+class ArticleFeed {
+ public:
+  ArticleFeed(BatchQueue& queue, ProgressBar& bar, IngestState& state, bool keep_json_errors)
+      : queue_(queue), bar_(bar), state_(state), keep_json_errors_(keep_json_errors) {}
+
+  // Client::ArticleSource: the next article, or false at the end.
+  bool Next(v1::Article* out) {
+    while (next_in_batch_ >= current_.articles.size()) {
+      if (!NextBatch()) {
+        bar_.Finish(sent_, bytes_done_);
+        return false;
+      }
+    }
+    state_.Sent(sent_, current_.lines[next_in_batch_]);
+    *out = std::move(current_.articles[next_in_batch_]);
+    ++next_in_batch_;
+    ++sent_;
+    bar_.Update(sent_, bytes_done_);
+    return true;
+  }
+
+  int64_t sent() const { return sent_; }
+  int64_t malformed() const { return malformed_; }
+  // The malformed lines, when kept for --json output.
+  std::vector<LineError>& json_errors() { return json_errors_; }
+
+ private:
+  // Takes the next batch and reports its malformed lines; false at the end.
+  bool NextBatch() {
+    std::optional<Batch> batch = queue_.Pop();
+    if (!batch.has_value()) return false;
+    current_ = std::move(*batch);
+    next_in_batch_ = 0;
+    bytes_done_ = current_.bytes_end;
+    for (LineError& error : current_.errors) {
+      bar_.Clear();
+      std::cerr << "line " << error.line;
+      if (!error.id.empty()) std::cerr << " (id " << Sanitize(error.id) << ")";
+      std::cerr << ": " << Sanitize(error.reason) << "\n";
+      ++malformed_;
+      if (keep_json_errors_) json_errors_.push_back(std::move(error));
+    }
+    return true;
+  }
+
+  BatchQueue& queue_;
+  ProgressBar& bar_;
+  IngestState& state_;
+  const bool keep_json_errors_;
+  Batch current_;
+  size_t next_in_batch_ = 0;
+  int64_t sent_ = 0;
+  int64_t malformed_ = 0;
+  uint64_t bytes_done_ = 0;
+  std::vector<LineError> json_errors_;  // only kept for --json output
+};
+
+// Streams the feed's articles through IngestArticles, keeping the
+// checkpoint up to date from the acknowledgements.
+absl::StatusOr<v1::IngestProgress> StreamArticles(Client& client, const GlobalFlags& global,
+                                                  ArticleFeed& feed, ProgressBar& bar,
+                                                  IngestState& state) {
+  Client::CallOptions call;
+  if (global.deadline_given) call.deadline = absl::Seconds(global.deadline_seconds);
+  return TimedCall(global, "ingest", [&] {
+    absl::StatusOr<v1::IngestProgress> result = client.IngestArticles(
+        Client::ArticleSource([&feed](v1::Article* out) { return feed.Next(out); }),
+        [&state](const v1::IngestProgress& p) { state.Acknowledged(p); }, call);
+    bar.Clear();
+    return result;
+  });
 }
 
 // Prints the per-line errors and the summary; returns the exit code.
@@ -395,89 +287,54 @@ int ReportIngest(const GlobalFlags& global, const v1::IngestProgress& response,
   return rejected > 0 || !read_error.empty() ? kExitRejected : kExitOk;
 }
 
-int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flags) {
+// After the stream: reports a read error, or a failed stream with how to
+// resume, or else the summary; removes the finished checkpoint. Returns the
+// exit code.
+int FinishIngest(const GlobalFlags& global, const IngestFlags& flags,
+                 const absl::StatusOr<v1::IngestProgress>& response, IngestState& state,
+                 ArticleFeed& feed, double seconds, const std::string& read_error) {
   const bool from_stdin = flags.path == "-";
   const std::string name = from_stdin ? std::string("stdin") : flags.path;
-  std::ifstream file;
-  std::unique_ptr<char[]> file_buffer;
-  uint64_t total_bytes = 0;
+  if (!read_error.empty()) std::cerr << "storyline: " << name << ": " << read_error << "\n";
+  if (!response.ok()) {
+    if (!from_stdin) {
+      std::cerr << "storyline: committed through line " << state.committed_line()
+                << "; send the rest with: storyline ingest " << flags.path << " --resume\n";
+    }
+    return ReportRpcError(response.status());
+  }
+  state.Remove();
+  return ReportIngest(global, *response, state, feed.sent(), feed.malformed(), seconds, read_error,
+                      feed.json_errors());
+}
+
+}  // namespace
+
+int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flags) {
+  const bool from_stdin = flags.path == "-";
+  InputFile input;
   if (!from_stdin) {
-    if (std::string error = OpenInput(flags.path, file, file_buffer, &total_bytes);
-        !error.empty()) {
+    if (std::string error = OpenInput(flags.path, &input); !error.empty()) {
       return ReportUsageError(absl::StrCat("ingest: ", error));
     }
   }
   absl::StatusOr<std::unique_ptr<IngestState>> state = StartCheckpoint(flags);
   if (!state.ok()) return ReportUsageError(std::string(state.status().message()));
   const int64_t skip = (*state)->committed_line();
-  std::istream& in = from_stdin ? std::cin : file;
+  std::istream& in = from_stdin ? std::cin : input.file;
 
   const bool show_progress = !flags.no_progress && (flags.progress || IsTerminal(STDERR_FILENO));
-  ProgressBar bar(show_progress, total_bytes);
+  ProgressBar bar(show_progress, input.total_bytes);
   ReaderThread reader(in, /*may_block=*/from_stdin, skip);
-  BatchQueue& queue = reader.queue();
-
-  // State of the ArticleSource; only the gRPC calling thread touches it.
-  Batch current;
-  size_t next_in_batch = 0;
-  int64_t sent = 0;
-  int64_t malformed = 0;
-  uint64_t bytes_done = 0;
-  std::vector<LineError> json_errors;  // only kept for --json output
-
-  const Client::ArticleSource source = [&](v1::Article* out) -> bool {
-    while (next_in_batch >= current.articles.size()) {
-      std::optional<Batch> batch = queue.Pop();
-      if (!batch.has_value()) {
-        bar.Finish(sent, bytes_done);
-        return false;
-      }
-      current = std::move(*batch);
-      next_in_batch = 0;
-      bytes_done = current.bytes_end;
-      for (LineError& error : current.errors) {
-        bar.Clear();
-        std::cerr << "line " << error.line;
-        if (!error.id.empty()) std::cerr << " (id " << Sanitize(error.id) << ")";
-        std::cerr << ": " << Sanitize(error.reason) << "\n";
-        ++malformed;
-        if (global.json) json_errors.push_back(std::move(error));
-      }
-    }
-    (*state)->Sent(sent, current.lines[next_in_batch]);
-    *out = std::move(current.articles[next_in_batch]);
-    ++next_in_batch;
-    ++sent;
-    bar.Update(sent, bytes_done);
-    return true;
-  };
-
-  Client::CallOptions call;
-  if (global.deadline_given) call.deadline = absl::Seconds(global.deadline_seconds);
+  ArticleFeed feed(reader.queue(), bar, **state, global.json);
   if (skip > 0) std::cerr << "resuming after line " << skip << " (committed before)\n";
 
   const Clock::time_point start = Clock::now();
-  absl::StatusOr<v1::IngestProgress> response = TimedCall(global, "ingest", [&] {
-    absl::StatusOr<v1::IngestProgress> result = client.IngestArticles(
-        source, [&](const v1::IngestProgress& p) { (*state)->Acknowledged(p); }, call);
-    bar.Clear();
-    return result;
-  });
+  const absl::StatusOr<v1::IngestProgress> response =
+      StreamArticles(client, global, feed, bar, **state);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   reader.Stop();
-
-  const std::string read_error = queue.read_error();
-  if (!read_error.empty()) std::cerr << "storyline: " << name << ": " << read_error << "\n";
-  if (!response.ok()) {
-    if (!from_stdin) {
-      std::cerr << "storyline: committed through line " << (*state)->committed_line()
-                << "; send the rest with: storyline ingest " << flags.path << " --resume\n";
-    }
-    return ReportRpcError(response.status());
-  }
-  (*state)->Remove();
-  return ReportIngest(global, *response, **state, sent, malformed, seconds, read_error,
-                      json_errors);
+  return FinishIngest(global, flags, response, **state, feed, seconds, reader.queue().read_error());
 }
 
 }  // namespace storyline::cli

@@ -38,10 +38,12 @@ inline CliResult RunProgram(const std::string& binary, const std::string& args,
   return r;
 }
 
+#ifdef STORYLINE_CLI_BIN  // a compile definition of the e2e tests
 // Runs the `storyline` CLI with `args`.
 inline CliResult RunCli(const std::string& args, const TempDir& tmp) {
   return RunProgram(STORYLINE_CLI_BIN, args, tmp);
 }
+#endif
 
 }  // namespace storyline::testing
 

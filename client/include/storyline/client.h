@@ -110,15 +110,7 @@ class Client {
   template <typename Range>
   absl::StatusOr<v1::IndexArticlesResponse> IndexArticles(const Range& articles,
                                                           const CallOptions& call = {}) {
-    auto it = std::begin(articles);
-    const auto end = std::end(articles);
-    return IndexArticles(ArticleSource([&](v1::Article* out) {
-                           if (it == end) return false;
-                           *out = *it;
-                           ++it;
-                           return true;
-                         }),
-                         call);
+    return IndexArticles(SourceOf(articles), call);
   }
 
   // Streams every article `next` produces through IngestArticles, which
@@ -141,15 +133,7 @@ class Client {
   absl::StatusOr<v1::IngestProgress> IngestArticles(const Range& articles,
                                                     const ProgressCallback& on_progress = {},
                                                     const CallOptions& call = {}) {
-    auto it = std::begin(articles);
-    const auto end = std::end(articles);
-    return IngestArticles(ArticleSource([&](v1::Article* out) {
-                            if (it == end) return false;
-                            *out = *it;
-                            ++it;
-                            return true;
-                          }),
-                          on_progress, call);
+    return IngestArticles(SourceOf(articles), on_progress, call);
   }
 
   absl::StatusOr<v1::DeleteArticlesResponse> DeleteArticles(
@@ -163,8 +147,23 @@ class Client {
   const Options& options() const { return options_; }
 
  private:
+  // An ArticleSource over `articles`, which must outlive it.
+  template <typename Range>
+  static ArticleSource SourceOf(const Range& articles) {
+    return [it = std::begin(articles), end = std::end(articles)](v1::Article* out) mutable {
+      if (it == end) return false;
+      *out = *it;
+      ++it;
+      return true;
+    };
+  }
+
   void PrepareContext(grpc::ClientContext* ctx, const CallOptions& call,
                       absl::Duration fallback) const;
+  // Runs one unary RPC, `rpc(grpc::ClientContext*, Response*)`, under the
+  // default deadline (or the call's) and maps its status.
+  template <typename Response, typename Rpc>
+  absl::StatusOr<Response> CallUnary(const CallOptions& call, Rpc&& rpc) const;
 
   Options options_;
   std::string authorization_;  // "Bearer <token>", or empty

@@ -1,0 +1,40 @@
+// storyline-eval --mode=clusters: TopicClusters of the whole indexed corpus
+// for each requested cluster_count, compared with the corpus's topic labels
+// by NMI (arithmetic-mean normalization, scikit-learn's default), ARI and
+// purity. "Other topics" (unclustered) counts as one more cluster.
+#ifndef STORYLINE_BENCH_EVAL_CLUSTERS_MODE_H_
+#define STORYLINE_BENCH_EVAL_CLUSTERS_MODE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storyline/client.h"
+
+namespace storyline::eval {
+
+struct ClustersOptions {
+  std::string corpus_path;  // the indexed, labelled corpus (--corpus)
+  // Comma-separated cluster_count values; "labels" is the corpus's number
+  // of topics.
+  std::string cluster_counts = "labels,0";
+  uint32_t seed = 42;  // sent as the request's seed
+  bool json = false;   // one JSON object per count instead of text
+};
+
+// Clustering agreement with the labels.
+struct Agreement {
+  double nmi = 0, ari = 0, purity = 0;
+};
+
+// The agreement of `found` cluster ids with `truth` label ids (same
+// length, one entry per article).
+Agreement Compare(const std::vector<int>& truth, const std::vector<int>& found);
+
+// Prints one summary per count (and, as text, each cluster); returns the
+// exit code (0, 1 if a call failed, 2 for a bad count).
+int RunClusters(Client& client, const ClustersOptions& options);
+
+}  // namespace storyline::eval
+
+#endif  // STORYLINE_BENCH_EVAL_CLUSTERS_MODE_H_

@@ -1,0 +1,33 @@
+// --help for the bench tools (storyline-load, storyline-eval). Abseil's
+// --help lists only the flags of a file named after the program
+// ("storyline-load.cc"), so by default it found none; this points it at
+// the tool's own *_main.cc.
+//
+// Thread-safety: call once, at the start of main, before parsing flags.
+#ifndef STORYLINE_BENCH_TOOL_USAGE_H_
+#define STORYLINE_BENCH_TOOL_USAGE_H_
+
+#include <string>
+
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+
+namespace storyline::bench {
+
+// Sets the usage `message` --help prints first, and makes --help list the
+// flags defined in the file whose path ends with `main_file` (e.g.
+// "load/load_main.cc").
+inline void SetToolUsage(absl::string_view message, absl::string_view main_file) {
+  absl::SetProgramUsageMessage(message);
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [main = std::string(main_file)](absl::string_view path) {
+    return absl::EndsWith(path, main);
+  };
+  absl::SetFlagsUsageConfig(usage);
+}
+
+}  // namespace storyline::bench
+
+#endif  // STORYLINE_BENCH_TOOL_USAGE_H_
