@@ -10,7 +10,6 @@
 #ifndef STORYLINE_INDEX_RECOMMENDER_H_
 #define STORYLINE_INDEX_RECOMMENDER_H_
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +23,6 @@ namespace storyline::index {
 
 struct HistoryEntry {
   std::string article_id;
-  std::optional<absl::Time> read_time;
 };
 
 struct RecommendParams {

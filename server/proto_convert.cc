@@ -61,7 +61,6 @@ index::SearchParams MapSearchRequest(const v1::SearchRequest& request, absl::Tim
 index::HistoryEntry ToHistoryEntry(const v1::HistoryItem& item) {
   index::HistoryEntry e;
   e.article_id = item.article_id();
-  if (item.has_read_time()) e.read_time = ToAbslTime(item.read_time());
   return e;
 }
 

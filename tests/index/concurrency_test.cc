@@ -210,8 +210,7 @@ class ConcurrencyTest : public ::testing::Test {
       }
       case 3: {
         RecommendParams p;
-        p.history = {{.article_id = id, .read_time = std::nullopt},
-                     {.article_id = InitialId((n + 7) % kInitial), .read_time = std::nullopt}};
+        p.history = {{.article_id = id}, {.article_id = InitialId((n + 7) % kInitial)}};
         p.diversity = 0.5;
         return allowed(searcher.Recommend(p).status());
       }

@@ -107,7 +107,7 @@ TEST_F(RelatedIndexTest, SimilarWindowAndUnknownSeed) {
 
 TEST_F(RelatedIndexTest, RecommendSkipsHistoryCopiesAndExplains) {
   RecommendParams p;
-  p.history = {{"wire", std::nullopt}, {"missing", std::nullopt}};
+  p.history = {{"wire"}, {"missing"}};
   p.as_of = absl::FromUnixSeconds(10000);
   auto r = searcher_->Recommend(p);
   ASSERT_THAT(r, IsOk());
@@ -124,7 +124,7 @@ TEST_F(RelatedIndexTest, RecommendSkipsHistoryCopiesAndExplains) {
   ASSERT_THAT(early, IsOk());
   for (const auto& h : early->hits) EXPECT_LE(h.article.publish_time().seconds(), 1500);
 
-  p.history = {{"missing", std::nullopt}};
+  p.history = {{"missing"}};
   EXPECT_THAT(searcher_->Recommend(p), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
 }
 
