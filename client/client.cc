@@ -172,7 +172,7 @@ absl::StatusOr<v1::IngestProgress> Client::IngestArticles(const ArticleSource& n
   stream->WritesDone();
   acks.join();
   grpc::Status s = stream->Finish();
-  if (!s.ok()) return FromGrpcStatus(s);
+  if (!s.ok()) return FromCall(ctx, s);
   if (!total.done()) {
     return absl::DataLossError("the server ended the stream without a final acknowledgement");
   }

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/timestamp.h"
 #include "index/article_data.h"
 #include "index/schema.h"
 #include "index/simhash.h"
@@ -76,10 +77,7 @@ absl::Status ValidateArticle(const Article& article) {
     if (absl::Status s = CheckLength("tag", tag, kMaxFieldBytes); !s.ok()) return s;
   }
   if (article.has_publish_time()) {
-    const auto& t = article.publish_time();
-    // Timestamp's documented range: 0001-01-01 .. 9999-12-31.
-    if (t.seconds() < -62135596800LL || t.seconds() > 253402300799LL || t.nanos() < 0 ||
-        t.nanos() > 999999999) {
+    if (!common::IsValidTimestamp(article.publish_time())) {
       return absl::InvalidArgumentError(
           "publish_time is out of range; use an RFC 3339 time between years 1 and 9999");
     }

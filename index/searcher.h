@@ -84,7 +84,6 @@ class Searcher {
   // re-ranking window) needs, with facet counts.
   absl::StatusOr<Xapian::MSet> Match(const Xapian::Query& query, const SearchParams& params,
                                      const RankPlan& plan, FacetSpies* spies);
-  // The page's hits: `ranked` from its first entry, at most a page of them.
   // Second stage: the matches from the page's offset on, re-ranked inside
   // the plan's window; `*semantic` gets the semantic cosines by MSet index.
   RankedMatches Rank(const Xapian::Query& query, const SearchParams& params, const RankPlan& plan,

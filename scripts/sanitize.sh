@@ -38,7 +38,8 @@ symbolizer="$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || tru
 run_asan() {
   local start=$(date +%s) dir=build-asan
   configure "$dir" "address,undefined"
-  cmake --build "$dir" -j"$JOBS" --target index_tests server_tests e2e_tests
+  cmake --build "$dir" -j"$JOBS" --target index_tests server_tests e2e_tests common_tests \
+    client_tests
   local built=$(date +%s)
   local logs="$ROOT/$dir/sanitizer-logs"
   rm -rf "$logs" && mkdir -p "$logs"

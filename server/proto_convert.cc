@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "common/timestamp.h"
 #include "index/schema.h"
 #include "server/proto_time.h"
 #include "server/request_checks.h"
@@ -121,9 +122,7 @@ void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out) 
   out->set_disk_bytes(stats.disk_bytes);
   out->set_semantic_articles(stats.semantic_articles);
   if (stats.last_commit_time) {
-    const int64_t ms = absl::ToUnixMillis(*stats.last_commit_time);
-    out->mutable_last_commit_time()->set_seconds(ms / 1000);
-    out->mutable_last_commit_time()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+    *out->mutable_last_commit_time() = common::ToTimestamp(*stats.last_commit_time);
   }
 }
 

@@ -126,7 +126,9 @@ void BM_RawXapianSearch(benchmark::State& state) {
 }
 BENCHMARK(BM_RawXapianSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
 
-void BM_SearcherSearch(benchmark::State& state) {
+// Storyline's Searcher on the same queries, with `params` as the base of
+// every request.
+void RunSearcher(benchmark::State& state, storyline::index::SearchParams params) {
   auto searcher = storyline::index::Searcher::Open(IndexDir());
   if (!searcher.ok()) {
     state.SkipWithError("cannot open index");
@@ -134,7 +136,6 @@ void BM_SearcherSearch(benchmark::State& state) {
   }
   const auto& queries = Queries();
   size_t i = 0;
-  storyline::index::SearchParams params;
   for (auto _ : state) {
     params.query = queries[i++ % queries.size()];
     auto results = (*searcher)->Search(params);
@@ -142,24 +143,14 @@ void BM_SearcherSearch(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_SearcherSearch(benchmark::State& state) { RunSearcher(state, {}); }
 BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_SearcherSearchNoSnippets(benchmark::State& state) {
-  auto searcher = storyline::index::Searcher::Open(IndexDir());
-  if (!searcher.ok()) {
-    state.SkipWithError("cannot open index");
-    return;
-  }
-  const auto& queries = Queries();
-  size_t i = 0;
   storyline::index::SearchParams params;
   params.snippets = false;
-  for (auto _ : state) {
-    params.query = queries[i++ % queries.size()];
-    auto results = (*searcher)->Search(params);
-    benchmark::DoNotOptimize(results);
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunSearcher(state, params);
 }
 BENCHMARK(BM_SearcherSearchNoSnippets)->Unit(benchmark::kMicrosecond);
 

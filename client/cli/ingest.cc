@@ -13,7 +13,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/cli/ingest_checkpoint.h"
 #include "client/cli/ingest_reader.h"
@@ -76,26 +76,26 @@ class IngestState {
       : file_(std::move(file)), checkpoint_(std::move(start)) {}
 
   void Sent(int64_t position, int64_t line) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     lines_.Add(position, line);
   }
   std::optional<int64_t> LineOf(int64_t position) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return lines_.LineOf(position);
   }
   // On the acknowledgement thread: records the line committed through.
   void Acknowledged(const v1::IngestProgress& progress) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     const std::optional<int64_t> line = lines_.LineOf(progress.committed_through());
     if (!line.has_value() || *line <= checkpoint_.line) return;
     checkpoint_.line = *line;
     Save();
   }
   int64_t committed_line() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return checkpoint_.line;
   }
-  void Save() {  // mu_ held
+  void Save() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (file_.empty()) return;
     if (absl::Status s = SaveCheckpoint(file_, checkpoint_); !s.ok() && !warned_) {
       std::cerr << "storyline: " << s.message() << " (--resume will not work)\n";
@@ -103,7 +103,7 @@ class IngestState {
     }
   }
   void SaveNow() {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     Save();
   }
   void Remove() {
@@ -112,10 +112,10 @@ class IngestState {
 
  private:
   const std::string file_;  // "" for stdin: no checkpoint
-  mutable std::mutex mu_;
-  IngestCheckpoint checkpoint_;  // guarded by mu_
-  LineMap lines_;                // guarded by mu_
-  bool warned_ = false;          // guarded by mu_
+  mutable absl::Mutex mu_;
+  IngestCheckpoint checkpoint_ ABSL_GUARDED_BY(mu_);
+  LineMap lines_ ABSL_GUARDED_BY(mu_);
+  bool warned_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // Prepares the checkpoint of a file ingest: a fresh one, or with --resume

@@ -78,45 +78,45 @@ void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line
 }
 
 bool BatchQueue::Push(Batch batch) {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return cancelled_ || batches_.size() < kMaxQueuedBatches; });
+  absl::MutexLock lock(&mu_);
+  auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return cancelled_ || batches_.size() < kMaxQueuedBatches;
+  };
+  mu_.Await(absl::Condition(&room));
   if (cancelled_) return false;
   batches_.push_back(std::move(batch));
-  cv_.notify_all();
   return true;
 }
 
 void BatchQueue::Close(std::string read_error) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   closed_ = true;
   read_error_ = std::move(read_error);
-  cv_.notify_all();
 }
 
 std::optional<Batch> BatchQueue::Pop() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return closed_ || !batches_.empty(); });
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !batches_.empty(); };
+  mu_.Await(absl::Condition(&ready));
   if (batches_.empty()) return std::nullopt;
   Batch batch = std::move(batches_.front());
   batches_.pop_front();
-  cv_.notify_all();
   return batch;
 }
 
 void BatchQueue::Cancel() {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   cancelled_ = true;
   batches_.clear();
-  cv_.notify_all();
 }
 
 bool BatchQueue::closed() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return closed_;
 }
 
 std::string BatchQueue::read_error() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return read_error_;
 }
 

@@ -8,17 +8,17 @@
 #ifndef STORYLINE_CLIENT_CLI_INGEST_READER_H_
 #define STORYLINE_CLIENT_CLI_INGEST_READER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <istream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::cli {
@@ -59,12 +59,11 @@ class BatchQueue {
   std::string read_error() const;
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Batch> batches_;  // guarded by mu_
-  bool closed_ = false;        // guarded by mu_
-  bool cancelled_ = false;     // guarded by mu_
-  std::string read_error_;     // guarded by mu_
+  mutable absl::Mutex mu_;
+  std::deque<Batch> batches_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::string read_error_ ABSL_GUARDED_BY(mu_);
 };
 
 // Reads `in` to the end (or until `queue` is cancelled), skipping lines up

@@ -145,6 +145,15 @@ TEST_F(ClientTest, RetryAfterTrailerBecomesRetryDelay) {
   }
 }
 
+TEST_F(ClientTest, RefusedIngestStreamKeepsTheRetryDelay) {
+  Client client = MakeClient();
+  script_.Answer(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy"), "250");
+  const std::vector<v1::Article> articles(3);
+  const absl::StatusOr<v1::IngestProgress> progress = client.IngestArticles(articles);
+  EXPECT_THAT(progress, StatusIs(absl::StatusCode::kResourceExhausted, "busy"));
+  EXPECT_EQ(RetryDelay(progress.status()), absl::Milliseconds(250));
+}
+
 TEST_F(ClientTest, OkRepliesIgnoreTheRetryTrailer) {
   Client client = MakeClient();
   script_.Answer(grpc::Status::OK, "250");

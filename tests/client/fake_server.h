@@ -101,6 +101,15 @@ class FakeIngestService final : public v1::IngestService::Service {
                               v1::DeleteArticlesResponse*) override {
     return script_->Handle(ctx, "DeleteArticles");
   }
+  // Reads the whole stream, then answers what the script says.
+  grpc::Status IngestArticles(
+      grpc::ServerContext* ctx,
+      grpc::ServerReaderWriter<v1::IngestProgress, v1::Article>* stream) override {
+    v1::Article article;
+    while (stream->Read(&article)) {
+    }
+    return script_->Handle(ctx, "IngestArticles");
+  }
 
  private:
   Script* script_;
