@@ -6,6 +6,7 @@
 #define STORYLINE_COMMON_PERCENTILE_H_
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace storyline::common {
 // order; 0 when it is empty.
 inline double PercentileOfSorted(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * (sorted.size() - 1) + 0.5))];
+  return sorted[std::min(sorted.size() - 1,
+                         static_cast<size_t>(std::lround(p * (sorted.size() - 1))))];
 }
 
 // The `p` quantile (0 <= p <= 1) of `values`, in any order; 0 when empty.

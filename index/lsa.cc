@@ -182,7 +182,7 @@ struct DocVectorStore {
 
 std::string LsaModel::Signature(const Xapian::Database& db) {
   return absl::StrCat(db.get_doccount(), ":", db.get_lastdocid(), ":",
-                      static_cast<uint64_t>(db.get_avlength() * db.get_doccount() + 0.5));
+                      static_cast<uint64_t>(std::llround(db.get_avlength() * db.get_doccount())));
 }
 
 float LsaModel::Dot(std::span<const float> a, std::span<const float> b) {

@@ -46,7 +46,7 @@ absl::StatusOr<Writers> LockShards(const std::vector<std::string>& dirs) {
 // "shard-v<k>-" for the first k whose shards do not exist yet.
 std::string FreshPrefix(const std::string& dir) {
   for (int k = 1;; ++k) {
-    const std::string prefix = absl::StrCat("shard-v", k, "-");
+    std::string prefix = absl::StrCat("shard-v", k, "-");
     std::error_code ec;
     if (!fs::exists(fs::path(dir) / (prefix + "00"), ec)) return prefix;
   }

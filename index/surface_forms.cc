@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "index/text_tokens.h"
 
 namespace storyline::index {
@@ -128,7 +129,7 @@ std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& 
     if (used.contains(a)) continue;
     for (const std::string& b : zterms) {
       if (a == b || used.contains(b)) continue;
-      for (const std::string& key : {a + " " + b, b + " " + a}) {
+      for (const std::string& key : {absl::StrCat(a, " ", b), absl::StrCat(b, " ", a)}) {
         const Forms* f = Find(pairs_, key);
         if (f == nullptr) continue;
         int total = 0;

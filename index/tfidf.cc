@@ -10,9 +10,9 @@ const DfCache::Vector* DfCache::FindVector(Xapian::docid did) const {
   return it == vectors_.end() ? nullptr : &it->second;
 }
 
-void DfCache::PutVector(Xapian::docid did, Vector v) {
+void DfCache::PutVector(Xapian::docid did, const Vector& v) {
   if (vectors_.size() >= 20000) vectors_.clear();  // bound memory
-  vectors_.emplace(did, std::move(v));
+  vectors_.emplace(did, v);
 }
 
 Xapian::doccount DfCache::Get(const Xapian::Database& db, const std::string& term) {

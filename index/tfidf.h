@@ -32,7 +32,7 @@ class DfCache {
   Xapian::doccount Get(const Xapian::Database& db, const std::string& term);
   // The cached vector of document `did`, or null.
   const Vector* FindVector(Xapian::docid did) const;
-  void PutVector(Xapian::docid did, Vector v);
+  void PutVector(Xapian::docid did, const Vector& v);
   void Clear() {
     map_.clear();
     vectors_.clear();

@@ -55,7 +55,7 @@ void WritePipeline::SubmitFor(absl::string_view id, Op op) {
   Enqueue(*shards_[ShardForId(id, shards_.size())], std::move(op));
 }
 
-void WritePipeline::SubmitAll(ShardOp op, std::function<void(absl::Status)> done) {
+void WritePipeline::SubmitAll(const ShardOp& op, std::function<void(absl::Status)> done) {
   struct Barrier {
     std::atomic<size_t> remaining;
     absl::Mutex mu;
@@ -84,9 +84,9 @@ void WritePipeline::SubmitAll(ShardOp op, std::function<void(absl::Status)> done
   }
 }
 
-void WritePipeline::SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
+void WritePipeline::SubmitCommit(const std::shared_ptr<const SpellingCounts>& spelling,
                                  std::function<void(absl::StatusOr<uint64_t>)> done,
-                                 CommitCheck check) {
+                                 const CommitCheck& check) {
   auto revisions = std::make_shared<std::vector<uint64_t>>(shards_.size(), 0);
   SubmitAll(
       [spelling, revisions, check](IndexWriter& writer, size_t shard) -> absl::Status {
@@ -99,7 +99,7 @@ void WritePipeline::SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
         // After the commit: it may have recovered the writer first.
         return check ? check(writer, shard) : absl::OkStatus();
       },
-      [revisions, done = std::move(done)](absl::Status status) {
+      [revisions, done = std::move(done)](const absl::Status& status) {
         if (!status.ok()) {
           done(status);
           return;

@@ -64,7 +64,7 @@ class WritePipeline {
   // Runs `op` on every shard, each after everything queued on it before,
   // then calls `done` once, on the thread of the last shard to finish, with
   // the first error any shard returned (or OK).
-  void SubmitAll(ShardOp op, std::function<void(absl::Status)> done);
+  void SubmitAll(const ShardOp& op, std::function<void(absl::Status)> done);
 
   // Runs on each shard right after it committed; an error fails the
   // commit's `done` (the commit itself stands, for other callers' sake).
@@ -74,9 +74,9 @@ class WritePipeline {
   // `spelling` (may be null) to shard 0's dictionary, then calls `done` with
   // the index revision: the sum of the shard revisions, which grows with
   // every commit.
-  void SubmitCommit(std::shared_ptr<const SpellingCounts> spelling,
+  void SubmitCommit(const std::shared_ptr<const SpellingCounts>& spelling,
                     std::function<void(absl::StatusOr<uint64_t>)> done,
-                    CommitCheck check = nullptr);
+                    const CommitCheck& check = nullptr);
 
  private:
   struct Shard {

@@ -241,7 +241,7 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   SubmitDeletes(req, *pipeline_, result);
   pipeline_->SubmitCommit(
       nullptr,
-      [result, response, finish](absl::StatusOr<uint64_t> revision) {
+      [result, response, finish](const absl::StatusOr<uint64_t>& revision) {
         finish(DeleteOutcome(*result, revision, response));
       },
       [result](const index::IndexWriter& writer, size_t) {

@@ -50,7 +50,7 @@ absl::StatusOr<SeedResult> SeedFromJsonl(const std::string& path, index::WritePi
   absl::Notification committed;
   absl::Status commit_status;
   pipeline.SubmitCommit(std::make_shared<const index::SpellingCounts>(std::move(spelling)),
-                        [&](absl::StatusOr<uint64_t> revision) {
+                        [&](const absl::StatusOr<uint64_t>& revision) {
                           commit_status = revision.status();
                           committed.Notify();
                         });

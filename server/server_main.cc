@@ -151,7 +151,7 @@ namespace {
 using namespace storyline;  // NOLINT: main file
 
 // `status`'s code with `message`, the text main() logs.
-absl::Status Failure(const absl::Status& status, std::string message) {
+absl::Status Failure(const absl::Status& status, const std::string& message) {
   return absl::Status(status.code(), message);
 }
 

@@ -17,7 +17,7 @@ absl::Status IngestCorpus(Client& client, const std::string& corpus_path) {
       Client::ArticleSource([&](v1::Article* a) { return reader.NextArticle(a); }));
   if (!resp.ok()) return resp.status();
   std::fprintf(stderr, "ingested %lld articles (%d rejected) in %.1f s\n",
-               static_cast<long long>(resp->indexed_count() + resp->updated_count()),
+               static_cast<long long>(resp->indexed_count()) + resp->updated_count(),
                resp->errors_size(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return absl::OkStatus();
