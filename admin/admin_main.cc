@@ -55,8 +55,9 @@ int RunReshard(const std::string& dir, int shards) {
 
 }  // namespace
 
-// NOLINTNEXTLINE(bugprone-exception-escape): CLI11_PARSE catches parse
-// errors; what else escapes (std::bad_alloc) should terminate.
+// CLI11_PARSE catches parse errors; what else escapes (std::bad_alloc)
+// should terminate.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   CLI::App app{"Offline maintenance of a Storyline index directory."};
   app.require_subcommand(1);

@@ -82,8 +82,8 @@ class RpcObserver final : public grpc::experimental::Interceptor {
     if (options_.metrics != nullptr) options_.metrics->CallStarted(method_);
   }
 
-  // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc can
-  // escape Finish, and terminating then is what we want.
+  // Only std::bad_alloc can escape Finish, and terminating then is right.
+  // NOLINTNEXTLINE(bugprone-exception-escape)
   ~RpcObserver() override {
     if (!finished_) Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call ended early"), {});
   }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "common/article_jsonl.h"
 #include "storyline/client.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_server.h"
@@ -22,21 +23,9 @@ TEST(BbcCorpusTest, HeadlineWordsFindTheirArticleFirst) {
   ASSERT_TRUE(server.ok());
   Client client({.target = server.address()});
 
-  std::string line;
-  int64_t lines = 0;
-  auto resp = client.IndexArticles(Client::ArticleSource([&](v1::Article* out) {
-    while (std::getline(in, line)) {
-      ++lines;
-      auto parsed = ParseArticleJson(line);
-      if (!parsed.ok()) {
-        ADD_FAILURE() << "line " << lines << ": " << parsed.status();
-        continue;
-      }
-      *out = std::move(*parsed);
-      return true;
-    }
-    return false;
-  }));
+  common::JsonlArticleReader reader(in);
+  auto resp = client.IndexArticles(
+      Client::ArticleSource([&](v1::Article* out) { return reader.NextArticle(out); }));
   ASSERT_THAT(resp, IsOk());
   EXPECT_EQ(resp->indexed_count(), 2225);
   EXPECT_EQ(resp->errors_size(), 0);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "common/article_jsonl.h"
 #include "storyline/client.h"
 #include "tests/testing/test_server.h"
 
@@ -64,16 +65,11 @@ inline absl::Status IngestSharedJsonl(Client& client, const std::string& relativ
                                       const std::function<void(const v1::Article&)>& seen = {}) {
   std::ifstream in(std::string(STORYLINE_SHARED_DATA_DIR) + "/" + relative_path);
   if (!in) return absl::NotFoundError("../shared/data/" + relative_path + " is missing");
-  std::string line;
+  common::JsonlArticleReader reader(in);
   auto resp = client.IndexArticles(Client::ArticleSource([&](v1::Article* a) {
-    while (std::getline(in, line)) {
-      auto parsed = ParseArticleJson(line);
-      if (!parsed.ok()) continue;
-      if (seen) seen(*parsed);
-      *a = std::move(*parsed);
-      return true;
-    }
-    return false;
+    if (!reader.NextArticle(a)) return false;
+    if (seen) seen(*a);
+    return true;
   }));
   return resp.status();
 }
