@@ -27,6 +27,18 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name) {
       absl::StrCat("--log_format is \"", name, "\"; use \"text\" or \"json\""));
 }
 
+absl::StatusOr<spdlog::level::level_enum> ParseLogLevel(absl::string_view name) {
+  using spdlog::level::level_enum;
+  static constexpr std::pair<absl::string_view, level_enum> kLevels[] = {
+      {"trace", level_enum::trace}, {"debug", level_enum::debug}, {"info", level_enum::info},
+      {"warn", level_enum::warn},   {"error", level_enum::err},   {"off", level_enum::off}};
+  for (const auto& [level_name, level] : kLevels) {
+    if (name == level_name) return level;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--log_level is \"", name, "\"; use trace, debug, info, warn, error or off"));
+}
+
 void SetLogFormat(LogFormat format) {
   if (format == LogFormat::kJson) {
     spdlog::set_formatter(std::make_unique<JsonLogFormatter>());

@@ -13,6 +13,7 @@
 #ifndef STORYLINE_SERVER_JSON_LOG_H_
 #define STORYLINE_SERVER_JSON_LOG_H_
 
+#include <spdlog/common.h>
 #include <spdlog/formatter.h>
 
 #include <chrono>
@@ -29,6 +30,11 @@ enum class LogFormat { kText, kJson };
 
 // "text" or "json"; kInvalidArgument otherwise.
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
+
+// "trace", "debug", "info", "warn", "error" or "off"; kInvalidArgument
+// naming the valid values otherwise (spdlog's own parser turns an unknown
+// name into "off", which would silence every log line).
+absl::StatusOr<spdlog::level::level_enum> ParseLogLevel(absl::string_view name);
 
 // Sets spdlog's default logger to `format`.
 void SetLogFormat(LogFormat format);

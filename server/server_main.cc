@@ -395,7 +395,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   server::SetLogFormat(*log_format);
-  spdlog::set_level(spdlog::level::from_str(absl::GetFlag(FLAGS_log_level)));
+  absl::StatusOr<spdlog::level::level_enum> log_level =
+      server::ParseLogLevel(absl::GetFlag(FLAGS_log_level));
+  if (!log_level.ok()) {
+    spdlog::error("{}", std::string(log_level.status().message()));
+    return 2;
+  }
+  spdlog::set_level(*log_level);
   if (absl::GetFlag(FLAGS_shutdown_grace_seconds) >= 0) {
     spdlog::warn("--shutdown_grace_seconds is deprecated; use --shutdown_call_timeout_seconds");
   }

@@ -8,6 +8,8 @@
 #include <regex>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 namespace storyline::server {
 namespace {
 
@@ -24,6 +26,23 @@ TEST(JsonLogTest, ParsesFormatNames) {
   EXPECT_EQ(*ParseLogFormat("text"), LogFormat::kText);
   EXPECT_EQ(*ParseLogFormat("json"), LogFormat::kJson);
   EXPECT_EQ(ParseLogFormat("xml").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(JsonLogTest, ParsesLevelNamesAndRefusesUnknownOnes) {
+  EXPECT_EQ(*ParseLogLevel("trace"), spdlog::level::trace);
+  EXPECT_EQ(*ParseLogLevel("debug"), spdlog::level::debug);
+  EXPECT_EQ(*ParseLogLevel("info"), spdlog::level::info);
+  EXPECT_EQ(*ParseLogLevel("warn"), spdlog::level::warn);
+  EXPECT_EQ(*ParseLogLevel("error"), spdlog::level::err);
+  EXPECT_EQ(*ParseLogLevel("off"), spdlog::level::off);
+  // spdlog's from_str would turn these into "off" and silence everything.
+  for (const char* bad : {"verbose", "INFO", "", "warning", "err"}) {
+    const absl::StatusOr<spdlog::level::level_enum> level = ParseLogLevel(bad);
+    EXPECT_EQ(level.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(
+        level.status().message(),
+        absl::StrCat("--log_level is \"", bad, "\"; use trace, debug, info, warn, error or off"));
+  }
 }
 
 TEST(JsonLogTest, TimestampsCarryTheirZone) {

@@ -1,0 +1,47 @@
+// storyline-server start-up errors that must stop it with a clear message,
+// rather than start in a state nobody asked for (issue 11).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "storyline/client.h"
+#include "tests/e2e/auth_fixture.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_server.h"
+
+namespace storyline::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+// gRPC turns on SO_REUSEPORT by default; a second server on the same port
+// then shared it silently and answered some calls from an empty index.
+TEST(StartupTest, ASecondServerOnAPortInUseRefusesToStart) {
+  TestServer first;
+  ASSERT_TRUE(first.ok());
+  TempDir dir;
+  const ExitResult second =
+      RunServerToExit("--index_dir=" + dir.Sub("index") + " --listen=" + first.address());
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_THAT(second.output, AllOf(HasSubstr("cannot listen on " + first.address()),
+                                   HasSubstr("Address already in use")));
+  Client client({.target = first.address()});
+  EXPECT_THAT(client.GetIndexStats(), IsOk()) << "the first server must keep serving";
+}
+
+// spdlog's own parser turns an unknown level name into "off".
+TEST(StartupTest, AnUnknownLogLevelIsAStartupErrorListingTheValidOnes) {
+  TempDir dir;
+  const ExitResult r = RunServerToExit("--index_dir=" + dir.Sub("index") +
+                                       " --listen=127.0.0.1:0 --log_level=verbose");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("--log_level is \"verbose\"; use trace, debug, info, warn, error or off"));
+}
+
+}  // namespace
+}  // namespace storyline::testing
