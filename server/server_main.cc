@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "common/tool_usage.h"
 #include "grpc/health/v1/health.pb.h"
 #include "index/index_check.h"
 #include "index/searcher_pool.h"
@@ -382,11 +383,12 @@ absl::Status Run() {
 
 }  // namespace
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  common::SetToolUsage(
       "Storyline news search server.\n  storyline-server --index_dir=DIR [--listen=HOST:PORT] "
       "[--seed_jsonl=FILE]\n  [--tls_cert=FILE --tls_key=FILE [--tls_client_ca=FILE]] "
       "[--write_token_file=FILE [--read_token_file=FILE]] [--insecure_public]\n"
-      "A non-loopback --listen needs TLS and a write token, or --insecure_public.");
+      "A non-loopback --listen needs TLS and a write token, or --insecure_public.",
+      "server/server_main.cc");
   absl::ParseCommandLine(argc, argv);
   absl::StatusOr<server::LogFormat> log_format =
       server::ParseLogFormat(absl::GetFlag(FLAGS_log_format));

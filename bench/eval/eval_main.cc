@@ -38,7 +38,7 @@
 #include "bench/eval/search_mode.h"
 #include "bench/eval/similar_mode.h"
 #include "bench/eval/spelling_mode.h"
-#include "bench/tool_usage.h"
+#include "common/tool_usage.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -172,7 +172,7 @@ int RunMode(storyline::Client& client, const std::string& mode, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
-  storyline::bench::SetToolUsage(
+  storyline::common::SetToolUsage(
       "Measures a Storyline server's answers on a labelled corpus.\n  storyline-eval "
       "--mode=similar|similar-text|clusters|search|spelling|ready --corpus=FILE "
       "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]",

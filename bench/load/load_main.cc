@@ -53,8 +53,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "bench/load/load_report.h"
-#include "bench/tool_usage.h"
 #include "common/article_jsonl.h"
+#include "common/tool_usage.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
@@ -337,7 +337,7 @@ std::vector<Workload> ParseWorkloads(Calls& calls) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  storyline::bench::SetToolUsage(
+  storyline::common::SetToolUsage(
       "Load generator for a Storyline server.\n  storyline-load --corpus=FILE.jsonl "
       "[--addr=HOST:PORT] [--workloads=search,get,...] [--requests=N] [--concurrency=N]\n"
       "Exit codes: 0 ok, 1 every call of some workload failed, 2 usage error, 3 server not "

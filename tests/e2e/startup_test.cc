@@ -1,5 +1,5 @@
 // storyline-server start-up errors that must stop it with a clear message,
-// rather than start in a state nobody asked for (issue 11).
+// rather than start in a state nobody asked for, and its --help (issue 11).
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +17,7 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // gRPC turns on SO_REUSEPORT by default; a second server on the same port
 // then shared it silently and answered some calls from an empty index.
@@ -41,6 +42,14 @@ TEST(StartupTest, AnUnknownLogLevelIsAStartupErrorListingTheValidOnes) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output,
               HasSubstr("--log_level is \"verbose\"; use trace, debug, info, warn, error or off"));
+}
+
+// Abseil's --help listed no flags ("No flags matched") for the server.
+TEST(StartupTest, HelpListsTheServersFlags) {
+  const ExitResult r = RunServerToExit("--help");
+  EXPECT_THAT(r.output, AllOf(HasSubstr("Storyline news search server."), HasSubstr("--index_dir"),
+                              HasSubstr("--max_response_bytes"), HasSubstr("--log_level")));
+  EXPECT_THAT(r.output, Not(HasSubstr("No flags matched")));
 }
 
 }  // namespace

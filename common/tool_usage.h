@@ -1,11 +1,12 @@
-// --help for the bench tools (storyline-load, storyline-eval). Abseil's
-// --help lists only the flags of a file named after the program
-// ("storyline-load.cc"), so by default it found none; this points it at
-// the tool's own *_main.cc.
+// --help for the programs that use Abseil flags (storyline-server,
+// storyline-load, storyline-eval). Abseil's --help lists only the flags of a
+// file named after the program ("storyline-load.cc"), so by default it
+// found none ("No flags matched"); this points it at the program's own
+// *_main.cc.
 //
 // Thread-safety: call once, at the start of main, before parsing flags.
-#ifndef STORYLINE_BENCH_TOOL_USAGE_H_
-#define STORYLINE_BENCH_TOOL_USAGE_H_
+#ifndef STORYLINE_COMMON_TOOL_USAGE_H_
+#define STORYLINE_COMMON_TOOL_USAGE_H_
 
 #include <string>
 
@@ -14,7 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 
-namespace storyline::bench {
+namespace storyline::common {
 
 // Sets the usage `message` --help prints first, and makes --help list the
 // flags defined in the file whose path ends with `main_file` (e.g.
@@ -28,6 +29,6 @@ inline void SetToolUsage(absl::string_view message, absl::string_view main_file)
   absl::SetFlagsUsageConfig(usage);
 }
 
-}  // namespace storyline::bench
+}  // namespace storyline::common
 
-#endif  // STORYLINE_BENCH_TOOL_USAGE_H_
+#endif  // STORYLINE_COMMON_TOOL_USAGE_H_
