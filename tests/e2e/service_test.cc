@@ -17,7 +17,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 using Code = absl::StatusCode;
 
 class ServiceTest : public DemoServerTest {};

@@ -24,7 +24,6 @@ using ::storyline::index::testing::MakeArticle;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
 using ::storyline::v1::Article;
-using ::testing::_;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;

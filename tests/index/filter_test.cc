@@ -19,17 +19,12 @@
 namespace storyline::index {
 namespace {
 
-using ::storyline::index::testing::Corpus;
 using ::storyline::index::testing::Ids;
 using ::storyline::index::testing::MakeArticle;
 using ::storyline::index::testing::SearcherTest;
 using ::storyline::index::testing::Unix;
 using ::storyline::index::testing::UpsertArticle;
-using ::storyline::index::testing::WriteArticles;
 using ::storyline::testing::IsOk;
-using ::storyline::testing::StatusIs;
-using ::storyline::v1::Article;
-using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

@@ -26,7 +26,6 @@ using ::storyline::index::testing::WriteArticles;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
 using ::storyline::testing::TempDir;
-using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Not;
 
