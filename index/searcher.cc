@@ -312,8 +312,11 @@ auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, what);
     } catch (const Xapian::DatabaseCorruptError& e) {
-      if (!Overtaken()) return XapianErrorToStatus(e, what);
-      if (attempt >= 1) return OvertakenError(what);
+      // The writer may reuse a block before it commits the revision that
+      // frees it, so the read is tried once more even when no newer
+      // revision shows yet; real corruption fails the second attempt too.
+      const bool overtaken = Overtaken();
+      if (attempt >= 1) return overtaken ? OvertakenError(what) : XapianErrorToStatus(e, what);
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, what);
     }
