@@ -234,6 +234,7 @@ RecommendHit MakeHit(Candidate& c, const std::vector<Known>& known,
     if (c.affinity[h] <= 0 || c.affinity[h] < 0.5 * max_a || hit.because.size() >= 3) break;
     hit.because.push_back(known[h].id);
   }
+  std::erase_if(c.matched, [&](const std::string& t) { return forms.IsStopTerm(t); });
   std::sort(c.matched.begin(), c.matched.end(), [&](const std::string& a, const std::string& b) {
     return combined.at(a) > combined.at(b);
   });

@@ -218,7 +218,7 @@ std::vector<std::string> SharedTerms(const Candidate& c,
   std::vector<std::pair<double, std::string>> shared;
   for (const auto& [t, w] : c.vec) {
     auto it = seed_weight.find(t);
-    if (it != seed_weight.end()) shared.emplace_back(w * it->second, t);
+    if (it != seed_weight.end() && !forms.IsStopTerm(t)) shared.emplace_back(w * it->second, t);
   }
   std::sort(shared.begin(), shared.end(), std::greater<>());
   std::vector<std::string> stems;

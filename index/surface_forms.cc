@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "index/stopwords.h"
 #include "index/text_tokens.h"
 
 namespace storyline::index {
@@ -118,6 +119,11 @@ std::string SurfaceForms::Word(const std::string& zterm) const {
   return BestForm(f->counts, &total);
 }
 
+bool SurfaceForms::IsStopTerm(const std::string& zterm) const {
+  const std::string word = Word(zterm);
+  return word.empty() ? IsStopStem(zterm) : IsStopWord(word);
+}
+
 std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& zterms,
                                                 size_t max) const {
   std::vector<std::string> out;
@@ -126,9 +132,9 @@ std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& 
   // in the order of their first stem's importance.
   for (const std::string& a : zterms) {
     if (out.size() >= max) break;
-    if (used.contains(a)) continue;
+    if (used.contains(a) || IsStopTerm(a)) continue;
     for (const std::string& b : zterms) {
-      if (a == b || used.contains(b)) continue;
+      if (a == b || used.contains(b) || IsStopTerm(b)) continue;
       for (const std::string& key : {absl::StrCat(a, " ", b), absl::StrCat(b, " ", a)}) {
         const Forms* f = Find(pairs_, key);
         if (f == nullptr) continue;
@@ -147,7 +153,7 @@ std::vector<std::string> SurfaceForms::Readable(const std::vector<std::string>& 
     if (out.size() >= max) break;
     if (used.contains(z)) continue;
     std::string w = Word(z);
-    if (w.size() < 3) continue;
+    if (w.size() < 3 || IsStopWord(w)) continue;
     out.push_back(std::move(w));
     used.insert(z);
   }

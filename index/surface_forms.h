@@ -39,6 +39,10 @@ class SurfaceForms {
   std::vector<std::string> Readable(const std::vector<std::string>& zterms, size_t max) const;
   // The most common surface form of one Z-term, or "" if the text lacks it.
   std::string Word(const std::string& zterm) const;
+  // True if `zterm` reads as a stop word ("said", "the", "are"): judged by
+  // its surface form, so "change" is kept though "changes" is a stop word;
+  // by its stem when the text lacks it.
+  bool IsStopTerm(const std::string& zterm) const;
 
  private:
   struct Forms {
