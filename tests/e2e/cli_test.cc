@@ -11,6 +11,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/server_log.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::testing {
@@ -262,6 +263,19 @@ TEST(CliHelpTest, VersionNamesTheVersionAndBuild) {
 #ifdef NDEBUG
   EXPECT_THAT(RunCli("--version", tmp).out, HasSubstr("NDEBUG defined)"));
 #endif
+}
+
+TEST(ServerBuildTest, LogsItsVersionAndBuildOnceAtStart) {
+  TestServer server({"--log_level=info"}, /*capture_log=*/true);
+  ASSERT_TRUE(server.ok());
+  ASSERT_NE(AwaitLine(server, "listening on"), "") << server.log();
+  const std::string log = server.log();
+  const std::string line = AwaitLine(server, "storyline-server 0.");
+  EXPECT_THAT(line, ::testing::ContainsRegex(
+                        "storyline-server [0-9]+\\.[0-9]+\\.[0-9]+ \\(.* build, NDEBUG"))
+      << log;
+  EXPECT_EQ(log.find("storyline-server 0."), log.rfind("storyline-server 0.")) << "once";
+  EXPECT_LT(log.find("storyline-server 0."), log.find("listening on")) << log;
 }
 
 }  // namespace
