@@ -19,13 +19,20 @@ namespace storyline::common {
 
 // Sets the usage `message` --help prints first, and makes --help list the
 // flags defined in the file whose path ends with `main_file` (e.g.
-// "load/load_main.cc").
-inline void SetToolUsage(absl::string_view message, absl::string_view main_file) {
+// "load/load_main.cc"). A non-empty `version` is what --version prints
+// (Abseil's default names the program and, because Debian's libabsl is
+// built without NDEBUG, says "Debug build (NDEBUG not #defined)" whatever
+// our own build type).
+inline void SetToolUsage(absl::string_view message, absl::string_view main_file,
+                         absl::string_view version = "") {
   absl::SetProgramUsageMessage(message);
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [main = std::string(main_file)](absl::string_view path) {
     return absl::EndsWith(path, main);
   };
+  if (!version.empty()) {
+    usage.version_string = [line = std::string(version)] { return line + "\n"; };
+  }
   absl::SetFlagsUsageConfig(usage);
 }
 

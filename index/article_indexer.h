@@ -18,8 +18,9 @@
 
 namespace storyline::index {
 
-// Checks an article against the schema's limits. Returns kInvalidArgument
-// whose message names the field and what to fix; OK otherwise.
+// Checks an article against the schema's limits: an id, a title or a body
+// that is not blank (whitespace only), sizes within limits. Returns kInvalidArgument whose
+// message names the field and what to fix; OK otherwise.
 absl::Status ValidateArticle(const storyline::v1::Article& article);
 
 // An article turned into a document, ready for IndexWriter::Upsert.

@@ -45,6 +45,7 @@
 #include "server/startup.h"
 #include "server/state_metrics.h"
 #include "server/story_service.h"
+#include "storyline/build_info.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
           "Address to listen on, host:port. Port 0 picks a free port (see --port_file).");
@@ -332,6 +333,8 @@ void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health
 }
 
 absl::Status Run() {
+  // Once, first: which build answers (a release build says NDEBUG defined).
+  spdlog::info("{}", VersionLine("storyline-server"));
   server::RaiseFileLimit();
   const sigset_t signals = server::BlockShutdownSignals();
   // Before the index is touched, so a misconfigured server changes nothing.
@@ -388,7 +391,7 @@ int main(int argc, char** argv) {
       "[--seed_jsonl=FILE]\n  [--tls_cert=FILE --tls_key=FILE [--tls_client_ca=FILE]] "
       "[--write_token_file=FILE [--read_token_file=FILE]] [--insecure_public]\n"
       "A non-loopback --listen needs TLS and a write token, or --insecure_public.",
-      "server/server_main.cc");
+      "server/server_main.cc", VersionLine("storyline-server"));
   absl::ParseCommandLine(argc, argv);
   absl::StatusOr<server::LogFormat> log_format =
       server::ParseLogFormat(absl::GetFlag(FLAGS_log_format));

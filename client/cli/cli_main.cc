@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -25,10 +26,12 @@
 #include "absl/status/statusor.h"
 #include "client/cli/command.h"
 #include "client/cli/global_flags.h"
+#include "client/cli/help_formatter.h"
 #include "client/cli/index_commands.h"
 #include "client/cli/output.h"
 #include "client/cli/search_command.h"
 #include "client/cli/story_commands.h"
+#include "storyline/build_info.h"
 #include "storyline/client.h"
 
 namespace storyline::cli {
@@ -67,6 +70,15 @@ int Main(int argc, char** argv) {
   app.fallthrough();
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
+  // Before the subcommands, which copy the parent's formatter.
+  app.formatter(std::make_shared<HelpFormatter>());
+  app.add_flag_callback(
+      "--version",
+      [] {
+        std::cout << VersionLine("storyline") << '\n';
+        throw CLI::Success();  // exit 0 before the subcommand is required
+      },
+      "Print the version and build, and exit");
   GlobalFlags global;
   CLI::Option* deadline = AddGlobalOptions(app, &global);
   const std::vector<Command> commands = AddCommands(app);

@@ -49,6 +49,8 @@ Command AddIngestCommand(CLI::App& app) {
                 "Skip the lines an interrupted run got committed (its checkpoint file)");
   cmd->add_option("--checkpoint", flags->checkpoint,
                   "Checkpoint file (default: FILE's name + .ingest-checkpoint, here)");
+  cmd->add_flag("--ignore_unknown_fields,--ignore-unknown-fields", flags->ignore_unknown_fields,
+                "Skip JSON fields that Article lacks (default: such a line is rejected)");
   return {.app = cmd, .check = nullptr, .run = [flags](Client& client, const GlobalFlags& global) {
             return RunIngest(client, global, *flags);
           }};

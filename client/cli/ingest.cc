@@ -172,12 +172,12 @@ std::string OpenInput(const std::string& path, InputFile* input) {
 }
 
 // The stream's ArticleSource: hands out the reader thread's batches one
-// article at a time, reporting malformed lines on stderr as they come.
-// Only the gRPC calling thread uses it.
+// article at a time and keeps their malformed lines for the report. Only
+// the gRPC calling thread uses it.
 class ArticleFeed {
  public:
-  ArticleFeed(BatchQueue& queue, ProgressBar& bar, IngestState& state, bool keep_json_errors)
-      : queue_(queue), bar_(bar), state_(state), keep_json_errors_(keep_json_errors) {}
+  ArticleFeed(BatchQueue& queue, ProgressBar& bar, IngestState& state)
+      : queue_(queue), bar_(bar), state_(state) {}
 
   // Client::ArticleSource: the next article, or false at the end.
   bool Next(v1::Article* out) {
@@ -196,39 +196,29 @@ class ArticleFeed {
   }
 
   int64_t sent() const { return sent_; }
-  int64_t malformed() const { return malformed_; }
-  // The malformed lines, when kept for --json output.
-  std::vector<LineError>& json_errors() { return json_errors_; }
+  // The malformed lines, in input order.
+  std::vector<LineError>& malformed() { return malformed_; }
 
  private:
-  // Takes the next batch and reports its malformed lines; false at the end.
+  // Takes the next batch and keeps its malformed lines; false at the end.
   bool NextBatch() {
     std::optional<Batch> batch = queue_.Pop();
     if (!batch.has_value()) return false;
     current_ = std::move(*batch);
     next_in_batch_ = 0;
     bytes_done_ = current_.bytes_end;
-    for (LineError& error : current_.errors) {
-      bar_.Clear();
-      std::cerr << "line " << error.line;
-      if (!error.id.empty()) std::cerr << " (id " << Sanitize(error.id) << ")";
-      std::cerr << ": " << Sanitize(error.reason) << "\n";
-      ++malformed_;
-      if (keep_json_errors_) json_errors_.push_back(std::move(error));
-    }
+    for (LineError& error : current_.errors) malformed_.push_back(std::move(error));
     return true;
   }
 
   BatchQueue& queue_;
   ProgressBar& bar_;
   IngestState& state_;
-  const bool keep_json_errors_;
   Batch current_;
   size_t next_in_batch_ = 0;
   int64_t sent_ = 0;
-  int64_t malformed_ = 0;
   uint64_t bytes_done_ = 0;
-  std::vector<LineError> json_errors_;  // only kept for --json output
+  std::vector<LineError> malformed_;
 };
 
 // Streams the feed's articles through IngestArticles, keeping the
@@ -247,42 +237,67 @@ absl::StatusOr<v1::IngestProgress> StreamArticles(Client& client, const GlobalFl
   });
 }
 
-// Prints the per-line errors and the summary; returns the exit code.
-int ReportIngest(const GlobalFlags& global, const v1::IngestProgress& response,
-                 const IngestState& state, int64_t sent, int64_t malformed, double seconds,
-                 const std::string& read_error, std::vector<LineError>& json_errors) {
+// Every line that was not indexed, by line number: the malformed lines
+// (`errors` on entry) and the articles the server rejected. Rejections at a
+// position never sent (line 0) come last.
+void AddRejections(const v1::IngestProgress& response, const IngestState& state,
+                   std::vector<LineError>& errors) {
   for (const v1::IndexError& error : response.errors()) {
-    const std::optional<int64_t> line = state.LineOf(error.position());
-    std::string where = line.has_value() ? absl::StrCat("line ", *line)
-                                         : absl::StrCat("position ", error.position());
-    if (!error.id().empty()) absl::StrAppend(&where, " (id ", Sanitize(error.id()), ")");
-    std::cerr << where << ": " << Sanitize(error.reason()) << "\n";
-    if (global.json) json_errors.push_back({line.value_or(0), error.id(), error.reason()});
+    errors.push_back({state.LineOf(error.position()).value_or(0), error.id(), error.reason()});
   }
-  if (response.omitted_error_count() > 0) {
-    std::cerr << "... and " << FormatCount(response.omitted_error_count())
+  std::stable_sort(errors.begin(), errors.end(), [](const LineError& a, const LineError& b) {
+    return (a.line == 0 ? INT64_MAX : a.line) < (b.line == 0 ? INT64_MAX : b.line);
+  });
+}
+
+// "line N (id X): reason" for each error, on stderr.
+void PrintLineErrors(const std::vector<LineError>& errors, int64_t omitted) {
+  for (const LineError& error : errors) {
+    std::cerr << (error.line > 0 ? absl::StrCat("line ", error.line) : std::string("line ?"));
+    if (!error.id.empty()) std::cerr << " (id " << Sanitize(error.id) << ")";
+    std::cerr << ": " << Sanitize(error.reason) << "\n";
+  }
+  if (omitted > 0) {
+    std::cerr << "... and " << FormatCount(omitted)
               << " more rejected articles the server did not list\n";
   }
+}
+
+std::string SummaryJson(const v1::IngestProgress& response, int64_t rejected, double seconds,
+                        int64_t rate, const std::string& read_error,
+                        const std::vector<LineError>& errors) {
+  std::string json =
+      absl::StrCat("{\"indexed_count\":", response.indexed_count(),
+                   ",\"updated_count\":", response.updated_count(),
+                   ",\"rejected_count\":", rejected, ",\"revision\":", response.revision(),
+                   ",\"seconds\":", FormatFixed(seconds, 3), ",\"articles_per_second\":", rate);
+  if (!read_error.empty()) absl::StrAppend(&json, ",\"read_error\":", JsonQuote(read_error));
+  absl::StrAppend(&json, ",\"errors\":[");
+  for (size_t i = 0; i < errors.size(); ++i) {
+    absl::StrAppend(&json, i > 0 ? "," : "", ErrorJson(errors[i]));
+  }
+  absl::StrAppend(&json, "]}");
+  return json;
+}
+
+// Prints the per-line errors (stderr, by line) and the summary, the
+// command's result (stdout: text, or one JSON object with --json); returns
+// the exit code.
+int ReportIngest(const GlobalFlags& global, const v1::IngestProgress& response,
+                 const IngestState& state, int64_t sent, double seconds,
+                 const std::string& read_error, std::vector<LineError>& errors) {
+  const int64_t malformed = static_cast<int64_t>(errors.size());
+  AddRejections(response, state, errors);
+  PrintLineErrors(errors, response.omitted_error_count());
   const int64_t rejected = malformed + response.errors_size() + response.omitted_error_count();
-  const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
-  std::cerr << "indexed " << FormatCount(response.indexed_count()) << " new, "
-            << FormatCount(response.updated_count()) << " updated, " << FormatCount(rejected)
-            << " rejected in " << FormatFixed(seconds, 1) << " s ("
-            << FormatCount(std::llround(rate)) << " articles/s), revision " << response.revision()
-            << "\n";
+  const int64_t rate = std::llround(seconds > 0 ? static_cast<double>(sent) / seconds : 0);
   if (global.json) {
-    std::string json = absl::StrCat(
-        "{\"indexed_count\":", response.indexed_count(),
-        ",\"updated_count\":", response.updated_count(), ",\"rejected_count\":", rejected,
-        ",\"revision\":", response.revision(), ",\"seconds\":", FormatFixed(seconds, 3),
-        ",\"articles_per_second\":", std::llround(rate));
-    if (!read_error.empty()) absl::StrAppend(&json, ",\"read_error\":", JsonQuote(read_error));
-    absl::StrAppend(&json, ",\"errors\":[");
-    for (size_t i = 0; i < json_errors.size(); ++i) {
-      absl::StrAppend(&json, i > 0 ? "," : "", ErrorJson(json_errors[i]));
-    }
-    absl::StrAppend(&json, "]}");
-    std::cout << json << '\n';
+    std::cout << SummaryJson(response, rejected, seconds, rate, read_error, errors) << '\n';
+  } else {
+    std::cout << "indexed " << FormatCount(response.indexed_count()) << " new, "
+              << FormatCount(response.updated_count()) << " updated, " << FormatCount(rejected)
+              << " rejected in " << FormatFixed(seconds, 1) << " s (" << FormatCount(rate)
+              << " articles/s), revision " << response.revision() << "\n";
   }
   return rejected > 0 || !read_error.empty() ? kExitRejected : kExitOk;
 }
@@ -297,6 +312,7 @@ int FinishIngest(const GlobalFlags& global, const IngestFlags& flags,
   const std::string name = from_stdin ? std::string("stdin") : flags.path;
   if (!read_error.empty()) std::cerr << "storyline: " << name << ": " << read_error << "\n";
   if (!response.ok()) {
+    PrintLineErrors(feed.malformed(), 0);
     if (!from_stdin) {
       std::cerr << "storyline: committed through line " << state.committed_line()
                 << "; send the rest with: storyline ingest " << flags.path << " --resume\n";
@@ -304,8 +320,7 @@ int FinishIngest(const GlobalFlags& global, const IngestFlags& flags,
     return ReportRpcError(response.status());
   }
   state.Remove();
-  return ReportIngest(global, *response, state, feed.sent(), feed.malformed(), seconds, read_error,
-                      feed.json_errors());
+  return ReportIngest(global, *response, state, feed.sent(), seconds, read_error, feed.malformed());
 }
 
 }  // namespace
@@ -325,8 +340,8 @@ int RunIngest(Client& client, const GlobalFlags& global, const IngestFlags& flag
 
   const bool show_progress = !flags.no_progress && (flags.progress || IsTerminal(STDERR_FILENO));
   ProgressBar bar(show_progress, input.total_bytes);
-  ReaderThread reader(in, /*may_block=*/from_stdin, skip);
-  ArticleFeed feed(reader.queue(), bar, **state, global.json);
+  ReaderThread reader(in, /*may_block=*/from_stdin, skip, flags.ignore_unknown_fields);
+  ArticleFeed feed(reader.queue(), bar, **state);
   if (skip > 0) std::cerr << "resuming after line " << skip << " (committed before)\n";
 
   const Clock::time_point start = Clock::now();

@@ -6,8 +6,10 @@
 //
 // Lines are read and parsed lazily on a reader thread, so the file is never
 // held in memory and JSON parsing overlaps with the gRPC stream. Malformed
-// lines are reported on stderr as "line N: reason" and not sent; articles the
-// server rejects are reported as "line N (id X): reason".
+// lines are not sent. At the end, every line that was not indexed is
+// reported on stderr in line order, as "line N: reason" (malformed) or
+// "line N (id X): reason" (rejected by the server), and the summary, the
+// command's result, goes to stdout.
 //
 // Thread-safety: RunIngest is meant to be called once, from main.
 #ifndef STORYLINE_CLIENT_CLI_INGEST_H_
@@ -34,6 +36,8 @@ struct IngestFlags {
   // current directory. Written after every server acknowledgement, removed
   // when the ingest finishes.
   std::string checkpoint;
+  // Skip JSON fields that Article lacks instead of rejecting the line.
+  bool ignore_unknown_fields = false;
 };
 
 // Runs the ingest and prints the summary. Returns kExitOk if every line was

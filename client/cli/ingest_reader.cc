@@ -7,9 +7,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "client/cli/article_json.h"
 #include "client/cli/output.h"
 #include "common/article_jsonl.h"
-#include "storyline/client.h"
 
 namespace storyline::cli {
 namespace {
@@ -26,11 +26,10 @@ constexpr size_t kBatchLines = 128;
 constexpr size_t kMaxQueuedBatches = 8;
 // Appends the reader's current (non-blank) line to `batch`: its article,
 // or why it is not one.
-void AddLine(const common::JsonlArticleReader& reader, Batch* batch) {
-  absl::StatusOr<v1::Article> article = ParseArticleJson(reader.text());
+void AddLine(const common::JsonlArticleReader& reader, bool ignore_unknown_fields, Batch* batch) {
+  absl::StatusOr<v1::Article> article = ParseArticleLine(reader.text(), ignore_unknown_fields);
   if (!article.ok()) {
-    batch->errors.push_back(
-        {reader.line_number(), "", std::string(FirstLine(article.status().message()))});
+    batch->errors.push_back({reader.line_number(), "", std::string(article.status().message())});
   } else if (const size_t size = article->ByteSizeLong(); size > kMaxArticleBytes) {
     batch->errors.push_back({reader.line_number(), article->id(),
                              absl::StrCat("article is ", size, " bytes encoded; the limit is ",
@@ -45,14 +44,15 @@ void AddLine(const common::JsonlArticleReader& reader, Batch* batch) {
 
 // The line buffer is reused, so the only per-line allocations are the
 // parsed Article's own.
-void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line) {
+void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line,
+                  bool ignore_unknown_fields) {
   common::JsonlArticleReader reader(in);
   Batch batch;
   std::string read_error;
   try {
     while (reader.NextLine()) {
       if (reader.line_number() <= skip_through_line) continue;  // --resume: committed already
-      if (!reader.blank()) AddLine(reader, &batch);
+      if (!reader.blank()) AddLine(reader, ignore_unknown_fields, &batch);
       const size_t pending = batch.articles.size() + batch.errors.size();
       // Also hand over a partial batch when the next read would wait for
       // input (a slow pipe or a terminal): in_avail() is only <= 0 when the
@@ -120,11 +120,12 @@ std::string BatchQueue::read_error() const {
   return read_error_;
 }
 
-ReaderThread::ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line)
+ReaderThread::ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line,
+                           bool ignore_unknown_fields)
     : queue_(std::make_shared<BatchQueue>()),
       may_block_(may_block),
-      thread_([queue = queue_, input = &in, skip_through_line] {
-        ReadArticles(*input, *queue, skip_through_line);
+      thread_([queue = queue_, input = &in, skip_through_line, ignore_unknown_fields] {
+        ReadArticles(*input, *queue, skip_through_line, ignore_unknown_fields);
       }) {}
 
 void ReaderThread::Stop() {

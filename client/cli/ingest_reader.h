@@ -68,9 +68,11 @@ class BatchQueue {
 
 // Reads `in` to the end (or until `queue` is cancelled), skipping lines up
 // to `skip_through_line` (--resume), and hands batches to `queue`; then
-// closes it. Malformed and oversized lines go in the batches' `errors` as
-// "line N: reason". The body of ReaderThread's thread.
-void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line);
+// closes it. Malformed and oversized lines (and, unless
+// `ignore_unknown_fields`, lines with a field Article lacks) go in the
+// batches' `errors` as "line N: reason". The body of ReaderThread's thread.
+void ReadArticles(std::istream& in, BatchQueue& queue, int64_t skip_through_line,
+                  bool ignore_unknown_fields);
 
 // Runs ReadArticles on its own thread. The destructor stops and reaps the
 // thread, so no return (or exception) path can destroy a joinable
@@ -79,7 +81,8 @@ class ReaderThread {
  public:
   // `in` must outlive this object; `may_block` is true for stdin, whose
   // reads can wait indefinitely on a slow producer or a terminal.
-  ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line);
+  ReaderThread(std::istream& in, bool may_block, int64_t skip_through_line,
+               bool ignore_unknown_fields);
 
   ReaderThread(const ReaderThread&) = delete;
   ReaderThread& operator=(const ReaderThread&) = delete;

@@ -110,16 +110,21 @@ void PrintFacets(const google::protobuf::RepeatedPtrField<v1::FacetResult>& face
 
 void PrintSearch(const v1::SearchResponse& response) {
   const bool ansi = StdoutWantsAnsi();
-  std::cout << "About " << FormatCount(response.total_size())
-            << (response.total_size() == 1 ? " result" : " results") << '\n';
+  // The suggestion first: it is what to read before skimming the results.
+  if (!response.corrected_query().empty()) {
+    std::cout << "Did you mean: " << Sanitize(response.corrected_query()) << "\n\n";
+  }
+  if (response.results().empty() && response.total_size() == 0) {
+    std::cout << "No results.\n";
+  } else {
+    std::cout << "About " << FormatCount(response.total_size())
+              << (response.total_size() == 1 ? " result" : " results") << '\n';
+  }
   int rank = 0;
   for (const v1::SearchResult& result : response.results()) {
     PrintSearchResult(++rank, result, ansi);
   }
   if (response.facets_size() > 0) PrintFacets(response.facets());
-  if (!response.corrected_query().empty()) {
-    std::cout << "\nDid you mean: " << Sanitize(response.corrected_query()) << '\n';
-  }
   if (!response.next_page_token().empty()) {
     std::cout << "\nNext page: --page-token " << Sanitize(response.next_page_token()) << '\n';
   }
@@ -165,6 +170,10 @@ void PrintDeleted(const v1::DeleteArticlesResponse& response) {
 }
 
 void PrintSimilar(const v1::SimilarStoriesResponse& response) {
+  if (response.seed_duplicates_size() > 0) {
+    std::cout << "Copies of the seed (left out): " << JoinSanitized(response.seed_duplicates())
+              << "\n\n";
+  }
   PrintRankedStories(response.stories(), "No similar stories.",
                      [](const v1::SimilarStory& story, const std::string& indent) {
                        PrintValuesLine(indent, "shared terms", story.shared_terms());
@@ -185,8 +194,10 @@ void PrintRecommended(const v1::RecommendResponse& response) {
   }
 }
 
-void PrintClusters(const v1::TopicClustersResponse& response) {
-  if (response.clusters().empty()) std::cout << "No clusters.\n";
+void PrintClusters(const v1::TopicClustersResponse& response, absl::string_view why_empty) {
+  if (response.clusters().empty()) {
+    std::cout << "No clusters." << (why_empty.empty() ? "" : " ") << why_empty << '\n';
+  }
   int rank = 0;
   for (const v1::TopicCluster& cluster : response.clusters()) {
     if (rank > 0) std::cout << '\n';

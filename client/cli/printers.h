@@ -8,14 +8,16 @@
 #define STORYLINE_CLIENT_CLI_PRINTERS_H_
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "client/cli/output.h"
 #include "storyline/client.h"
 
 namespace storyline::cli {
 
-// "About N results", then each result (rank, score, title, id line,
-// snippet, explanation, body), the facets, the spelling suggestion, the
-// next page token and the truncation note.
+// The spelling suggestion ("Did you mean: ..."), "About N results" (or "No
+// results."), then each result (rank, score, title, id line, snippet,
+// explanation, body), the facets, the next page token and the truncation
+// note.
 void PrintSearch(const v1::SearchResponse& response);
 
 // The title, then "id:", "source:", ... lines and the body.
@@ -27,15 +29,17 @@ void PrintStats(const v1::IndexStats& stats);
 // "deleted N articles (revision R)" and the ids that were not found.
 void PrintDeleted(const v1::DeleteArticlesResponse& response);
 
-// Ranked stories with their shared terms and duplicates.
+// The seed's own near-duplicates, then ranked stories with their shared
+// terms and duplicates.
 void PrintSimilar(const v1::SimilarStoriesResponse& response);
 
 // Ranked stories with why they are recommended; unknown history ids go to
 // stderr as a warning.
 void PrintRecommended(const v1::RecommendResponse& response);
 
-// Each cluster's label, size, keywords and headlines, then the rest.
-void PrintClusters(const v1::TopicClustersResponse& response);
+// Each cluster's label, size, keywords and headlines, then the rest. With
+// no clusters, "No clusters." followed by `why_empty`, if any.
+void PrintClusters(const v1::TopicClustersResponse& response, absl::string_view why_empty = "");
 
 // Prints `response` as JSON or text and returns the exit code, or reports
 // the RPC's error.

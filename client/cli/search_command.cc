@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli/printers.h"
+#include "client/cli/query_option.h"
 #include "client/cli/time_flags.h"
 #include "client/cli/validators.h"
 #include "common/status_macros.h"
@@ -23,8 +24,8 @@ struct SearchFlags {
   std::vector<std::string> query;  // words, joined with spaces
   std::vector<std::string> topics;
   std::vector<std::string> sources;
-  std::string after;   // RFC 3339, empty = unset
-  std::string before;  // RFC 3339, empty = unset
+  std::string after;   // a time, date or age (time_flags.h); empty = unset
+  std::string before;  // a time, date or age (time_flags.h); empty = unset
   int32_t page_size = 0;
   std::string page_token;
   bool newest = false;
@@ -34,20 +35,25 @@ struct SearchFlags {
   bool body = false;
 };
 
-// --after or --before, if given.
+// --after or --before, if given; a date means its first second for
+// --after and its last for --before, so both days are included.
 absl::StatusOr<std::optional<absl::Time>> ParseOptionalTimeFlag(absl::string_view flag,
-                                                                const std::string& value) {
+                                                                const std::string& value,
+                                                                absl::Time now,
+                                                                DayEdge date_means) {
   if (value.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(absl::Time t, ParseTimeFlag(flag, value));
+  ASSIGN_OR_RETURN(absl::Time t, ParseTimeOrAge(flag, value, now, date_means));
   return t;
 }
 
 // The filter of --topic, --source, --after and --before; left unset when
 // none is given.
 absl::Status SetFilter(const SearchFlags& flags, v1::SearchRequest* request) {
-  ASSIGN_OR_RETURN(std::optional<absl::Time> after, ParseOptionalTimeFlag("--after", flags.after));
+  const absl::Time now = absl::Now();
+  ASSIGN_OR_RETURN(std::optional<absl::Time> after,
+                   ParseOptionalTimeFlag("--after", flags.after, now, DayEdge::kFirstSecond));
   ASSIGN_OR_RETURN(std::optional<absl::Time> before,
-                   ParseOptionalTimeFlag("--before", flags.before));
+                   ParseOptionalTimeFlag("--before", flags.before, now, DayEdge::kLastSecond));
   if (after.has_value() && before.has_value() && *before < *after) {
     return absl::InvalidArgumentError("--before must not be earlier than --after");
   }
@@ -66,14 +72,12 @@ absl::Status SetFilter(const SearchFlags& flags, v1::SearchRequest* request) {
 absl::Status SetOrder(const SearchFlags& flags, v1::SearchRequest* request) {
   request->set_order_by(flags.newest ? v1::NEWEST : v1::RELEVANCE);
   if (flags.recent.empty()) return absl::OkStatus();
-  // An age parses as "that long before now"; the difference is the span.
-  const absl::Time now = absl::Now();
-  absl::StatusOr<absl::Time> since = ParseSince(flags.recent, now);
-  if (!since.ok() || *since >= now) {
+  absl::StatusOr<absl::Duration> half_life = ParseSpan("--recent", flags.recent);
+  if (!half_life.ok() || *half_life < absl::Seconds(1)) {
     return absl::InvalidArgumentError("--recent takes a half-life such as 7d, 36h or 90m");
   }
   request->set_order_by(v1::RELEVANCE_RECENCY);
-  request->mutable_recency_half_life()->set_seconds(absl::ToInt64Seconds(now - *since));
+  request->mutable_recency_half_life()->set_seconds(absl::ToInt64Seconds(*half_life));
   return absl::OkStatus();
 }
 
@@ -105,10 +109,10 @@ int RunSearch(Client& client, const GlobalFlags& global, const SearchFlags& flag
 Command AddSearchCommand(CLI::App& app) {
   auto flags = std::make_shared<SearchFlags>();
   CLI::App* cmd = app.add_subcommand("search", "Full-text search");
-  cmd->add_option("query", flags->query,
-                  "Query words: AND, OR, NOT, \"phrases\", NEAR, +must, -mustnot, title:, "
-                  "topic:, source: (empty matches everything)")
-      ->check(Utf8Validator());
+  AddQueryWordsOption(cmd, &flags->query,
+                      "Query words: AND, OR, NOT, \"phrases\", NEAR, +must, -mustnot, title:, "
+                      "topic:, source: (empty matches everything); words that start with '-' "
+                      "after --");
   cmd->add_option("--topic", flags->topics, "Only this topic (repeatable)")
       ->allow_extra_args(false)
       ->check(Utf8Validator());
@@ -116,8 +120,11 @@ Command AddSearchCommand(CLI::App& app) {
       ->allow_extra_args(false)
       ->check(Utf8Validator());
   cmd->add_option("--after", flags->after,
-                  "Published at or after this RFC 3339 time, e.g. 2025-01-31T00:00:00Z");
-  cmd->add_option("--before", flags->before, "Published at or before this RFC 3339 time");
+                  "Published at or after: an age (7d, 36h), a date (2025-01-31, from its start) "
+                  "or an RFC 3339 time");
+  cmd->add_option("--before", flags->before,
+                  "Published at or before: an age (7d), a date (2025-01-31, to its end) or an "
+                  "RFC 3339 time");
   cmd->add_option("--page-size", flags->page_size, "Results per page (default 10, max 100)")
       ->check(NonNegativeValidator());
   cmd->add_option("--page-token", flags->page_token, "Token printed by the previous page")

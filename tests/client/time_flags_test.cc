@@ -1,5 +1,5 @@
-// The CLI's time flags: RFC 3339 values (--after, --before) and ages or
-// times (--since, --recent), with their usage messages.
+// The CLI's time flags: points in time (RFC 3339, dates, ages), spans and
+// signed offsets, with their usage messages.
 #include "client/cli/time_flags.h"
 
 #include <gmock/gmock.h>
@@ -52,7 +52,7 @@ TEST(ParseTimeFlagTest, SanitizesTheValueInTheMessage) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("\"2025 [31m\"")));
 }
 
-TEST(ParseSinceTest, AgesCountBackFromNow) {
+TEST(ParseTimeOrAgeTest, AgesCountBackFromNow) {
   const absl::Time now = absl::FromUnixSeconds(1736849700);
   struct Case {
     std::string value;
@@ -64,25 +64,63 @@ TEST(ParseSinceTest, AgesCountBackFromNow) {
       {"0s", absl::ZeroDuration()},
   };
   for (const Case& c : cases) {
-    absl::StatusOr<absl::Time> since = ParseSince(c.value, now);
+    absl::StatusOr<absl::Time> since = ParseTimeOrAge("--since", c.value, now);
     ASSERT_THAT(since, IsOk()) << c.value;
     EXPECT_EQ(*since, now - c.age) << c.value;
   }
 }
 
-TEST(ParseSinceTest, AcceptsAnRfc3339Time) {
-  absl::StatusOr<absl::Time> since = ParseSince("2025-01-01T00:00:00Z", absl::Now());
+TEST(ParseTimeOrAgeTest, AcceptsAnRfc3339Time) {
+  absl::StatusOr<absl::Time> since = ParseTimeOrAge("--since", "2025-01-01T00:00:00Z", absl::Now());
   ASSERT_THAT(since, IsOk());
   EXPECT_EQ(absl::ToUnixSeconds(*since), 1735689600);
 }
 
-TEST(ParseSinceTest, RejectsEverythingElse) {
-  for (const std::string value : {"d", "-1d", "100001d", "-3h", "soon", "2025-01-31"}) {
-    EXPECT_THAT(ParseSince(value, absl::Now()),
+TEST(ParseTimeOrAgeTest, ADateIsItsFirstOrLastSecond) {
+  absl::StatusOr<absl::Time> first = ParseTimeOrAge("--after", "2021-01-01", absl::Now());
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(absl::ToUnixSeconds(*first), 1609459200);
+  absl::StatusOr<absl::Time> last =
+      ParseTimeOrAge("--before", "2021-01-01", absl::Now(), DayEdge::kLastSecond);
+  ASSERT_THAT(last, IsOk());
+  EXPECT_EQ(absl::ToUnixSeconds(*last), 1609459200 + 86399);
+}
+
+TEST(ParseTimeOrAgeTest, RejectsEverythingElseNamingTheFlag) {
+  for (const std::string value :
+       {"d", "-1d", "100001d", "-3h", "soon", "2025-13-01", "2025-1-1", "", "+7d"}) {
+    EXPECT_THAT(ParseTimeOrAge("--after", value, absl::Now()),
                 StatusIs(absl::StatusCode::kInvalidArgument,
-                         "--since: \"" + value +
-                             "\" is neither an age (7d, 36h, 90m) nor an RFC 3339 time like "
-                             "2025-01-31T00:00:00Z"))
+                         "--after: \"" + value +
+                             "\" is not a time; give an age (7d, 36h, 90m), a date (2025-01-31) "
+                             "or an RFC 3339 time (2025-01-31T09:00:00Z)"))
+        << value;
+  }
+  EXPECT_THAT(ParseTimeOrAge("--since", "10000-01-01T00:00:00Z", absl::Now()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("outside years 0001..9999")));
+}
+
+TEST(ParseSpanTest, TakesNonNegativeSpans) {
+  EXPECT_EQ(*ParseSpan("--freshness", "7d"), absl::Hours(168));
+  EXPECT_EQ(*ParseSpan("--freshness", "90m"), absl::Minutes(90));
+  EXPECT_EQ(*ParseSpan("--freshness", "0"), absl::ZeroDuration());
+  for (const std::string value : {"-1d", "weekly", "", "7days"}) {
+    EXPECT_THAT(ParseSpan("--freshness", value),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("--freshness: \"" + value + "\" is not a span")))
+        << value;
+  }
+}
+
+TEST(ParseOffsetTest, TakesSignedSpans) {
+  EXPECT_EQ(*ParseOffset("--window", "-3d"), -absl::Hours(72));
+  EXPECT_EQ(*ParseOffset("--window", "+3d"), absl::Hours(72));
+  EXPECT_EQ(*ParseOffset("--window", "36h"), absl::Hours(36));
+  EXPECT_EQ(*ParseOffset("--window", "0"), absl::ZeroDuration());
+  EXPECT_EQ(*ParseOffset("--window", "-1h30m"), -absl::Minutes(90));
+  for (const std::string value : {"--3d", "+-3d", "", "-", "soon"}) {
+    EXPECT_THAT(ParseOffset("--window", value),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not an offset")))
         << value;
   }
 }

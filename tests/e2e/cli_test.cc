@@ -11,6 +11,7 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/server_log.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::testing {
@@ -112,7 +113,7 @@ TEST_F(CliTest, IngestReportsBadLinesByNumberAndKeepsTheRest) {
   EXPECT_THAT(r.err, HasSubstr("line 3"));
   EXPECT_THAT(r.err, HasSubstr("line 5"));
   EXPECT_THAT(r.err, HasSubstr("line 6"));
-  EXPECT_THAT(r.err, HasSubstr("3 new"));
+  EXPECT_THAT(r.out, HasSubstr("3 new"));
 
   for (const char* id : {"cli-1", "cli-2", "cli-5"}) {
     EXPECT_THAT(client().GetArticle(id), IsOk()) << id;
@@ -127,7 +128,7 @@ TEST_F(CliTest, IngestReportsBadLinesByNumberAndKeepsTheRest) {
       << "\n";
   CliResult ok = Cli("ingest --no-progress " + clean);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  EXPECT_THAT(ok.err, HasSubstr("1 updated"));
+  EXPECT_THAT(ok.out, HasSubstr("1 updated"));
 
   CliResult del = Cli("delete cli-5");
   EXPECT_EQ(del.exit_code, 0) << del.err;
@@ -140,8 +141,141 @@ TEST_F(CliTest, IngestFromStdin) {
                       << "\n";
   CliResult r = Cli("ingest --no-progress - < " + file);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("1 new"));
+  EXPECT_THAT(r.out, HasSubstr("1 new"));
   EXPECT_THAT(client().GetArticle("stdin-1"), IsOk());
+}
+
+TEST_F(CliTest, IngestReportsErrorsInLineOrderAndTheSummaryOnStdout) {
+  const std::string file = tmp_.Sub("order.jsonl");
+  {
+    std::ofstream out(file);
+    out << R"({"id":"ord-1","title":"Ferry timetable changes","body":"Boats."})"
+        << "\n"
+        // Rejected by the server (no id), reported after the stream ends...
+        << R"({"id":"","title":"No id","body":"Rejected by the server."})"
+        << "\n"
+        // ...while this malformed line is found by the reader first.
+        << R"({"id":"ord-3","title":"Late","body":"B","publish_time":"yesterday"})"
+        << "\n"
+        << R"({"id":"ord-4","title":"Harbour crane restored","body":"C","tittle":"x"})"
+        << "\n"
+        << R"({"id":"ord-5","title":"   ","body":" \t "})"
+        << "\n"
+        << R"({"id":"ord-6","title":"Headline only"})"
+        << "\n";
+  }
+  CliResult r = Cli("ingest --no-progress " + file);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const size_t line2 = r.err.find("line 2");
+  const size_t line3 = r.err.find("line 3");
+  const size_t line4 = r.err.find("line 4");
+  const size_t line5 = r.err.find("line 5 (id ord-5)");
+  ASSERT_NE(line2, std::string::npos) << r.err;
+  ASSERT_NE(line5, std::string::npos) << r.err;
+  EXPECT_LT(line2, line3) << r.err;
+  EXPECT_LT(line3, line4) << r.err;
+  EXPECT_LT(line4, line5) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("line 3: publish_time: 'yesterday' is not an RFC 3339 time, e.g. "
+                               "2024-05-01T12:00:00Z"));
+  EXPECT_THAT(r.err, Not(HasSubstr("googleapis")));
+  EXPECT_THAT(r.err, HasSubstr("line 4: unknown field \"tittle\""));
+  EXPECT_THAT(r.err, HasSubstr("--ignore_unknown_fields"));
+  EXPECT_THAT(r.err, HasSubstr("line 5 (id ord-5): title and body are both empty or blank"));
+  EXPECT_THAT(r.err, Not(HasSubstr("line 6"))) << "a headline-only article is indexed";
+  // The summary is the command's result: stdout, not stderr.
+  EXPECT_THAT(r.out, HasSubstr("indexed 2 new, 0 updated, 4 rejected"));
+  EXPECT_THAT(r.err, Not(HasSubstr("indexed ")));
+  EXPECT_THAT(client().GetArticle("ord-5"), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+
+  // --ignore_unknown_fields indexes the line with the typo'd extra field.
+  CliResult lenient = Cli("ingest --no-progress --ignore_unknown_fields " + file);
+  EXPECT_THAT(lenient.out, HasSubstr("rejected")) << lenient.err;
+  EXPECT_THAT(lenient.err, Not(HasSubstr("line 4")));
+  EXPECT_THAT(client().GetArticle("ord-4"), IsOk());
+
+  // --json: the errors in line order, and nothing but the JSON on stdout.
+  CliResult json = Cli("--json ingest --no-progress " + file);
+  EXPECT_EQ(json.out.rfind("{\"indexed_count\":", 0), 0u) << json.out;
+  EXPECT_LT(json.out.find("\"line\":2"), json.out.find("\"line\":3")) << json.out;
+  EXPECT_EQ(json.out.find('\n'), json.out.size() - 1) << json.out;
+}
+
+TEST_F(CliTest, SearchTakesQueryWordsThatStartWithADash) {
+  CliResult after_dashes = Cli("search tidal -- -barrage");
+  EXPECT_EQ(after_dashes.exit_code, 0) << after_dashes.err;
+  EXPECT_THAT(after_dashes.out, Not(HasSubstr("demo-002"))) << after_dashes.out;
+  CliResult quoted = Cli("search 'tidal -barrage'");
+  EXPECT_EQ(quoted.exit_code, 0) << quoted.err;
+  EXPECT_EQ(quoted.out, after_dashes.out);
+  CliResult plain = Cli("search tidal");
+  EXPECT_THAT(plain.out, HasSubstr("demo-002")) << "the exclusion above must matter";
+}
+
+TEST_F(CliTest, SearchAfterAndBeforeTakeDatesAndAges) {
+  // The demo corpus runs from 2025-01-05 to 2025-09-29.
+  CliResult dates = Cli("--json search --after 2025-09-01 --before 2025-09-29 --page-size 100");
+  ASSERT_EQ(dates.exit_code, 0) << dates.err;
+  EXPECT_THAT(dates.out, HasSubstr("\"publish_time\":\"2025-09-29T"))
+      << "--before DATE keeps the whole day";
+  EXPECT_THAT(dates.out, Not(HasSubstr("\"publish_time\":\"2025-08-")));
+  CliResult age = Cli("search --after 7d");
+  ASSERT_EQ(age.exit_code, 0) << age.err;
+  EXPECT_EQ(age.out, "No results.\n");
+  CliResult old = Cli("--json search --before 36500d");
+  EXPECT_EQ(old.exit_code, 0) << old.err;
+  CliResult bad = Cli("search --after yesterday");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--after: \"yesterday\" is not a time"));
+}
+
+TEST_F(CliTest, VerboseTimesEveryCommand) {
+  for (const char* args : {"-v stats", "-v health", "-v get demo-002", "-v search tidal",
+                           "-v delete no-such-id", "-v clusters --since 1d"}) {
+    CliResult r = Cli(args);
+    EXPECT_THAT(r.err, ::testing::ContainsRegex("[a-z]+: [0-9]+\\.[0-9] ms")) << args;
+  }
+}
+
+TEST(CliHelpTest, SubcommandHelpListsTheGlobalOptions) {
+  TempDir tmp;
+  CliResult help = RunCli("search --help", tmp);
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_THAT(help.out, HasSubstr("--page-size"));
+  for (const char* global : {"--addr", "--json", "--deadline", "--verbose", "--token-file",
+                             "--tls-ca", "Global options"}) {
+    EXPECT_THAT(help.out, HasSubstr(global)) << help.out;
+  }
+  EXPECT_THAT(help.out, HasSubstr("Exit codes"));
+}
+
+TEST(CliHelpTest, VersionNamesTheVersionAndBuild) {
+  TempDir tmp;
+  for (const std::string& binary : {std::string(STORYLINE_CLI_BIN) + " --version",
+                                    std::string(STORYLINE_SERVER_BIN) + " --version"}) {
+    CliResult r = RunProgram(binary, "", tmp);
+    EXPECT_EQ(r.exit_code, 0) << binary << r.err;
+    const std::string all = r.out + r.err;
+    EXPECT_THAT(all, ::testing::ContainsRegex("storyline(-server)? [0-9]+\\.[0-9]+\\.[0-9]+ \\("))
+        << binary << ": " << all;
+    EXPECT_THAT(all, HasSubstr(" build, NDEBUG"));
+    EXPECT_THAT(all, Not(HasSubstr("Debug build (NDEBUG not #defined)")));
+  }
+#ifdef NDEBUG
+  EXPECT_THAT(RunCli("--version", tmp).out, HasSubstr("NDEBUG defined)"));
+#endif
+}
+
+TEST(ServerBuildTest, LogsItsVersionAndBuildOnceAtStart) {
+  TestServer server({"--log_level=info"}, /*capture_log=*/true);
+  ASSERT_TRUE(server.ok());
+  ASSERT_NE(AwaitLine(server, "listening on"), "") << server.log();
+  const std::string log = server.log();
+  const std::string line = AwaitLine(server, "storyline-server 0.");
+  EXPECT_THAT(line, ::testing::ContainsRegex(
+                        "storyline-server [0-9]+\\.[0-9]+\\.[0-9]+ \\(.* build, NDEBUG"))
+      << log;
+  EXPECT_EQ(log.find("storyline-server 0."), log.rfind("storyline-server 0.")) << "once";
+  EXPECT_LT(log.find("storyline-server 0."), log.find("listening on")) << log;
 }
 
 }  // namespace

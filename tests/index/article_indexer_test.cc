@@ -84,6 +84,19 @@ INSTANTIATE_TEST_SUITE_P(
                        false, "title"},
         ValidationCase{"TitleOnlyOk", [](Article& a) { a.clear_body(); }, true, ""},
         ValidationCase{"BodyOnlyOk", [](Article& a) { a.clear_title(); }, true, ""},
+        ValidationCase{"BlankTitleNoBody",
+                       [](Article& a) {
+                         a.set_title(" \t\n");
+                         a.clear_body();
+                       },
+                       false, "title and body are both empty or blank"},
+        ValidationCase{"NoTitleBlankBody",
+                       [](Article& a) {
+                         a.clear_title();
+                         a.set_body("  \r\n ");
+                       },
+                       false, "title and body are both empty or blank"},
+        ValidationCase{"BlankTitleWithBodyOk", [](Article& a) { a.set_title("   "); }, true, ""},
         ValidationCase{"Title4097Bytes", [](Article& a) { a.set_title(std::string(4097, 't')); },
                        false, "title"},
         ValidationCase{"BodyOneMiBOk", [](Article& a) { a.set_body(std::string(1 << 20, 'b')); },
