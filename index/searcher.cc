@@ -11,6 +11,7 @@
 #include "index/article_data.h"
 #include "index/deadline.h"
 #include "index/explain.h"
+#include "index/facets.h"
 #include "index/index_layout.h"
 #include "index/query_terms.h"
 #include "index/schema.h"
@@ -29,6 +30,7 @@ constexpr size_t kSnippetBytes = 240;
 // any realistic result set.
 constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
 constexpr Xapian::doccount kMinCheckAtLeast = 100;
+constexpr size_t kMaxFacetValues = 100;
 // Ranking (bench/README.md, "Search relevance"): textbook BM25 parameters
 // (search_params.h); the top kRerankDepth BM25 results re-ranked by
 //   BM25 / best BM25 + semantic_weight (1.0) * cosine(query, article)
@@ -158,10 +160,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     Facet& facet = out.facets.emplace_back();
     facet.field = p.facets[i];
     if (!FacetSlot(p.facets[i])) continue;
-    const Xapian::ValueCountMatchSpy& spy = *spies.spies[s++];
-    for (auto it = spy.top_values_begin(100); it != spy.top_values_end(100); ++it) {
-      facet.values.push_back({*it, static_cast<int64_t>(it.get_termfreq())});
-    }
+    facet.values = FoldedFacetCounts(*spies.spies[s++], kMaxFacetValues);
   }
   RETURN_IF_ERROR(CheckDeadline(p.deadline, kSearch));
   return out;
