@@ -82,6 +82,23 @@ TEST_F(SynonymSearchTest, SingleWordFindsPhraseAndBack) {
   EXPECT_THAT(Find("Automobile"), UnorderedElementsAre("car"));
 }
 
+TEST_F(SynonymSearchTest, SnippetsAndExplanationsShowTheSynonymsFound) {
+  synonyms_.Replace(MustBuild("usa, united states\n"));
+  SearchParams params;
+  params.query = "usa";
+  params.explain = true;
+  auto results = searcher_->Search(params);
+  ASSERT_THAT(results, IsOk());
+  bool seen = false;
+  for (const SearchHit& hit : results->hits) {
+    if (hit.article.id() != "states") continue;
+    seen = true;
+    EXPECT_THAT(hit.snippet, HasSubstr("<em>United</em> <em>States</em>"));
+    EXPECT_FALSE(hit.explanation.empty());
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST_F(SynonymSearchTest, ExpansionKeepsBooleanStructure) {
   synonyms_.Replace(MustBuild("usa, united states\n"));
   EXPECT_THAT(Find("usa AND election"), UnorderedElementsAre("states"));
