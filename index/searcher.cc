@@ -11,6 +11,7 @@
 #include "index/article_data.h"
 #include "index/deadline.h"
 #include "index/explain.h"
+#include "index/facets.h"
 #include "index/index_layout.h"
 #include "index/query_terms.h"
 #include "index/schema.h"
@@ -29,6 +30,7 @@ constexpr size_t kSnippetBytes = 240;
 // any realistic result set.
 constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
 constexpr Xapian::doccount kMinCheckAtLeast = 100;
+constexpr size_t kMaxFacetValues = 100;
 // Ranking (bench/README.md, "Search relevance"): textbook BM25 parameters
 // (search_params.h); the top kRerankDepth BM25 results re-ranked by
 //   BM25 / best BM25 + semantic_weight (1.0) * cosine(query, article)
@@ -113,24 +115,37 @@ bool IsFacetField(absl::string_view field) { return FacetSlot(field).has_value()
 
 absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
                                                          const SemanticSpace* semantic,
-                                                         RankingOptions ranking) {
+                                                         RankingOptions ranking,
+                                                         const SynonymSet* synonyms) {
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
-    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic, ranking));
+    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic, ranking, synonyms));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
 }
 
 Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-                   RankingOptions ranking)
+                   RankingOptions ranking, const SynonymSet* synonyms)
     : dir_(std::move(dir)),
       db_(std::move(db)),
       semantic_(semantic),
       ranking_(ranking),
       stemmer_("english"),
-      parser_(db_, stemmer_, ranking_.plain) {}
+      parser_(db_, stemmer_, ranking_.plain),
+      synonyms_(synonyms) {}
+
+Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* corrected) {
+  Xapian::Query query = parser_.Parse(text, corrected);
+  if (synonyms_ == nullptr) return query;
+  // One atomic load a search; the lock only after a reload.
+  if (const uint64_t generation = synonyms_->generation(); generation != synonym_generation_) {
+    synonym_table_ = synonyms_->Current();
+    synonym_generation_ = generation;
+  }
+  return synonym_table_ != nullptr ? synonym_table_->Expand(query) : query;
+}
 
 absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
   return WithFreshDatabase(kSearch, [&] { return SearchOnce(params); });
@@ -140,7 +155,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   SearchResults out;
   RETURN_IF_ERROR(CheckDeadlineBeforeStart(p.deadline, kSearch));
   Xapian::Query query =
-      HasQueryWords(p.query) ? parser_.Parse(p.query, &out.corrected_query) : MatchEverything();
+      HasQueryWords(p.query) ? ParseQuery(p.query, &out.corrected_query) : MatchEverything();
   if (Xapian::Query filter = BuildFilter(p); !filter.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
   }
@@ -158,10 +173,7 @@ absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
     Facet& facet = out.facets.emplace_back();
     facet.field = p.facets[i];
     if (!FacetSlot(p.facets[i])) continue;
-    const Xapian::ValueCountMatchSpy& spy = *spies.spies[s++];
-    for (auto it = spy.top_values_begin(100); it != spy.top_values_end(100); ++it) {
-      facet.values.push_back({*it, static_cast<int64_t>(it.get_termfreq())});
-    }
+    facet.values = FoldedFacetCounts(*spies.spies[s++], kMaxFacetValues);
   }
   RETURN_IF_ERROR(CheckDeadline(p.deadline, kSearch));
   return out;
@@ -336,7 +348,7 @@ absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
     Xapian::Query query;
     if (HasQueryWords(params.query)) {
       std::string unused;
-      query = parser_.Parse(params.query, &unused);
+      query = ParseQuery(params.query, &unused);
     }
     return FindClusters(Reader(model.get()), query, params);
   });

@@ -31,6 +31,7 @@
 #include "index/search_results.h"
 #include "index/semantic_space.h"
 #include "index/similar_stories.h"
+#include "index/synonyms.h"
 #include "storyline/v1/article.pb.h"
 
 namespace storyline::index {
@@ -43,10 +44,12 @@ class Searcher {
   // Opens the index in `dir` read-only. Fails with kNotFound if there is no
   // index there yet.
   // `semantic` (optional, must outlive the Searcher) supplies the latent
-  // space SimilarStories blends in.
+  // space SimilarStories blends in; `synonyms` (optional, likewise) the
+  // synonyms Search and Clusters expand queries with.
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& dir,
                                                         const SemanticSpace* semantic = nullptr,
-                                                        RankingOptions ranking = {});
+                                                        RankingOptions ranking = {},
+                                                        const SynonymSet* synonyms = nullptr);
 
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -72,7 +75,7 @@ class Searcher {
 
  private:
   Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-           RankingOptions ranking);
+           RankingOptions ranking, const SynonymSet* synonyms);
 
   // What Search ranks and how deep (see searcher.cc).
   struct RankPlan;
@@ -101,6 +104,8 @@ class Searcher {
   // Database is reopened to it), so the read was overtaken by commits and
   // may be retried; false if the corruption is real.
   bool Overtaken();
+  // Parses `text` and expands it with the current synonyms.
+  Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
   // The semantic model now, or null (none configured or not built yet).
   std::shared_ptr<const LsaModel> CurrentModel() const;
   // This reader's state for one call, with `model` (may be null).
@@ -115,6 +120,10 @@ class Searcher {
   Xapian::Stem stemmer_;
   SearchQueryParser parser_;  // uses db_ and stemmer_
   DfCache df_cache_;
+  const SynonymSet* const synonyms_;
+  // synonyms_->Current() as of synonym_generation_ (re-read when it moves).
+  std::shared_ptr<const SynonymTable> synonym_table_;
+  uint64_t synonym_generation_ = 0;
 };
 
 }  // namespace storyline::index

@@ -44,7 +44,8 @@ void SearcherPool::RunInline(const Job& job) {
 
 void SearcherPool::RunWith(std::unique_ptr<Searcher>& searcher, const Job& job) const {
   if (searcher == nullptr) {
-    auto opened = Searcher::Open(options_.index_dir, options_.semantic, options_.ranking);
+    auto opened =
+        Searcher::Open(options_.index_dir, options_.semantic, options_.ranking, options_.synonyms);
     if (!opened.ok()) {
       job(opened.status());  // retried on the next job, once the index exists
       return;

@@ -34,6 +34,8 @@ struct SearcherPoolOptions {
   // Latent space for SimilarStories (optional; must outlive the pool).
   const SemanticSpace* semantic = nullptr;
   RankingOptions ranking = {};
+  // Query synonyms (optional; must outlive the pool).
+  const SynonymSet* synonyms = nullptr;
 };
 
 class SearcherPool {

@@ -6,6 +6,7 @@
 // SIGTERM/SIGINT start a graceful shutdown: the server stops accepting
 // calls, in-flight calls get --shutdown_call_timeout_seconds to finish
 // before they are cancelled, then the search workers and the writers drain.
+// SIGHUP reloads the --synonyms file.
 //
 // Flags live here; the steps that need none are in server/startup.h and
 // server/listening.h.
@@ -45,6 +46,7 @@
 #include "server/startup.h"
 #include "server/state_metrics.h"
 #include "server/story_service.h"
+#include "server/synonym_reload.h"
 #include "storyline/build_info.h"
 
 ABSL_FLAG(std::string, listen, "localhost:50051",
@@ -145,6 +147,10 @@ ABSL_FLAG(std::string, log_format, "text",
 ABSL_FLAG(int, TEST_read_delay_ms, 0,
           "Test only: every read waits this long on its worker before the index work, so "
           "tests can make a call outlast its deadline on the server. Never set it in use.");
+ABSL_FLAG(std::string, synonyms, "",
+          "Synonym file: one group a line, comma-separated (\"us, usa, united states\"); "
+          "blank lines and # comments allowed. Query words in a group also search the rest "
+          "of it. Re-read on SIGHUP (a bad file is logged and the old synonyms stay).");
 ABSL_FLAG(int, slow_query_ms, 1000,
           "RPCs at least this slow are logged at warn with their request; negative = never.");
 
@@ -225,13 +231,15 @@ std::unique_ptr<index::SemanticSpace> SemanticSpaceFromFlags(const std::string& 
 }
 
 std::unique_ptr<index::SearcherPool> SearcherPoolFromFlags(const std::string& index_dir,
-                                                           const index::SemanticSpace* semantic) {
+                                                           const index::SemanticSpace* semantic,
+                                                           const index::SynonymSet* synonyms) {
   return std::make_unique<index::SearcherPool>(index::SearcherPoolOptions{
       .index_dir = index_dir,
       .threads = absl::GetFlag(FLAGS_search_threads),
       .semantic = semantic,
       .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)}});
+                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)},
+      .synonyms = synonyms});
 }
 
 absl::StatusOr<server::Listening> ListenFromFlags(
@@ -332,6 +340,15 @@ void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health
   spdlog::debug("server drained");
 }
 
+// Waits for SIGTERM or SIGINT (returned), reloading synonyms at each SIGHUP.
+int WaitReloadingSynonyms(const sigset_t& signals, server::SynonymReloader& reloader) {
+  for (;;) {
+    const int sig = server::WaitForShutdownSignal(signals);
+    if (sig != SIGHUP) return sig;
+    reloader.Reload().IgnoreError();  // logged; the old synonyms stay
+  }
+}
+
 absl::Status Run() {
   // Once, first: which build answers (a release build says NDEBUG defined).
   spdlog::info("{}", VersionLine("storyline-server"));
@@ -339,10 +356,14 @@ absl::Status Run() {
   const sigset_t signals = server::BlockShutdownSignals();
   // Before the index is touched, so a misconfigured server changes nothing.
   ASSIGN_OR_RETURN(const server::Security security, SecurityFromFlags());
+  index::SynonymSet synonyms;  // outlives the searchers
+  server::SynonymReloader synonym_reloader(absl::GetFlag(FLAGS_synonyms), &synonyms);
+  RETURN_IF_ERROR(synonym_reloader.Load());
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
   ASSIGN_OR_RETURN(OpenedIndex opened, OpenIndex(index_dir));
   std::unique_ptr<index::SemanticSpace> semantic = SemanticSpaceFromFlags(index_dir);
-  std::unique_ptr<index::SearcherPool> pool = SearcherPoolFromFlags(index_dir, semantic.get());
+  std::unique_ptr<index::SearcherPool> pool =
+      SearcherPoolFromFlags(index_dir, semantic.get(), &synonyms);
   EnableHealthAndReflection();
   grpc::ServerBuilder builder;
   ASSIGN_OR_RETURN(server::Listening listening, ListenFromFlags(builder, security.credentials));
@@ -372,7 +393,7 @@ absl::Status Run() {
       absl::GetFlag(FLAGS_listen), listening.port, index_dir, opened.article_count, opened.shards,
       pool->threads(), security.summary);
 
-  const int sig = server::WaitForShutdownSignal(signals);
+  const int sig = WaitReloadingSynonyms(signals, synonym_reloader);
   spdlog::info("received {}, shutting down (calls in flight get {}s)",
                sig == SIGTERM ? "SIGTERM" : "SIGINT", ShutdownCallTimeoutSeconds());
   StopServing(*server, health, listening.listener.get(), semantic.get(), std::move(monitor));

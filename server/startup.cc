@@ -29,6 +29,7 @@ sigset_t BlockShutdownSignals() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reloads --synonyms (WaitForSignal returns it)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // Past a file size limit, write() fails with EFBIG (reported, and the
   // writer recovers) instead of SIGXFSZ killing the server.

@@ -26,12 +26,12 @@ namespace storyline::server {
 // readers all need descriptors, and the default soft limit is often 1024.
 void RaiseFileLimit();
 
-// Blocks SIGINT and SIGTERM in this thread (and so in every thread started
+// Blocks SIGINT, SIGTERM and SIGHUP in this thread (and so in every thread started
 // after it) and ignores SIGXFSZ; returns the set WaitForShutdownSignal
 // waits on.
 sigset_t BlockShutdownSignals();
 
-// Waits for SIGINT or SIGTERM; returns which.
+// Waits for SIGINT, SIGTERM or SIGHUP; returns which.
 int WaitForShutdownSignal(const sigset_t& signals);
 
 // Opens the index's writers (index::OpenShardWriters). Xapian's write lock

@@ -15,6 +15,7 @@
 //   BM_SearcherSearch    storyline::index::Searcher::Search: the same plus
 //                        reopen(), filters, snippets and article decoding;
 //                        the in-process ceiling of the gRPC Search RPC.
+//   BM_SearcherSearchFacets  the same with topic and source facets.
 //   BM_TopicClusters/N   Searcher::Clusters of the newest N articles.
 //   BM_PrepareArticle    ArticleIndexer::Prepare (term generation) alone.
 //
@@ -153,6 +154,15 @@ void BM_SearcherSearchNoSnippets(benchmark::State& state) {
   RunSearcher(state, params);
 }
 BENCHMARK(BM_SearcherSearchNoSnippets)->Unit(benchmark::kMicrosecond);
+
+// With topic and source facets: every match is looked at (not just the
+// page's) and its values counted, then merged by case-folded value.
+void BM_SearcherSearchFacets(benchmark::State& state) {
+  storyline::index::SearchParams params;
+  params.facets = {"topic", "source"};
+  RunSearcher(state, params);
+}
+BENCHMARK(BM_SearcherSearchFacets)->Unit(benchmark::kMicrosecond);
 
 // TopicClusters in process, for 500 / 2,000 / 10,000 documents (the
 // newest of the index), automatic cluster count, a new seed each time.

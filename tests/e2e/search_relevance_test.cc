@@ -239,5 +239,53 @@ TEST_F(HuffpostTest, PagingAcrossTheReRankingWindowIsSeamless) {
   }
 }
 
+// Defect: `vaccine --facet topic` showed "POLITICS (83), politics (4)"
+// (HuffPost writes "POLITICS"; four articles ingested with "politics"),
+// while the topic filter matched all 87. Each facet value now appears once
+// and counts what the filter on it returns. Adds four articles to the
+// suite's index, so it stays the suite's last test.
+TEST_F(HuffpostTest, FacetCountsEqualTheFilteredSearch) {
+  std::vector<v1::Article> added;
+  for (int i = 0; i < 4; ++i) {
+    added.push_back(MakeArticle("facet-case-" + std::to_string(i),
+                                "Vaccine mandate vote " + std::to_string(i),
+                                "Lawmakers debated the vaccine mandate.", "politics"));
+    added.back().set_source("huffpost");
+  }
+  size_t next = 0;
+  ASSERT_THAT(client_->IndexArticles(Client::ArticleSource([&](v1::Article* a) {
+    if (next == added.size()) return false;
+    *a = added[next++];
+    return true;
+  })),
+              IsOk());
+  v1::SearchRequest req;
+  req.set_query("vaccine");
+  req.add_facets("topic");
+  req.add_facets("source");
+  auto faceted = client_->Search(req);
+  ASSERT_THAT(faceted, IsOk());
+  ASSERT_EQ(faceted->facets_size(), 2);
+  int checked = 0;
+  for (const v1::FacetResult& facet : faceted->facets()) {
+    std::set<std::string> folded;
+    for (const auto& value : facet.values()) {
+      EXPECT_TRUE(folded.insert(absl::AsciiStrToLower(value.value())).second)
+          << facet.field() << " \"" << value.value() << "\" is listed twice";
+      v1::SearchRequest filtered = req;  // facets kept, so total_size is exact
+      if (facet.field() == "topic") {
+        filtered.mutable_filter()->add_topics(value.value());
+      } else {
+        filtered.mutable_filter()->add_sources(value.value());
+      }
+      auto r = client_->Search(filtered);
+      ASSERT_THAT(r, IsOk());
+      EXPECT_EQ(r->total_size(), value.count()) << facet.field() << " " << value.value();
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 2);
+}
+
 }  // namespace
 }  // namespace storyline::testing
