@@ -111,6 +111,35 @@ void ReflectionIndex::AddFileWithImports(const FileDescriptor* file, std::vector
   }
 }
 
+void ReflectionIndex::AnswerExtension(const v1::ExtensionRequest& ext,
+                                      v1::ServerReflectionResponse* response) const {
+  const Descriptor* type = pool_.FindMessageTypeByName(ext.containing_type());
+  const FieldDescriptor* field =
+      type ? pool_.FindExtensionByNumber(type, ext.extension_number()) : nullptr;
+  if (field == nullptr) {
+    SetError(response, grpc::StatusCode::NOT_FOUND,
+             absl::StrCat("no extension ", ext.extension_number(), " of ", ext.containing_type()));
+    return;
+  }
+  std::vector<std::string> seen;
+  AddFileWithImports(field->file(), &seen, response->mutable_file_descriptor_response());
+}
+
+void ReflectionIndex::AnswerExtensionNumbers(const std::string& type_name,
+                                             v1::ServerReflectionResponse* response) const {
+  const Descriptor* type = pool_.FindMessageTypeByName(type_name);
+  if (type == nullptr) {
+    SetError(response, grpc::StatusCode::NOT_FOUND,
+             absl::StrCat("no message type named ", type_name));
+    return;
+  }
+  auto* out = response->mutable_all_extension_numbers_response();
+  out->set_base_type_name(type->full_name());
+  std::vector<const FieldDescriptor*> extensions;
+  pool_.FindAllExtensions(type, &extensions);
+  for (const FieldDescriptor* e : extensions) out->add_extension_number(e->number());
+}
+
 v1::ServerReflectionResponse ReflectionIndex::Answer(
     const v1::ServerReflectionRequest& request) const {
   v1::ServerReflectionResponse response;
@@ -140,32 +169,11 @@ v1::ServerReflectionResponse ReflectionIndex::Answer(
                  absl::StrCat("no symbol named ", request.file_containing_symbol()));
       }
       break;
-    case v1::ServerReflectionRequest::kFileContainingExtension: {
-      const auto& ext = request.file_containing_extension();
-      const Descriptor* type = pool_.FindMessageTypeByName(ext.containing_type());
-      const FieldDescriptor* field =
-          type ? pool_.FindExtensionByNumber(type, ext.extension_number()) : nullptr;
-      if (field != nullptr) {
-        AddFileWithImports(field->file(), &seen, response.mutable_file_descriptor_response());
-      } else {
-        SetError(
-            &response, grpc::StatusCode::NOT_FOUND,
-            absl::StrCat("no extension ", ext.extension_number(), " of ", ext.containing_type()));
-      }
+    case v1::ServerReflectionRequest::kFileContainingExtension:
+      AnswerExtension(request.file_containing_extension(), &response);
       break;
-    }
     case v1::ServerReflectionRequest::kAllExtensionNumbersOfType:
-      if (const Descriptor* type =
-              pool_.FindMessageTypeByName(request.all_extension_numbers_of_type())) {
-        auto* out = response.mutable_all_extension_numbers_response();
-        out->set_base_type_name(type->full_name());
-        std::vector<const FieldDescriptor*> extensions;
-        pool_.FindAllExtensions(type, &extensions);
-        for (const FieldDescriptor* e : extensions) out->add_extension_number(e->number());
-      } else {
-        SetError(&response, grpc::StatusCode::NOT_FOUND,
-                 absl::StrCat("no message type named ", request.all_extension_numbers_of_type()));
-      }
+      AnswerExtensionNumbers(request.all_extension_numbers_of_type(), &response);
       break;
     default:
       SetError(&response, grpc::StatusCode::INVALID_ARGUMENT,

@@ -53,6 +53,11 @@ class ReflectionIndex {
                           std::vector<std::string>* seen,
                           grpc::reflection::v1::FileDescriptorResponse* out) const;
 
+  void AnswerExtension(const grpc::reflection::v1::ExtensionRequest& ext,
+                       grpc::reflection::v1::ServerReflectionResponse* response) const;
+  void AnswerExtensionNumbers(const std::string& type_name,
+                              grpc::reflection::v1::ServerReflectionResponse* response) const;
+
   google::protobuf::DescriptorPool pool_;
   std::map<std::string, std::string> serialized_;  // file name -> FileDescriptorProto bytes
   std::vector<std::string> services_;
