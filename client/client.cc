@@ -41,15 +41,12 @@ bool SetsMaxReceiveSize(const grpc::ChannelArguments& args) {
 
 }  // namespace
 
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
 std::optional<absl::Duration> RetryDelay(const absl::Status& status) {
   auto payload = status.GetPayload(kRetryPayload);  // absl::optional
   int64_t ms = 0;
-  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms) || ms < 0) return std::nullopt;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &ms) || ms < 0) {
+    return GetErrorDetails(status).retry_delay;
+  }
   return absl::Milliseconds(ms);
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/error_details.h"
 
 namespace storyline::server {
 namespace {
@@ -244,7 +245,8 @@ absl::Status Admission::RefuseLocked(Limiter& limiter, RpcMethod method) {
   absl::Status status = absl::ResourceExhaustedError(absl::StrCat(
       "server busy: ", MethodName(method), " refused: ", why, "; retry after ", ms, " ms"));
   status.SetPayload(kRetryPayload, absl::Cord(std::to_string(ms)));
-  return status;
+  SetRetryInfo(&status, absl::Milliseconds(ms));
+  return WithReason(std::move(status), "INDEX_BUSY");
 }
 
 AdmissionLimits Admission::limits(RpcMethod method) const ABSL_NO_THREAD_SAFETY_ANALYSIS {

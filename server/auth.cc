@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/token_file.h"
+#include "server/error_details.h"
 #include "server/grpc_status.h"
 
 namespace storyline::server {
@@ -89,31 +90,38 @@ absl::Status Authenticator::CheckAuthorization(const std::vector<absl::string_vi
   const char* service = ServiceOf(role);
   const char* needed = Needed(role);
   if (values.empty()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "missing credentials: send metadata 'authorization: Bearer <token>' (the server "
-        "requires ",
-        needed, " for ", service, ")"));
+    return WithReason(
+        absl::UnauthenticatedError(absl::StrCat(
+            "missing credentials: send metadata 'authorization: Bearer <token>' (the server "
+            "requires ",
+            needed, " for ", service, ")")),
+        role == Role::kWrite ? "WRITE_TOKEN_MISSING" : "READ_TOKEN_MISSING");
   }
   if (values.size() > 1) {
-    return absl::UnauthenticatedError(absl::StrCat("the call has ", values.size(),
-                                                   " 'authorization' metadata entries; send "
-                                                   "exactly one 'authorization: Bearer <token>'"));
+    return WithReason(
+        absl::UnauthenticatedError(absl::StrCat("the call has ", values.size(),
+                                                " 'authorization' metadata entries; send "
+                                                "exactly one 'authorization: Bearer <token>'")),
+        "AUTHORIZATION_REPEATED");
   }
   const std::optional<absl::string_view> token = BearerToken(values[0]);
   if (!token.has_value()) {
-    return absl::UnauthenticatedError(
-        "malformed 'authorization' metadata: expected 'Bearer <token>'");
+    return WithReason(
+        absl::UnauthenticatedError("malformed 'authorization' metadata: expected 'Bearer <token>'"),
+        "AUTHORIZATION_MALFORMED");
   }
   const Digest digest = Sha256(*token);
   const bool is_write = SameDigest(digest, write_);
   const bool is_read = read_.has_value() && SameDigest(digest, *read_);
   if (is_write || (is_read && role == Role::kRead)) return absl::OkStatus();
   if (is_read) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the read token cannot call ", service, ": writes need the write token"));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "the read token cannot call ", service, ": writes need the write token")),
+                      "WRITE_TOKEN_REQUIRED");
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("the bearer token is not valid here: ", service, " needs ", needed));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        "the bearer token is not valid here: ", service, " needs ", needed)),
+                    "TOKEN_INVALID");
 }
 
 grpc::ServerUnaryReactor* FinishIfUnauthorized(const Authenticator* auth, Role role,

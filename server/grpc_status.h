@@ -8,7 +8,11 @@
 
 namespace storyline::server {
 
-// Same canonical code, same message. absl and gRPC share code numbering.
+// Same canonical code, same message (absl and gRPC share code numbering),
+// and for an error the google.rpc.Status details that gRPC sends as the
+// `grpc-status-details-bin` trailer: the status's ErrorInfo (or one whose
+// reason is the code's name), BadRequest and RetryInfo payloads
+// (server/error_details.h).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace storyline::server

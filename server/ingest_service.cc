@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "index/schema.h"
 #include "index/write_session.h"
+#include "server/error_details.h"
 #include "server/grpc_status.h"
 #include "server/ingest_stream.h"
 #include "server/raw_codec.h"
@@ -162,20 +163,23 @@ void SubmitDeletes(const v1::DeleteArticlesRequest& request, index::WritePipelin
 }
 
 // The status a delete call finishes with once its commit barrier ran: a
-// lost write or failed commit, NOT_FOUND if none of the ids existed, else
-// OK with the reply serialized into `response`.
+// lost write or failed commit, NOT_FOUND if none of the ids existed (unless
+// `allow_missing`), else OK with the reply serialized into `response`.
 absl::Status DeleteOutcome(DeleteResult& result, const absl::StatusOr<uint64_t>& revision,
-                           grpc::ByteBuffer* response) {
+                           bool allow_missing, grpc::ByteBuffer* response) {
   absl::MutexLock lock(&result.mu);
   if (absl::Status failed = result.session.failure(); !failed.ok()) return failed;
   if (!revision.ok()) return revision.status();
   v1::DeleteArticlesResponse& reply = result.reply;
-  if (reply.deleted_count() == 0) {
+  if (reply.deleted_count() == 0 && !allow_missing) {
     const int shown = std::min(reply.not_found_ids_size(), 10);
-    return absl::NotFoundError(absl::StrCat(
-        "none of the ids exist: ",
-        absl::StrJoin(reply.not_found_ids().begin(), reply.not_found_ids().begin() + shown, ", "),
-        reply.not_found_ids_size() > shown ? ", ..." : ""));
+    return WithReason(absl::NotFoundError(absl::StrCat(
+                          "none of the ids exist: ",
+                          absl::StrJoin(reply.not_found_ids().begin(),
+                                        reply.not_found_ids().begin() + shown, ", "),
+                          reply.not_found_ids_size() > shown ? ", ..." : "",
+                          "; set allow_missing to accept a delete of ids already gone")),
+                      "ARTICLE_NOT_FOUND");
   }
   reply.set_revision(*revision);
   return SerializeMessage(reply, response);
@@ -220,7 +224,7 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     reactor->Finish(ToGrpcStatus(s));
   };
   v1::DeleteArticlesRequest req;
-  absl::Status status = ParseMessage(*request, &req);
+  absl::Status status = WithReason(ParseMessage(*request, &req), "REQUEST_MALFORMED");
   if (status.ok()) status = CheckDeleteRequest(req);
   if (!status.ok()) {
     finish(status);
@@ -241,8 +245,9 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
   SubmitDeletes(req, *pipeline_, result);
   pipeline_->SubmitCommit(
       nullptr,
-      [result, response, finish](const absl::StatusOr<uint64_t>& revision) {
-        finish(DeleteOutcome(*result, revision, response));
+      [result, response, finish,
+       allow_missing = req.allow_missing()](const absl::StatusOr<uint64_t>& revision) {
+        finish(DeleteOutcome(*result, revision, allow_missing, response));
       },
       [result](const index::IndexWriter& writer, size_t) {
         return result->session.CheckCommitted(writer);

@@ -10,21 +10,28 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
+#include "server/error_details.h"
 
 namespace storyline::server {
 namespace {
 
-// Version 2 added the flags byte (first-stage order); version 1 tokens
-// carried that flag inside the fingerprint and are no longer accepted.
-constexpr uint8_t kVersion = 2;
-// Payload layout: version, fingerprint, offset, issue time, flags.
+// Version 2 added the flags byte (first-stage order); version 3 the first
+// page's total_size and reference time. Older tokens are refused (a client
+// starts again from the first page), as after a restart.
+constexpr uint8_t kVersion = 3;
+// Payload layout: version, fingerprint, offset, issue time, flags, total
+// size, reference time (Unix microseconds).
 constexpr size_t kFingerprintAt = 1;
 constexpr size_t kOffsetAt = kFingerprintAt + 8;
 constexpr size_t kIssuedAt = kOffsetAt + 8;
 constexpr size_t kFlagsAt = kIssuedAt + 8;
-constexpr size_t kPayloadBytes = kFlagsAt + 1;
+constexpr size_t kTotalAt = kFlagsAt + 1;
+constexpr size_t kReferenceAt = kTotalAt + 8;
+constexpr size_t kPayloadBytes = kReferenceAt + 8;
 constexpr size_t kMacBytes = 16;
 constexpr uint8_t kFirstStageOrder = 0x01;
+constexpr uint8_t kHasReference = 0x02;
+constexpr uint8_t kKnownFlags = kFirstStageOrder | kHasReference;
 
 void PutU64(std::string* out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -38,8 +45,12 @@ uint64_t GetU64(const char* p) {
   return v;
 }
 
+absl::Status TokenError(absl::string_view message) {
+  return InvalidFieldError("page_token", "PAGE_TOKEN_INVALID", message);
+}
+
 absl::Status NotIssuedHere() {
-  return absl::InvalidArgumentError(
+  return TokenError(
       "page_token is not a token this server issued; pass next_page_token from "
       "the previous response unchanged, or leave page_token empty for the first page");
 }
@@ -75,7 +86,12 @@ std::string PageTokenCodec::Encode(uint64_t fingerprint, PagePosition position,
   PutU64(&raw, fingerprint);
   PutU64(&raw, static_cast<uint64_t>(position.offset));
   PutU64(&raw, static_cast<uint64_t>(absl::ToUnixSeconds(now)));
-  raw.push_back(static_cast<char>(position.first_stage_order ? kFirstStageOrder : 0));
+  const uint8_t flags = (position.first_stage_order ? kFirstStageOrder : 0) |
+                        (position.reference_time ? kHasReference : 0);
+  raw.push_back(static_cast<char>(flags));
+  PutU64(&raw, static_cast<uint64_t>(position.total_size));
+  PutU64(&raw, static_cast<uint64_t>(
+                   position.reference_time ? absl::ToUnixMicros(*position.reference_time) : 0));
   raw += Mac(raw);
   return absl::WebSafeBase64Escape(raw);
 }
@@ -89,24 +105,30 @@ absl::StatusOr<PagePosition> PageTokenCodec::Decode(absl::string_view token, uin
   }
   const std::string expected = Mac(absl::string_view(raw).substr(0, kPayloadBytes));
   if (CRYPTO_memcmp(expected.data(), raw.data() + kPayloadBytes, kMacBytes) != 0) {
-    return absl::InvalidArgumentError(
+    return TokenError(
         "page_token failed its integrity check (edited, forged, or issued before a "
         "server restart); start again from the first page");
   }
   const auto flags = static_cast<uint8_t>(raw[kFlagsAt]);
-  if ((flags & ~kFirstStageOrder) != 0) return NotIssuedHere();
+  if ((flags & ~kKnownFlags) != 0) return NotIssuedHere();
   if (GetU64(raw.data() + kFingerprintAt) != fingerprint) {
-    return absl::InvalidArgumentError(
-        "page_token belongs to a different query, filter, order or facet set; "
+    return TokenError(
+        "page_token belongs to a different query, filter, order, facet set or seed; "
         "send the same request as the first page, changing only page_token");
   }
   const absl::Time issued =
       absl::FromUnixSeconds(static_cast<int64_t>(GetU64(raw.data() + kIssuedAt)));
   if (now - issued > ttl_) {
-    return absl::InvalidArgumentError("page_token has expired; start again from the first page");
+    return TokenError("page_token has expired; start again from the first page");
   }
-  return PagePosition{.offset = static_cast<int64_t>(GetU64(raw.data() + kOffsetAt)),
-                      .first_stage_order = (flags & kFirstStageOrder) != 0};
+  PagePosition position{.offset = static_cast<int64_t>(GetU64(raw.data() + kOffsetAt)),
+                        .first_stage_order = (flags & kFirstStageOrder) != 0,
+                        .total_size = static_cast<int64_t>(GetU64(raw.data() + kTotalAt))};
+  if ((flags & kHasReference) != 0) {
+    position.reference_time =
+        absl::FromUnixMicros(static_cast<int64_t>(GetU64(raw.data() + kReferenceAt)));
+  }
+  return position;
 }
 
 }  // namespace storyline::server

@@ -1,7 +1,9 @@
-// Opaque, tamper-evident page tokens for Search.
+// Opaque, tamper-evident page tokens for Search, SimilarStories and
+// Recommend.
 //
 // A token carries where the next page starts (its offset, and whether the
-// list is kept in first-stage order), a fingerprint of the request it
+// list is kept in first-stage order), what the first page fixed for the
+// pages after it (its total_size, the reference time it used), a fingerprint of the request it
 // belongs to (server/search_fingerprint.h), and when it was issued, sealed
 // with HMAC-SHA256 under a server key. Decode() rejects tokens that were
 // edited, forged, issued for a different query, or are older than the
@@ -12,6 +14,7 @@
 #define STORYLINE_SERVER_PAGE_TOKEN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,6 +31,12 @@ struct PagePosition {
   // model existed; later pages keep that order
   // (index::SearchParams::first_stage_order).
   bool first_stage_order = false;
+  // The first page's total_size, kept on later pages so the count does
+  // not change while paging; -1 when the list has none.
+  int64_t total_size = -1;
+  // The reference time the first page used when the request left it to the
+  // server (RecommendRequest.as_of); later pages use the same.
+  std::optional<absl::Time> reference_time = std::nullopt;
 
   friend bool operator==(const PagePosition&, const PagePosition&) = default;
 };
@@ -44,7 +53,8 @@ class PageTokenCodec {
 
   // The position carried by `token`. Fails with kInvalidArgument, saying
   // what is wrong, if the token is malformed, forged, belongs to another
-  // request or has expired.
+  // request or has expired; its details name the field `page_token` and
+  // the reason PAGE_TOKEN_INVALID (server/error_details.h).
   absl::StatusOr<PagePosition> Decode(absl::string_view token, uint64_t fingerprint,
                                       absl::Time now) const;
 

@@ -1,5 +1,6 @@
 #include "server/proto_convert.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -15,9 +16,9 @@ namespace {
 
 index::SortOrder ToSortOrder(v1::OrderBy order_by) {
   switch (order_by) {
-    case v1::NEWEST:
+    case v1::ORDER_BY_NEWEST:
       return index::SortOrder::kNewest;
-    case v1::RELEVANCE_RECENCY:
+    case v1::ORDER_BY_RELEVANCE_RECENCY:
       return index::SortOrder::kRelevanceRecency;
     default:
       return index::SortOrder::kRelevance;
@@ -33,6 +34,13 @@ index::FilterParams ToFilterParams(const v1::Filter& f) {
   index::FilterParams out;
   out.topics.assign(f.topics().begin(), f.topics().end());
   out.sources.assign(f.sources().begin(), f.sources().end());
+  // CheckFilter allows publish_time or the deprecated pair, not both.
+  if (f.has_publish_time()) {
+    const v1::TimeWindow& w = f.publish_time();
+    if (w.has_start_time()) out.published_after = ToAbslTime(w.start_time());
+    if (w.has_end_time()) out.published_before = ToAbslTime(w.end_time());
+    return out;
+  }
   if (f.has_published_after()) out.published_after = ToAbslTime(f.published_after());
   if (f.has_published_before()) out.published_before = ToAbslTime(f.published_before());
   return out;
@@ -67,24 +75,40 @@ index::HistoryEntry ToHistoryEntry(const v1::HistoryItem& item) {
 
 }  // namespace
 
+absl::StatusOr<SearchCall> ToSearchCall(const v1::SearchRequest& request,
+                                        const PageTokenCodec& tokens, absl::Time now,
+                                        absl::Time deadline) {
+  RETURN_IF_ERROR(CheckSearchRequest(request));
+  SearchCall call{.params = MapSearchRequest(request, deadline)};
+  if (!request.page_token().empty()) {
+    // The token says where the page starts, whether its list keeps
+    // first-stage order (pages begun before the semantic model existed),
+    // and the first page's total_size.
+    ASSIGN_OR_RETURN(const PagePosition position,
+                     tokens.Decode(request.page_token(), SearchFingerprint(call.params), now));
+    call.params.offset = position.offset;
+    call.params.first_stage_order = position.first_stage_order;
+    call.first_page_total = position.total_size;
+  }
+  return call;
+}
+
 absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
                                                    const PageTokenCodec& tokens, absl::Time now,
                                                    absl::Time deadline) {
-  RETURN_IF_ERROR(CheckSearchRequest(request));
-  index::SearchParams p = MapSearchRequest(request, deadline);
-  if (!request.page_token().empty()) {
-    // The token says where the page starts and whether its list keeps
-    // first-stage order (pages begun before the semantic model existed).
-    ASSIGN_OR_RETURN(const PagePosition position,
-                     tokens.Decode(request.page_token(), SearchFingerprint(p), now));
-    p.offset = position.offset;
-    p.first_stage_order = position.first_stage_order;
-  }
-  return p;
+  ASSIGN_OR_RETURN(SearchCall call, ToSearchCall(request, tokens, now, deadline));
+  return std::move(call.params);
 }
 
 void ToSearchResponse(index::SearchResults results, const index::SearchParams& params,
-                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response) {
+                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response,
+                      int64_t first_page_total) {
+  // Later pages repeat the first page's estimate, so the count does not
+  // move while paging; only a count below what the pages have already
+  // shown is raised.
+  const int64_t shown = params.offset + static_cast<int64_t>(results.hits.size());
+  const int64_t total =
+      first_page_total >= 0 ? std::max(first_page_total, shown) : results.total_estimate;
   response->mutable_results()->Reserve(static_cast<int>(results.hits.size()));
   for (index::SearchHit& hit : results.hits) {
     v1::SearchResult* r = response->add_results();
@@ -100,10 +124,11 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
   if (results.has_more) {
     response->set_next_page_token(tokens.Encode(SearchFingerprint(params),
                                                 {.offset = params.offset + params.page_size,
-                                                 .first_stage_order = results.first_stage_order},
+                                                 .first_stage_order = results.first_stage_order,
+                                                 .total_size = total},
                                                 now));
   }
-  response->set_total_size(results.total_estimate);
+  response->set_total_size(total);
   for (index::Facet& facet : results.facets) {
     v1::FacetResult* f = response->add_facets();
     f->set_field(std::move(facet.field));

@@ -17,18 +17,32 @@
 
 namespace storyline::server {
 
+// A checked search: its parameters, and the first page's total_size when
+// this is a later page (-1 on the first page).
+struct SearchCall {
+  index::SearchParams params;
+  int64_t first_page_total = -1;
+};
+
 // Checks `request` (CheckSearchRequest) and turns it into search
 // parameters, decoding its page token with `tokens` (kInvalidArgument if
 // the token is malformed, forged, for another request or expired).
 // `deadline` is copied into the parameters.
+absl::StatusOr<SearchCall> ToSearchCall(const v1::SearchRequest& request,
+                                        const PageTokenCodec& tokens, absl::Time now,
+                                        absl::Time deadline);
+// ToSearchCall's parameters alone.
 absl::StatusOr<index::SearchParams> ToSearchParams(const v1::SearchRequest& request,
                                                    const PageTokenCodec& tokens, absl::Time now,
                                                    absl::Time deadline);
 
 // Moves `results` into a response, minting the next page token if there is
-// a next page.
+// a next page. total_size is `first_page_total` when that is >= 0 (raised
+// to the results shown so far if it is below them), else the results'
+// estimate; the token carries it on to the next page.
 void ToSearchResponse(index::SearchResults results, const index::SearchParams& params,
-                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response);
+                      const PageTokenCodec& tokens, absl::Time now, v1::SearchResponse* response,
+                      int64_t first_page_total = -1);
 
 void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out);
 

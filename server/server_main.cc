@@ -10,7 +10,6 @@
 //
 // Flags live here; the steps that need none are in server/startup.h and
 // server/listening.h.
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
@@ -28,7 +27,6 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "common/tool_usage.h"
-#include "grpc/health/v1/health.pb.h"
 #include "index/index_check.h"
 #include "index/searcher_pool.h"
 #include "index/semantic_space.h"
@@ -40,6 +38,7 @@
 #include "server/listening.h"
 #include "server/metrics.h"
 #include "server/page_token.h"
+#include "server/reflection_service.h"
 #include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
@@ -316,14 +315,10 @@ double ShutdownCallTimeoutSeconds() {
   return old_name >= 0 ? old_name : absl::GetFlag(FLAGS_shutdown_call_timeout_seconds);
 }
 
-// Reflection describes services from the generated descriptor pool; the
-// health proto's descriptors live in a static library object nothing else
-// references, so touch them to link them in.
-void EnableHealthAndReflection() {
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-}
+// Health checking; reflection (v1 and v1alpha) is served by our own
+// services (server/reflection_service.h), from the embedded descriptor set
+// with the proto comments.
+void EnableHealth() { grpc::EnableDefaultHealthCheckService(true); }
 
 // The first half of shutdown: stops taking calls and gives those in flight
 // the call timeout (after it gRPC cancels them), then waits for them all.
@@ -364,7 +359,11 @@ absl::Status Run() {
   std::unique_ptr<index::SemanticSpace> semantic = SemanticSpaceFromFlags(index_dir);
   std::unique_ptr<index::SearcherPool> pool =
       SearcherPoolFromFlags(index_dir, semantic.get(), &synonyms);
-  EnableHealthAndReflection();
+  EnableHealth();
+  ASSIGN_OR_RETURN(const std::unique_ptr<server::ReflectionIndex> reflection,
+                   server::ReflectionIndex::Embedded());
+  server::ReflectionServiceV1 reflection_v1(reflection.get());
+  server::ReflectionServiceV1Alpha reflection_v1alpha(reflection.get());
   grpc::ServerBuilder builder;
   ASSIGN_OR_RETURN(server::Listening listening, ListenFromFlags(builder, security.credentials));
   server::Admission admission(AdmissionFromFlags(pool->threads()));
@@ -376,6 +375,8 @@ absl::Status Run() {
                                absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
   builder.RegisterService(&story);
   builder.RegisterService(&ingest);
+  builder.RegisterService(&reflection_v1);
+  builder.RegisterService(&reflection_v1alpha);
   builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics.get()));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || listening.port == 0) {

@@ -7,10 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "server/error_details.h"
 #include "server/grpc_status.h"
 #include "server/proto_convert.h"
 #include "server/raw_codec.h"
 #include "server/request_checks.h"
+#include "server/story_paging.h"
 
 namespace storyline::server {
 namespace {
@@ -26,6 +28,36 @@ absl::Time Deadline(const grpc::CallbackServerContext* ctx) {
 
 void Finish(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));
+}
+
+// A retry delay for refusals that have no better estimate: a pool queue
+// that is full or stopping, a semantic model still being built (the server
+// looks for index changes every 2 seconds).
+constexpr absl::Duration kQueueRetryDelay = absl::Seconds(1);
+constexpr absl::Duration kModelRetryDelay = absl::Seconds(2);
+
+// A pool's refusal, with its reason and retry delay.
+absl::Status QueueRefusal(absl::Status status) {
+  status =
+      WithReason(std::move(status),
+                 status.code() == absl::StatusCode::kUnavailable ? "SHUTTING_DOWN" : "INDEX_BUSY");
+  SetRetryInfo(&status, kQueueRetryDelay);
+  return status;
+}
+
+// A read's failure, with the reason the index could not attach: every
+// NOT_FOUND of a read is an unknown article id, and TopicClusters is
+// UNAVAILABLE only until the semantic model exists.
+absl::Status WithReadReason(absl::Status status, const char* method) {
+  if (status.code() == absl::StatusCode::kNotFound) {
+    return WithReason(std::move(status), "ARTICLE_NOT_FOUND");
+  }
+  if (status.code() == absl::StatusCode::kUnavailable &&
+      absl::string_view(method) == MethodName(RpcMethod::kTopicClusters)) {
+    status = WithReason(std::move(status), "MODEL_NOT_READY");
+    SetRetryInfo(&status, kModelRetryDelay);
+  }
+  return status;
 }
 
 // How one method's calls are served: its admission limiter, its pool and
@@ -81,7 +113,7 @@ void Dispatch(const Lane& lane, grpc::CallbackServerContext* ctx, grpc::ServerUn
   }
   if (absl::Status queued = lane.pool->Submit(run); !queued.ok()) {
     held->Release();
-    Finish(reactor, queued);
+    Finish(reactor, QueueRefusal(std::move(queued)));
   }
 }
 
@@ -117,7 +149,7 @@ void RunAndFinish(const ReplyTarget& target, absl::StatusOr<index::Searcher*> se
   if (target.test_delay > absl::ZeroDuration()) absl::SleepFor(target.test_delay);
   auto reply = run(**searcher, params);
   if (!reply.ok()) {
-    finish(reply.status());
+    finish(WithReadReason(reply.status(), target.method));
     return;
   }
   if (absl::Status fits = FitResponse(target.method, target.max_bytes, &*reply); !fits.ok()) {
@@ -140,7 +172,7 @@ grpc::ServerUnaryReactor* Serve(const Lane& lane, grpc::CallbackServerContext* c
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Request request;
   if (absl::Status s = ParseMessage(*in, &request); !s.ok()) {
-    Finish(reactor, s);
+    Finish(reactor, WithReason(std::move(s), "REQUEST_MALFORMED"));
     return reactor;
   }
   auto params = prepare(request);
@@ -209,12 +241,14 @@ grpc::ServerUnaryReactor* StoryService::Search(grpc::CallbackServerContext* ctx,
   return Serve<v1::SearchRequest>(
       MakeLane(RpcMethod::kSearch, pool_, options_), ctx, request, response,
       [ctx, tokens](const v1::SearchRequest& req) {
-        return ToSearchParams(req, *tokens, absl::Now(), Deadline(ctx));
+        return ToSearchCall(req, *tokens, absl::Now(), Deadline(ctx));
       },
-      [tokens](index::Searcher& searcher, const index::SearchParams& params) {
+      [tokens](index::Searcher& searcher, const SearchCall& call) {
         return ReplyFrom<v1::SearchResponse>(
-            searcher.Search(params), [&](index::SearchResults results, v1::SearchResponse* reply) {
-              ToSearchResponse(std::move(results), params, *tokens, absl::Now(), reply);
+            searcher.Search(call.params),
+            [&](index::SearchResults results, v1::SearchResponse* reply) {
+              ToSearchResponse(std::move(results), call.params, *tokens, absl::Now(), reply,
+                               call.first_page_total);
             });
       });
 }
@@ -241,11 +275,18 @@ grpc::ServerUnaryReactor* StoryService::SimilarStories(grpc::CallbackServerConte
     return refused;
   }
   if (!options_.related_stories) return Unimplemented("SimilarStories", kRelatedOff, ctx);
+  const PageTokenCodec* tokens = tokens_;
   return Serve<v1::SimilarStoriesRequest>(
       MakeLane(RpcMethod::kSimilarStories, pool_, options_), ctx, request, response,
-      [ctx](const v1::SimilarStoriesRequest& req) { return ToSimilarParams(req, Deadline(ctx)); },
-      [](index::Searcher& searcher, const index::SimilarParams& params) {
-        return ReplyFrom<v1::SimilarStoriesResponse>(searcher.Similar(params), ToSimilarResponse);
+      [ctx, tokens](const v1::SimilarStoriesRequest& req) {
+        return ToSimilarCall(req, *tokens, absl::Now(), Deadline(ctx));
+      },
+      [tokens](index::Searcher& searcher, const SimilarCall& call) {
+        return ReplyFrom<v1::SimilarStoriesResponse>(
+            searcher.Similar(call.params),
+            [&](index::SimilarResults results, v1::SimilarStoriesResponse* reply) {
+              ToSimilarPage(std::move(results), call, *tokens, absl::Now(), reply);
+            });
       });
 }
 
@@ -256,13 +297,18 @@ grpc::ServerUnaryReactor* StoryService::Recommend(grpc::CallbackServerContext* c
     return refused;
   }
   if (!options_.related_stories) return Unimplemented("Recommend", kRelatedOff, ctx);
+  const PageTokenCodec* tokens = tokens_;
   return Serve<v1::RecommendRequest>(
       MakeLane(RpcMethod::kRecommend, pool_, options_), ctx, request, response,
-      [ctx](const v1::RecommendRequest& req) {
-        return ToRecommendParams(req, absl::Now(), Deadline(ctx));
+      [ctx, tokens](const v1::RecommendRequest& req) {
+        return ToRecommendCall(req, *tokens, absl::Now(), Deadline(ctx));
       },
-      [](index::Searcher& searcher, const index::RecommendParams& params) {
-        return ReplyFrom<v1::RecommendResponse>(searcher.Recommend(params), ToRecommendResponse);
+      [tokens](index::Searcher& searcher, const RecommendCall& call) {
+        return ReplyFrom<v1::RecommendResponse>(
+            searcher.Recommend(call.params),
+            [&](index::RecommendResults results, v1::RecommendResponse* reply) {
+              ToRecommendPage(std::move(results), call, *tokens, absl::Now(), reply);
+            });
       });
 }
 

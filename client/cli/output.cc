@@ -11,7 +11,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "storyline/error_details.h"
 
 namespace storyline::cli {
 namespace {
@@ -64,6 +66,20 @@ int ReportRpcError(const absl::Status& status) {
   }
   std::cerr << "storyline: " << absl::StatusCodeToString(status.code()) << ": " << Sanitize(message)
             << "\n";
+  // The machine-readable details, when they add to the message.
+  const ErrorDetails details = GetErrorDetails(status);
+  for (const ErrorDetails::FieldViolation& v : details.field_violations) {
+    // "page_size must be ..." reads "field page_size: must be ...".
+    absl::string_view what = v.description;
+    absl::ConsumePrefix(&what, absl::StrCat(v.field, " "));
+    std::cerr << "  field " << Sanitize(v.field) << ": " << Sanitize(what) << "\n";
+  }
+  if (details.retry_delay) {
+    std::cerr << "  retry after " << absl::ToInt64Milliseconds(*details.retry_delay) << " ms\n";
+  }
+  if (!details.reason.empty() && details.reason != absl::StatusCodeToString(status.code())) {
+    std::cerr << "  reason: " << Sanitize(details.reason) << "\n";
+  }
   return kExitRpc;
 }
 

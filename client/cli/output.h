@@ -48,7 +48,10 @@ struct GlobalFlags {
   std::string tls_key;
 };
 
-// Prints "storyline: <CODE_NAME>: <message>" to stderr and returns kExitRpc.
+// Prints "storyline: <CODE_NAME>: <message>" to stderr, then the error's
+// details (storyline/error_details.h), one a line: "  field page_size: must
+// be ...", "  retry after 250 ms", "  reason: PAGE_SIZE_OUT_OF_RANGE" (not
+// when the reason only repeats the code's name). Returns kExitRpc.
 int ReportRpcError(const absl::Status& status);
 
 // Prints "storyline: <message>" and a --help hint to stderr and returns

@@ -401,6 +401,63 @@ class ReflectionGrpcurlStyleTest(unittest.TestCase):
                          % status_name)
 
 
+    # Both reflection versions, each asked on its own, and the proto
+    # comments in the files they serve (what `grpcurl describe` prints).
+
+    def _ask(self, service, **kwargs):
+        client = ReflectionClient(self.channel, self.reflection_pb2)
+        client.service_used = service
+        return client.request(**kwargs)
+
+    def test_6_v1_and_v1alpha_both_answer(self):
+        for service in REFLECTION_SERVICES:
+            with self.subTest(service=service):
+                resp = self._ask(service, list_services="")
+                names = [s.name for s in resp.list_services_response.service]
+                self.assertIn("storyline.v1.StoryService", names)
+                self.assertIn(service, names)
+
+    def _file(self, service, symbol):
+        resp = self._ask(service, file_containing_symbol=symbol)
+        files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
+                 for raw in resp.file_descriptor_response.file_descriptor_proto]
+        self.assertTrue(files, "no file for %s" % symbol)
+        return files[0], [f.name for f in files]
+
+    def _comment(self, fdp, message, field=None):
+        """The leading comment of `message` (or its `field`) in `fdp`."""
+        m_index = [m.name for m in fdp.message_type].index(message)
+        path = [4, m_index]
+        if field is not None:
+            f_index = [f.name for f in fdp.message_type[m_index].field].index(field)
+            path += [2, f_index]
+        for loc in fdp.source_code_info.location:
+            if list(loc.path) == path:
+                return loc.leading_comments
+        return ""
+
+    def test_7_described_messages_carry_their_comments(self):
+        for service in REFLECTION_SERVICES:
+            with self.subTest(service=service):
+                fdp, names = self._file(service, "storyline.v1.SearchRequest")
+                self.assertEqual(fdp.name, "storyline/v1/story_service.proto")
+                self.assertIn("google/protobuf/timestamp.proto", names)
+                self.assertIn("Results per page", self._comment(fdp, "SearchRequest",
+                                                                "page_size"))
+                self.assertIn("full-text search", self._comment(fdp, "SearchRequest").lower())
+                article, _ = self._file(service, "storyline.v1.Article")
+                self.assertIn("upsert key", self._comment(article, "Article", "id"))
+
+    def test_8_unknown_symbols_get_not_found(self):
+        client = ReflectionClient(self.channel, self.reflection_pb2)
+        req = self.reflection_pb2.ServerReflectionRequest(
+            file_containing_symbol="storyline.v1.NoSuchThing")
+        for service in REFLECTION_SERVICES:
+            resp = client._call(service, req)
+            self.assertTrue(resp.HasField("error_response"), service)
+            self.assertEqual(resp.error_response.error_code, grpc.StatusCode.NOT_FOUND.value[0])
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

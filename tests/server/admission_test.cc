@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "server/error_details.h"
 
 namespace storyline::server {
 namespace {
@@ -167,6 +168,9 @@ TEST(AdmissionTest, RunsUpToTheLimitThenQueuesThenRefusesWithARetryDelay) {
   ASSERT_TRUE(delay.has_value());
   EXPECT_GE(*delay, absl::Milliseconds(10));
   EXPECT_LE(*delay, absl::Seconds(30));
+  // The same delay as google.rpc.RetryInfo, and a stable reason.
+  EXPECT_EQ(RetryInfoDelay(refused), delay);
+  EXPECT_EQ(ErrorReason(refused), "INDEX_BUSY");
 
   // Other limiters have their own slots.
   EXPECT_TRUE(admission.TryAdmit(RpcMethod::kSearch).ok());

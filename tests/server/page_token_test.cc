@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/time/time.h"
+#include "server/error_details.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::server {
@@ -40,6 +41,31 @@ TEST_F(PageTokenTest, RoundTrip) {
     EXPECT_EQ(decoded->offset, offset);
     EXPECT_FALSE(decoded->first_stage_order);
   }
+}
+
+TEST_F(PageTokenTest, CarriesTheFirstPagesTotalAndReferenceTime) {
+  const absl::Time as_of = absl::FromUnixMicros(1717000000123456);
+  const PagePosition sent{.offset = 20, .total_size = 600, .reference_time = as_of};
+  const std::string token = codec_.Encode(kFingerprint, sent, IssueTime());
+  absl::StatusOr<PagePosition> decoded = codec_.Decode(token, kFingerprint, IssueTime());
+  ASSERT_THAT(decoded, IsOk());
+  EXPECT_EQ(*decoded, sent);
+  // Without them: no total (-1) and no reference time.
+  decoded = codec_.Decode(codec_.Encode(kFingerprint, {.offset = 20}, IssueTime()), kFingerprint,
+                          IssueTime());
+  ASSERT_THAT(decoded, IsOk());
+  EXPECT_EQ(decoded->total_size, -1);
+  EXPECT_FALSE(decoded->reference_time.has_value());
+}
+
+TEST_F(PageTokenTest, RefusalsNameTheFieldAndReason) {
+  const absl::Status s = codec_
+                             .Decode(codec_.Encode(kFingerprint, {.offset = 20}, IssueTime()),
+                                     kFingerprint + 1, IssueTime())
+                             .status();
+  EXPECT_EQ(ErrorReason(s), "PAGE_TOKEN_INVALID");
+  EXPECT_EQ(ErrorReason(codec_.Decode("garbage", kFingerprint, IssueTime()).status()),
+            "PAGE_TOKEN_INVALID");
 }
 
 TEST_F(PageTokenTest, TokenIsWebSafe) {

@@ -132,7 +132,8 @@ TEST(RequestChecksTest, SearchRequest) {
       {"page_size too large", [](auto& r) { r.set_page_size(101); },
        "page_size must be between 0 and 100 (0 means 10); got 101"},
       {"unknown order_by", [](auto& r) { r.set_order_by(static_cast<v1::OrderBy>(7)); },
-       "order_by 7 is not a known value; use RELEVANCE, NEWEST or RELEVANCE_RECENCY"},
+       "order_by 7 is not a known value; use ORDER_BY_RELEVANCE, ORDER_BY_NEWEST or "
+       "ORDER_BY_RELEVANCE_RECENCY"},
       {"too many facets",
        [](auto& r) {
          for (int i = 0; i < 7; ++i) r.add_facets("topic");

@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storyline/error_details.h"
 #include "storyline/v1/article.pb.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 #include "storyline/v1/story_service.pb.h"
@@ -172,13 +173,16 @@ class Client {
   std::unique_ptr<v1::IngestService::Stub> ingest_;
 };
 
-// Maps a grpc::Status to the absl::Status with the same code and message.
+// Maps a grpc::Status to the absl::Status with the same code and message,
+// keeping the details of its `grpc-status-details-bin` trailer as payloads
+// that GetErrorDetails() reads (storyline/error_details.h).
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // How long the server asked the caller to wait before retrying, if it did:
 // a busy server refuses calls past its admission limits with
 // RESOURCE_EXHAUSTED, "... retry after N ms" and the trailing metadata
-// `retry-after-ms`, which Client methods attach to the returned status.
+// `retry-after-ms`, which Client methods attach to the returned status, or
+// (without it) the google.rpc.RetryInfo the error details carry.
 std::optional<absl::Duration> RetryDelay(const absl::Status& status);
 
 // Parses one JSONL line (proto3 JSON mapping of v1::Article). Unknown
