@@ -139,8 +139,9 @@ absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
 absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   SearchResults out;
   RETURN_IF_ERROR(CheckDeadlineBeforeStart(p.deadline, kSearch));
-  Xapian::Query query =
-      HasQueryWords(p.query) ? parser_.Parse(p.query, &out.corrected_query) : MatchEverything();
+  Xapian::Query query = HasQueryWords(p.query)
+                            ? parser_.Parse(p.query, p.typo_tolerance, &out.corrected_query)
+                            : MatchEverything();
   if (Xapian::Query filter = BuildFilter(p); !filter.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
   }
@@ -335,8 +336,8 @@ absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
   return WithFreshDatabase("topic clusters", [&]() -> absl::StatusOr<ClusterResults> {
     Xapian::Query query;
     if (HasQueryWords(params.query)) {
-      std::string unused;
-      query = parser_.Parse(params.query, &unused);
+      std::string unused;  // clusters match what Search would match
+      query = parser_.Parse(params.query, /*typo_tolerance=*/true, &unused);
     }
     return FindClusters(Reader(model.get()), query, params);
   });
