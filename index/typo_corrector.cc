@@ -84,9 +84,11 @@ std::vector<Correction> TypoCorrector::Corrections(const std::string& word, size
   std::vector<Correction> found = WithinOneEdit(word);
   if (found.empty() && word.size() >= kTwoTypoWordLetters) {
     // Xapian ranks by edit distance, then by use: with nothing within one
-    // edit, this is the most used word within two.
+    // edit, this is the most used word within two. As in Meilisearch, an
+    // edit of the first letter counts twice, so it must keep the first
+    // letter ("goverment" is not "movement").
     std::string suggestion = db_.get_spelling_suggestion(word, 2);
-    if (!suggestion.empty() && suggestion != word) {
+    if (!suggestion.empty() && suggestion != word && suggestion[0] == word[0]) {
       const Xapian::doccount articles = ArticlesUsing(suggestion);
       found.push_back({std::move(suggestion), articles});
     }

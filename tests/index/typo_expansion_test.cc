@@ -157,6 +157,8 @@ TEST_F(TypoTest, LongWordsAreCorrectedWithinTwoEdits) {
   EXPECT_EQ(MustSearch("govermant").corrected_query, "government");
   // Seven letters, two edits from "minister": not corrected.
   EXPECT_EQ(MustSearch("minstre").corrected_query, "");
+  // Two edits, one of them the first letter: not corrected.
+  EXPECT_EQ(MustSearch("loverment").corrected_query, "");
 }
 
 TEST_F(TypoTest, TitleFieldWordsAreCorrected) {
