@@ -7,9 +7,10 @@
 // The rule, as in Typesense and Meilisearch: words of fewer than 5 letters
 // are never corrected; words of 5 to 8 letters are corrected within one
 // edit (a letter deleted, inserted, replaced, or two neighbours swapped),
-// words of 9 or more within two, keeping the first letter. A word is corrected when it is not a
-// word of the index, or when it is very rare (at most kRareWordArticles articles) and a correction
-// is used by at least kDominance times as many. Corrections are ranked by how many articles use
+// words of 9 or more within two, keeping the first letter. A word is
+// corrected when no article has its stem, or when at most
+// kRareWordArticles do and a correction is used by at least kDominance
+// times as many articles. Corrections are ranked by how many articles use
 // them.
 //
 // Thread-safety: not thread-safe; one per Searcher, used on its thread.
