@@ -5,7 +5,9 @@
 #                   ranking (--plain_ranking), Storyline without semantic
 #                   re-ranking, and Storyline's default; TREC run files
 #                   are left in $RUNS (default /tmp/storyline-runs)
-#   BBC             spelling: 500 one-edit headline typos
+#   BBC             spelling: 500 one-edit headline typos, each alone and in
+#                   its headline (is the article in the top 10?)
+#   AG News         the same, on a corpus the typo rules were not tuned on
 #   20news train    Search p50 through the client, 1,000 two-word title
 #                   queries, plain vs default, alternating, 3 runs each
 # Loopback only. About 3 minutes on 2 cores.
@@ -37,7 +39,12 @@ done
 echo "== BBC spelling"
 start_server "$WORK/bbc"
 "$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/bbc/articles.jsonl"
-"$EVAL" --addr="$ADDR" --mode=spelling --corpus="$DATA/bbc/articles.jsonl" | head -1
+"$EVAL" --addr="$ADDR" --mode=spelling --corpus="$DATA/bbc/articles.jsonl" | head -2
+
+echo "== AG News spelling (not tuned on)"
+start_server "$WORK/agnews"
+"$EVAL" --addr="$ADDR" --mode=ready --ingest --corpus="$DATA/agnews/articles.jsonl"
+"$EVAL" --addr="$ADDR" --mode=spelling --corpus="$DATA/agnews/articles.jsonl" | head -2
 
 echo "== Search latency, 20news-train, 1,000 two-word title queries (p50 ms)"
 start_server "$WORK/news"

@@ -6,6 +6,7 @@
 #include "index/schema.h"
 #include "index/stopwords.h"
 #include "index/text_tokens.h"
+#include "index/typo_expansion.h"
 
 namespace storyline::index {
 namespace {
@@ -15,8 +16,6 @@ constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT;
 // Search-box fallback: no operators, just words.
 constexpr unsigned kPlainFlags = 0;
-// Words shorter than this are never corrected.
-constexpr size_t kMinCorrectedBytes = 4;
 
 // `topic:Politics` -> the term XTOPICpolitics.
 class FoldedBooleanField : public Xapian::FieldProcessor {
@@ -30,11 +29,6 @@ class FoldedBooleanField : public Xapian::FieldProcessor {
   std::string prefix_;
 };
 
-bool IsOperator(absl::string_view word) {
-  return word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" ||
-         word == "ADJ";
-}
-
 }  // namespace
 
 bool HasQueryWords(absl::string_view text) {
@@ -44,7 +38,7 @@ bool HasQueryWords(absl::string_view text) {
 Xapian::Query MatchEverything() { return Xapian::Query(std::string()); }
 
 SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Stem& stemmer, bool plain)
-    : db_(db), stemmer_(stemmer) {
+    : db_(db), stemmer_(stemmer), corrector_(db_, stemmer_) {
   parser_.set_stemmer(stemmer_);
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);
@@ -62,40 +56,8 @@ SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Stem& s
   parser_.add_boolean_prefix("tag", (new FoldedBooleanField(kPrefixTag))->release());
 }
 
-std::string SearchQueryParser::CorrectSpelling(const std::string& text) {
-  // Words are runs of ASCII letters and UTF-8 bytes, as the indexer feeds
-  // the spelling dictionary. A word is left alone if its stem is indexed,
-  // if it is an operator (AND, NEAR, ...) or a field name ("title:"), or if
-  // it is shorter than 4 bytes. Xapian's own FLAG_SPELLING_CORRECTION is not
-  // used: it checks unstemmed terms, which this index (STEM_ALL_Z) does not
-  // hold, so it would "correct" correct words ("card" -> "car").
-  std::string out;
-  out.reserve(text.size());
-  bool changed = false;
-  size_t pos = 0;
-  ForEachWord(text, WordChars::kLetters, [&](WordSpan w) {
-    out.append(text, pos, w.begin - pos);
-    pos = w.end;
-    const std::string original = text.substr(w.begin, w.end - w.begin);
-    const std::string word = AsciiLower(original);
-    const bool is_field = w.end < text.size() && text[w.end] == ':';
-    std::string suggestion;
-    if (!IsOperator(original) && !is_field && word.size() >= kMinCorrectedBytes &&
-        !db_.term_exists("Z" + stemmer_(word))) {
-      suggestion = db_.get_spelling_suggestion(word);
-    }
-    if (!suggestion.empty() && suggestion != word) {
-      out += suggestion;
-      changed = true;
-    } else {
-      out += original;
-    }
-  });
-  out.append(text, pos);
-  return changed ? out : std::string();
-}
-
-Xapian::Query SearchQueryParser::Parse(const std::string& text, std::string* corrected) {
+Xapian::Query SearchQueryParser::Parse(const std::string& text, bool typo_tolerance,
+                                       std::string* corrected) {
   Xapian::Query query;
   bool suggest = true;
   try {
@@ -115,8 +77,13 @@ Xapian::Query SearchQueryParser::Parse(const std::string& text, std::string* cor
       query = parser_.parse_query(words, kPlainFlags);
     }
   }
-  if (suggest) *corrected = CorrectSpelling(text);
-  return query;
+  if (!suggest) return query;
+  // Xapian's FLAG_SPELLING_CORRECTION is not used: it checks unstemmed
+  // terms, which this index (STEM_ALL_Z) does not hold, so it would
+  // "correct" correct words ("card" -> "car").
+  TypoExpansion typos = ExpandTypos(query, text, stemmer_, corrector_, typo_tolerance);
+  *corrected = std::move(typos.corrected_text);
+  return typos.query;
 }
 
 }  // namespace storyline::index

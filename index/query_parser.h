@@ -1,7 +1,7 @@
 // SearchQueryParser: turns what a user typed into a Xapian query, the way
 // the index was built (english stems, STEM_ALL_Z), with field prefixes
 // (title:, topic:, source:, tag:), query-time stop words, a fallback for
-// text that does not parse, and spelling suggestions.
+// text that does not parse, and typo tolerance (typo_expansion.h).
 //
 // Thread-safety: not thread-safe; owned by one Searcher and used on its
 // thread.
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "index/typo_corrector.h"
 
 namespace storyline::index {
 
@@ -36,20 +37,20 @@ class SearchQueryParser {
   SearchQueryParser& operator=(const SearchQueryParser&) = delete;
 
   // Parses `text` (Xapian query syntax). Text that does not parse falls
-  // back to plain words, then to letters, digits and spaces only. Sets
-  // `*corrected` to CorrectSpelling(text), except after the last fallback,
-  // which leaves it alone. May throw Xapian::Error.
-  Xapian::Query Parse(const std::string& text, std::string* corrected);
-
-  // `text` with each word whose stem is not indexed replaced by the
-  // spelling dictionary's suggestion; empty if nothing was replaced.
-  std::string CorrectSpelling(const std::string& text);
+  // back to plain words, then to letters, digits and spaces only. With
+  // `typo_tolerance`, words that look like typos also match their
+  // corrections, at a lower weight (typo_expansion.h). Sets `*corrected`
+  // to the text with those words corrected (with `typo_tolerance`, the
+  // query as searched; without, a suggestion), or empty if none was;
+  // after the last fallback it is left alone. May throw Xapian::Error.
+  Xapian::Query Parse(const std::string& text, bool typo_tolerance, std::string* corrected);
 
  private:
   Xapian::Database& db_;
   const Xapian::Stem& stemmer_;
   Xapian::QueryParser parser_;
   Xapian::SimpleStopper stopper_;
+  TypoCorrector corrector_;  // uses db_ and stemmer_
 };
 
 }  // namespace storyline::index

@@ -43,6 +43,11 @@ struct SearchParams {
   bool snippets = true;
   // Per hit, the matched terms' contributions to the score.
   bool explain = false;
+  // Words that look like typos also match their corrections, at a lower
+  // weight (index/typo_expansion.h); corrected_query says what was
+  // searched. Off: the query is searched as typed and corrected_query is
+  // only a suggestion.
+  bool typo_tolerance = true;
   // Half-life of the kRelevanceRecency decay.
   absl::Duration recency_half_life = absl::Hours(24 * 7);
   // Keep kRelevance in first-stage (BM25) order even if a semantic model

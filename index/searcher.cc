@@ -136,8 +136,9 @@ Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* se
       parser_(db_, stemmer_, ranking_.plain),
       synonyms_(synonyms) {}
 
-Xapian::Query Searcher::ParseQuery(const std::string& text, std::string* corrected) {
-  Xapian::Query query = parser_.Parse(text, corrected);
+Xapian::Query Searcher::ParseQuery(const std::string& text, bool typo_tolerance,
+                                   std::string* corrected) {
+  Xapian::Query query = parser_.Parse(text, typo_tolerance, corrected);
   if (synonyms_ == nullptr) return query;
   // One atomic load a search; the lock only after a reload.
   if (const uint64_t generation = synonyms_->generation(); generation != synonym_generation_) {
@@ -154,8 +155,9 @@ absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
 absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {
   SearchResults out;
   RETURN_IF_ERROR(CheckDeadlineBeforeStart(p.deadline, kSearch));
-  Xapian::Query query =
-      HasQueryWords(p.query) ? ParseQuery(p.query, &out.corrected_query) : MatchEverything();
+  Xapian::Query query = HasQueryWords(p.query)
+                            ? ParseQuery(p.query, p.typo_tolerance, &out.corrected_query)
+                            : MatchEverything();
   if (Xapian::Query filter = BuildFilter(p); !filter.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
   }
@@ -347,8 +349,8 @@ absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
   return WithFreshDatabase("topic clusters", [&]() -> absl::StatusOr<ClusterResults> {
     Xapian::Query query;
     if (HasQueryWords(params.query)) {
-      std::string unused;
-      query = ParseQuery(params.query, &unused);
+      std::string unused;  // clusters match what Search would match
+      query = ParseQuery(params.query, /*typo_tolerance=*/true, &unused);
     }
     return FindClusters(Reader(model.get()), query, params);
   });

@@ -105,7 +105,7 @@ class Searcher {
   // may be retried; false if the corruption is real.
   bool Overtaken();
   // Parses `text` and expands it with the current synonyms.
-  Xapian::Query ParseQuery(const std::string& text, std::string* corrected);
+  Xapian::Query ParseQuery(const std::string& text, bool typo_tolerance, std::string* corrected);
   // The semantic model now, or null (none configured or not built yet).
   std::shared_ptr<const LsaModel> CurrentModel() const;
   // This reader's state for one call, with `model` (may be null).

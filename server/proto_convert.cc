@@ -63,6 +63,7 @@ index::SearchParams MapSearchRequest(const v1::SearchRequest& request, absl::Tim
   p.explain = request.explain();
   p.facets.assign(request.facets().begin(), request.facets().end());
   p.include_body = request.include_body();
+  p.typo_tolerance = !request.has_typo_tolerance() || request.typo_tolerance();
   p.deadline = deadline;
   return p;
 }

@@ -38,7 +38,8 @@ uint64_t SearchFingerprint(const index::SearchParams& p) {
   return Fingerprint(absl::StrCat(p.query, "\x1f", SetField(p.topics), "\x1f", SetField(p.sources),
                                   "\x1f", TimeField(p.published_after), "\x1f",
                                   TimeField(p.published_before), "\x1f", static_cast<int>(p.order),
-                                  "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f", half_life));
+                                  "\x1f", absl::StrJoin(p.facets, "\x1e"), "\x1f", half_life,
+                                  "\x1f", p.typo_tolerance ? "" : "exact"));
 }
 
 uint64_t Fingerprint(absl::string_view canonical) {

@@ -3,7 +3,9 @@
 // more letters, each sent alone as a query; a typo counts as restored when
 // corrected_query is the original word. Typos that are themselves words of
 // the corpus are not used. Then each original word is sent as it is:
-// corrected_query must stay empty (a false correction otherwise).
+// corrected_query must stay empty (a false correction otherwise). Last, the
+// typo's whole headline is searched with the typo in it, as a user would
+// type it: a hit when the headline's own article is in the top 10.
 #ifndef STORYLINE_BENCH_EVAL_SPELLING_MODE_H_
 #define STORYLINE_BENCH_EVAL_SPELLING_MODE_H_
 

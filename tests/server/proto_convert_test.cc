@@ -1,5 +1,5 @@
 // Tests for server/proto_convert.cc: the search total that stays put while
-// paging, the TimeWindow filter and the OrderBy aliases.
+// paging, the TimeWindow filter, the OrderBy aliases and typo_tolerance.
 #include "server/proto_convert.h"
 
 #include <gmock/gmock.h>
@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "server/search_fingerprint.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::server {
@@ -86,6 +87,32 @@ TEST(ProtoConvertTest, OldOrderByNamesAreAliases) {
   auto params = ToSearchParams(request, tokens, absl::Now(), absl::InfiniteFuture());
   ASSERT_THAT(params, IsOk());
   EXPECT_EQ(params->order, index::SortOrder::kNewest);
+}
+
+index::SearchParams MustConvert(const v1::SearchRequest& request) {
+  const PageTokenCodec tokens(kKey);
+  absl::StatusOr<SearchCall> call =
+      ToSearchCall(request, tokens, absl::Now(), absl::InfiniteFuture());
+  EXPECT_THAT(call, IsOk());
+  return call.ok() ? call->params : index::SearchParams{};
+}
+
+TEST(ProtoConvertTest, TypoToleranceIsOnUnlessTurnedOff) {
+  v1::SearchRequest request;
+  request.set_query("goverment");
+  EXPECT_TRUE(MustConvert(request).typo_tolerance);
+  request.set_typo_tolerance(true);
+  EXPECT_TRUE(MustConvert(request).typo_tolerance);
+  request.set_typo_tolerance(false);
+  EXPECT_FALSE(MustConvert(request).typo_tolerance);
+}
+
+TEST(ProtoConvertTest, TypoToleranceIsPartOfThePageTokensRequest) {
+  v1::SearchRequest request;
+  request.set_query("goverment");
+  const uint64_t tolerant = SearchFingerprint(MustConvert(request));
+  request.set_typo_tolerance(false);
+  EXPECT_NE(SearchFingerprint(MustConvert(request)), tolerant);
 }
 
 }  // namespace
