@@ -61,14 +61,17 @@ absl::Status ValidateArticle(const Article& article) {
     return absl::InvalidArgumentError(absl::StrCat(
         "id is ", article.id().size(), " bytes; ids must be 1 to ", kMaxIdBytes, " bytes"));
   }
-  // A headline-only or text-only article is indexed (wire flashes have no
-  // body; the tests' fixtures rely on both forms), but one with no text at
-  // all, or only whitespace, would match nothing and show as "(untitled)".
-  if (absl::StripAsciiWhitespace(article.title()).empty() &&
-      absl::StripAsciiWhitespace(article.body()).empty()) {
+  // A news article has a headline and text: without a title it shows as
+  // "(untitled)" in every result list, and without a body it has no snippet
+  // and nothing for similar stories to compare.
+  if (absl::StripAsciiWhitespace(article.title()).empty()) {
     return absl::InvalidArgumentError(
-        "title and body are both empty or blank; give the article a headline (title) or text "
-        "(body) to index");
+        "title is empty or blank; every article needs a headline (title)");
+  }
+  if (absl::StripAsciiWhitespace(article.body()).empty()) {
+    return absl::InvalidArgumentError(
+        "body is empty or blank; every article needs its text (body); a wire flash with no "
+        "text can repeat its headline as the body");
   }
   if (absl::Status s = CheckLength("title", article.title(), kMaxTitleBytes); !s.ok()) return s;
   if (absl::Status s = CheckLength("body", article.body(), kMaxBodyBytes); !s.ok()) return s;

@@ -134,9 +134,9 @@ TEST(IngestResumeUsageTest, ResumeNeedsAFileAndItsOwnUnchangedCheckpoint) {
   ASSERT_TRUE(server.ok());
   TempDir tmp;
   const std::string input = tmp.Sub("in.jsonl");
-  std::ofstream(input) << R"({"id": "r1", "title": "Ferry fares rise"})"
+  std::ofstream(input) << R"({"id": "r1", "title": "Ferry fares rise", "body": "Up."})"
                        << "\n"
-                       << R"({"id": "r2", "title": "Ferry fares fall"})"
+                       << R"({"id": "r2", "title": "Ferry fares fall", "body": "Down."})"
                        << "\n";
   const std::string addr = "--addr " + server.address() + " ";
   const std::string ckpt = " --checkpoint " + tmp.Sub("ckpt");

@@ -82,21 +82,24 @@ INSTANTIATE_TEST_SUITE_P(
                          a.clear_body();
                        },
                        false, "title"},
-        ValidationCase{"TitleOnlyOk", [](Article& a) { a.clear_body(); }, true, ""},
-        ValidationCase{"BodyOnlyOk", [](Article& a) { a.clear_title(); }, true, ""},
+        ValidationCase{"TitleOnly", [](Article& a) { a.clear_body(); }, false, "body is empty"},
+        ValidationCase{"BodyOnly", [](Article& a) { a.clear_title(); }, false, "title is empty"},
         ValidationCase{"BlankTitleNoBody",
                        [](Article& a) {
                          a.set_title(" \t\n");
                          a.clear_body();
                        },
-                       false, "title and body are both empty or blank"},
+                       false, "title is empty or blank"},
         ValidationCase{"NoTitleBlankBody",
                        [](Article& a) {
                          a.clear_title();
                          a.set_body("  \r\n ");
                        },
-                       false, "title and body are both empty or blank"},
-        ValidationCase{"BlankTitleWithBodyOk", [](Article& a) { a.set_title("   "); }, true, ""},
+                       false, "title is empty or blank"},
+        ValidationCase{"TitleWithBlankBody", [](Article& a) { a.set_body(" \t"); }, false,
+                       "body is empty or blank"},
+        ValidationCase{"BlankTitleWithBody", [](Article& a) { a.set_title("   "); }, false,
+                       "title is empty or blank"},
         ValidationCase{"Title4097Bytes", [](Article& a) { a.set_title(std::string(4097, 't')); },
                        false, "title"},
         ValidationCase{"BodyOneMiBOk", [](Article& a) { a.set_body(std::string(1 << 20, 'b')); },

@@ -29,11 +29,21 @@ struct ArticleSpec {
   std::string url = "";
 };
 
+// The first `n` words of `text`.
+inline std::string FirstWords(const std::string& text, int n) {
+  size_t end = 0;
+  for (int i = 0; i < n && end != std::string::npos; ++i) end = text.find(' ', end + 1);
+  return text.substr(0, end);
+}
+
+// An article from `spec`. Every article needs a title and a body: a spec
+// with only one gets the other from it (the body repeats the title; the
+// title is the body's first six words), so fixtures stay short.
 inline storyline::v1::Article MakeArticle(const ArticleSpec& spec) {
   storyline::v1::Article a;
   a.set_id(spec.id);
-  a.set_title(spec.title);
-  a.set_body(spec.body);
+  a.set_title(spec.title.empty() ? FirstWords(spec.body, 6) : spec.title);
+  a.set_body(spec.body.empty() ? spec.title : spec.body);
   a.set_topic(spec.topic);
   a.set_source(spec.source);
   a.set_url(spec.url);
