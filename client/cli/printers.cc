@@ -108,11 +108,13 @@ void PrintFacets(const google::protobuf::RepeatedPtrField<v1::FacetResult>& face
 
 }  // namespace
 
-void PrintSearch(const v1::SearchResponse& response) {
+void PrintSearch(const v1::SearchResponse& response, bool corrections_searched) {
   const bool ansi = StdoutWantsAnsi();
-  // The suggestion first: it is what to read before skimming the results.
+  // The correction first: it is what to read before skimming the results.
   if (!response.corrected_query().empty()) {
-    std::cout << "Did you mean: " << Sanitize(response.corrected_query()) << "\n\n";
+    std::cout << (corrections_searched ? "Including results for: " : "Did you mean: ")
+              << Sanitize(response.corrected_query())
+              << (corrections_searched ? " (--exact searches only what you typed)" : "") << "\n\n";
   }
   if (response.results().empty() && response.total_size() == 0) {
     std::cout << "No results.\n";

@@ -18,7 +18,10 @@ namespace storyline::cli {
 // results."), then each result (rank, score, title, id line, snippet,
 // explanation, body), the facets, the next page token and the truncation
 // note.
-void PrintSearch(const v1::SearchResponse& response);
+// `corrections_searched`: the server searched corrected_query's
+// corrections too (typo tolerance on, the default), so it is shown as what
+// the results include; otherwise it is a suggestion ("Did you mean").
+void PrintSearch(const v1::SearchResponse& response, bool corrections_searched = false);
 
 // The title, then "id:", "source:", ... lines and the body.
 void PrintArticle(const v1::Article& article);

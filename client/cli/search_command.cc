@@ -33,6 +33,7 @@ struct SearchFlags {
   bool explain = false;
   std::vector<std::string> facets;
   bool body = false;
+  bool exact = false;  // typo_tolerance off
 };
 
 // --after or --before, if given; a date means its first second for
@@ -63,20 +64,24 @@ absl::Status SetFilter(const SearchFlags& flags, v1::SearchRequest* request) {
   v1::Filter* filter = request->mutable_filter();
   for (const std::string& topic : flags.topics) filter->add_topics(topic);
   for (const std::string& source : flags.sources) filter->add_sources(source);
-  if (after.has_value()) *filter->mutable_published_after() = common::ToTimestamp(*after);
-  if (before.has_value()) *filter->mutable_published_before() = common::ToTimestamp(*before);
+  if (after.has_value()) {
+    *filter->mutable_publish_time()->mutable_start_time() = common::ToTimestamp(*after);
+  }
+  if (before.has_value()) {
+    *filter->mutable_publish_time()->mutable_end_time() = common::ToTimestamp(*before);
+  }
   return absl::OkStatus();
 }
 
 // --newest, or --recent's half-life for RELEVANCE_RECENCY.
 absl::Status SetOrder(const SearchFlags& flags, v1::SearchRequest* request) {
-  request->set_order_by(flags.newest ? v1::NEWEST : v1::RELEVANCE);
+  request->set_order_by(flags.newest ? v1::ORDER_BY_NEWEST : v1::ORDER_BY_RELEVANCE);
   if (flags.recent.empty()) return absl::OkStatus();
   absl::StatusOr<absl::Duration> half_life = ParseSpan("--recent", flags.recent);
   if (!half_life.ok() || *half_life < absl::Seconds(1)) {
     return absl::InvalidArgumentError("--recent takes a half-life such as 7d, 36h or 90m");
   }
-  request->set_order_by(v1::RELEVANCE_RECENCY);
+  request->set_order_by(v1::ORDER_BY_RELEVANCE_RECENCY);
   request->mutable_recency_half_life()->set_seconds(absl::ToInt64Seconds(*half_life));
   return absl::OkStatus();
 }
@@ -93,6 +98,7 @@ absl::StatusOr<v1::SearchRequest> MakeSearchRequest(const SearchFlags& flags) {
   request.set_explain(flags.explain);
   for (const std::string& facet : flags.facets) request.add_facets(facet);
   request.set_include_body(flags.body);
+  if (flags.exact) request.set_typo_tolerance(false);
   return request;
 }
 
@@ -101,7 +107,9 @@ int RunSearch(Client& client, const GlobalFlags& global, const SearchFlags& flag
   if (!request.ok()) return ReportUsageError(request.status().message());
   absl::StatusOr<v1::SearchResponse> response =
       TimedCall(global, "search", [&] { return client.Search(*request); });
-  return PrintResponse(global, response, PrintSearch);
+  return PrintResponse(global, response, [&](const v1::SearchResponse& r) {
+    PrintSearch(r, /*corrections_searched=*/!flags.exact);
+  });
 }
 
 }  // namespace
@@ -139,6 +147,9 @@ Command AddSearchCommand(CLI::App& app) {
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"topic", "source"}));
   cmd->add_flag("--body", flags->body, "Include each article's body");
+  cmd->add_flag("--exact", flags->exact,
+                "Search words exactly as typed: no typo correction (a correction is only "
+                "suggested)");
   return {.app = cmd, .check = nullptr, .run = [flags](Client& client, const GlobalFlags& global) {
             return RunSearch(client, global, *flags);
           }};

@@ -44,6 +44,14 @@ TEST(PrintSearchTest, SuggestionComesBeforeTheResults) {
   EXPECT_LT(out.find("Did you mean"), out.find("Government budget approved")) << out;
 }
 
+TEST(PrintSearchTest, SearchedCorrectionsSayTheResultsIncludeThem) {
+  v1::SearchResponse response = OneResult();
+  response.set_corrected_query("government budget");
+  const std::string out = Captured([&] { PrintSearch(response, /*corrections_searched=*/true); });
+  EXPECT_THAT(out, StartsWith("Including results for: government budget (--exact"));
+  EXPECT_THAT(out, Not(HasSubstr("Did you mean")));
+}
+
 TEST(PrintSearchTest, EmptyResultSaysNoResultsNotAboutZero) {
   const std::string out = Captured([] { PrintSearch(v1::SearchResponse()); });
   EXPECT_EQ(out, "No results.\n");

@@ -19,6 +19,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 class CliTest : public DemoServerTest {
  protected:
@@ -209,6 +210,18 @@ TEST_F(CliTest, SearchTakesQueryWordsThatStartWithADash) {
   EXPECT_EQ(quoted.out, after_dashes.out);
   CliResult plain = Cli("search tidal");
   EXPECT_THAT(plain.out, HasSubstr("demo-002")) << "the exclusion above must matter";
+}
+
+// Typo tolerance is on by default and says what it searched; --exact
+// searches only what was typed and merely suggests the correction.
+TEST_F(CliTest, SearchCorrectsTyposUnlessExact) {
+  CliResult tolerant = Cli("search lagon");
+  ASSERT_EQ(tolerant.exit_code, 0) << tolerant.err;
+  EXPECT_THAT(tolerant.out, StartsWith("Including results for: lagoon")) << tolerant.out;
+  EXPECT_THAT(tolerant.out, HasSubstr("About ")) << tolerant.out;
+  CliResult exact = Cli("search --exact lagon");
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  EXPECT_EQ(exact.out, "Did you mean: lagoon\n\nNo results.\n");
 }
 
 TEST_F(CliTest, SearchAfterAndBeforeTakeDatesAndAges) {
