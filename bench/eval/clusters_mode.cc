@@ -110,7 +110,7 @@ bool MeasureCount(Client& client, const ClustersOptions& options, const Truth& t
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!resp.ok()) {
     std::fprintf(stderr, "storyline-eval: TopicClusters(cluster_count=%d) failed: %s\n", k,
-                 resp.status().ToString().c_str());
+                 resp.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     return false;
   }
   std::vector<int> labels, found;

@@ -114,12 +114,14 @@ std::optional<storyline::ClientOptions> MakeClientOptions() {
 // fails, else 0.
 int PrepareServer(storyline::Client& client, const std::string& corpus_path) {
   if (absl::Status h = client.CheckHealth(); !h.ok()) {
-    std::fprintf(stderr, "storyline-eval: server not healthy: %s\n", h.ToString().c_str());
+    std::fprintf(stderr, "storyline-eval: server not healthy: %s\n",
+                 h.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     return 3;
   }
   if (absl::GetFlag(FLAGS_ingest)) {
     if (absl::Status s = storyline::eval::IngestCorpus(client, corpus_path); !s.ok()) {
-      std::fprintf(stderr, "storyline-eval: ingest failed: %s\n", s.ToString().c_str());
+      std::fprintf(stderr, "storyline-eval: ingest failed: %s\n",
+                   s.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
       return 3;
     }
   }

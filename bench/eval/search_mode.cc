@@ -93,7 +93,8 @@ Ranking Rank(Client& client, const SearchOptions& options, const Query& q, Searc
     }
     if (!resp.ok()) {
       ++tally->errors;
-      std::fprintf(stderr, "query %s: %s\n", q.id.c_str(), resp.status().ToString().c_str());
+      std::fprintf(stderr, "query %s: %s\n", q.id.c_str(),
+                   resp.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
       break;
     }
     for (const auto& r : resp->results()) ranked.emplace_back(r.article().id(), r.score());

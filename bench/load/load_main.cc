@@ -143,7 +143,8 @@ void Record(const Outcome& out, double ms, Tallies* tallies, std::mt19937& rng) 
   if (out.status.code() != absl::StatusCode::kResourceExhausted) {
     ++t.errors;
     ++t.errors_by_code[out.status.code()];
-    if (t.first_error.empty()) t.first_error = out.status.ToString();
+    if (t.first_error.empty())
+      t.first_error = out.status.ToString(absl::StatusToStringMode::kWithNoExtraData);
     return;
   }
   ++t.rejected;
@@ -361,7 +362,8 @@ int main(int argc, char** argv) {
   }
   storyline::Client client(std::move(options));
   if (absl::Status h = client.CheckHealth(); !h.ok()) {
-    std::fprintf(stderr, "storyline-load: server not healthy: %s\n", h.ToString().c_str());
+    std::fprintf(stderr, "storyline-load: server not healthy: %s\n",
+                 h.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
     return 3;
   }
   Calls calls(&client, corpus, absl::GetFlag(FLAGS_requests));
