@@ -46,7 +46,6 @@ SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Stem& s
   // Query-time stop words (the SMART list): "what", "of", "the" carry no
   // topic. Xapian keeps them inside phrases and when they are all there is.
   if (!plain) {
-    for (const std::string& w : EnglishStopWords()) stopper_.add(w);
     parser_.set_stopper(&stopper_);
   }
   parser_.add_prefix("title", kPrefixTitle);
@@ -54,6 +53,10 @@ SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Stem& s
   parser_.add_boolean_prefix("topic", (new FoldedBooleanField(kPrefixTopic))->release());
   parser_.add_boolean_prefix("source", (new FoldedBooleanField(kPrefixSource))->release());
   parser_.add_boolean_prefix("tag", (new FoldedBooleanField(kPrefixTag))->release());
+}
+
+bool SearchQueryParser::QueryStopper::operator()(const std::string& word) const {
+  return IsStopWord(word) && (synonyms == nullptr || !synonyms->HasWord(word));
 }
 
 Xapian::Query SearchQueryParser::Parse(const std::string& text, bool typo_tolerance,

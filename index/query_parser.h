@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "index/synonyms.h"
 #include "index/typo_corrector.h"
 
 namespace storyline::index {
@@ -45,11 +46,22 @@ class SearchQueryParser {
   // after the last fallback it is left alone. May throw Xapian::Error.
   Xapian::Query Parse(const std::string& text, bool typo_tolerance, std::string* corrected);
 
+  // Words of `synonyms` are searched even when they are stop words, so
+  // that they can be expanded; null (the default) keeps every stop word
+  // out. `synonyms` must outlive its use here (the Searcher holds it).
+  void KeepSynonymWords(const SynonymTable* synonyms) { stopper_.synonyms = synonyms; }
+
  private:
+  // The SMART stop list, less the words of the current synonym groups.
+  struct QueryStopper : Xapian::Stopper {
+    bool operator()(const std::string& word) const override;
+    const SynonymTable* synonyms = nullptr;
+  };
+
   Xapian::Database& db_;
   const Xapian::Stem& stemmer_;
   Xapian::QueryParser parser_;
-  Xapian::SimpleStopper stopper_;
+  QueryStopper stopper_;
   TypoCorrector corrector_;  // uses db_ and stemmer_
 };
 

@@ -138,13 +138,14 @@ Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* se
 
 Xapian::Query Searcher::ParseQuery(const std::string& text, bool typo_tolerance,
                                    std::string* corrected) {
-  Xapian::Query query = parser_.Parse(text, typo_tolerance, corrected);
-  if (synonyms_ == nullptr) return query;
+  if (synonyms_ == nullptr) return parser_.Parse(text, typo_tolerance, corrected);
   // One atomic load a search; the lock only after a reload.
   if (const uint64_t generation = synonyms_->generation(); generation != synonym_generation_) {
     synonym_table_ = synonyms_->Current();
     synonym_generation_ = generation;
+    parser_.KeepSynonymWords(synonym_table_.get());
   }
+  Xapian::Query query = parser_.Parse(text, typo_tolerance, corrected);
   return synonym_table_ != nullptr ? synonym_table_->Expand(query) : query;
 }
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -52,7 +53,10 @@ absl::StatusOr<std::shared_ptr<const SynonymTable>> SynonymTable::Build(
     std::vector<Entry>& entries = table->groups_.emplace_back();
     for (const std::vector<std::string>& words : group.entries) {
       Entry terms;
-      for (const std::string& word : words) terms.push_back("Z" + stem(word));
+      for (const std::string& word : words) {
+        terms.push_back("Z" + stem(word));
+        table->words_.insert(absl::AsciiStrToLower(word));
+      }
       auto [it, added] = table->keys_.try_emplace(absl::StrJoin(terms, " "),
                                                   table->groups_.size() - 1, entries.size());
       if (!added && it->second.first != table->groups_.size() - 1) {

@@ -36,6 +36,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "index/synonym_file.h"
@@ -51,6 +52,11 @@ class SynonymTable {
       const std::vector<SynonymGroup>& groups);
 
   size_t group_count() const { return groups_.size(); }
+
+  // True if `word` (lower case, as the query parser passes it) is a word
+  // of some entry. Such a word is searched even when it is a stop word
+  // ("us" in "us, usa, united states"), so it can be expanded.
+  bool HasWord(const std::string& word) const { return words_.contains(word); }
 
   // `query` with every word (or run of words) in a group expanded to the
   // group, as the file comment says; `query` itself when nothing matched.
@@ -72,6 +78,7 @@ class SynonymTable {
   // An entry's terms joined by ' ' -> (group, entry) index.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> keys_;
   size_t max_words_ = 0;
+  absl::flat_hash_set<std::string> words_;  // every entry's words, lower case
 };
 
 // The table searches use now. The server replaces it on SIGHUP; each

@@ -82,6 +82,17 @@ TEST_F(SynonymSearchTest, SingleWordFindsPhraseAndBack) {
   EXPECT_THAT(Find("Automobile"), UnorderedElementsAre("car"));
 }
 
+// "us" is a stop word, but an entry of a synonym group is searched:
+// the group is what the user asked for.
+TEST_F(SynonymSearchTest, AStopWordInAGroupIsExpandedNotDropped) {
+  EXPECT_THAT(Find("us cup"), UnorderedElementsAre("usa")) << "without synonyms, us is stopped";
+  synonyms_.Replace(MustBuild("us, usa, united states\n"));
+  const std::vector<std::string> found = Find("us cup");
+  EXPECT_THAT(found, UnorderedElementsAre("usa", "states"));
+  // Other stop words are still dropped.
+  EXPECT_THAT(Find("the cup"), UnorderedElementsAre("usa"));
+}
+
 TEST_F(SynonymSearchTest, SnippetsAndExplanationsShowTheSynonymsFound) {
   synonyms_.Replace(MustBuild("usa, united states\n"));
   SearchParams params;
