@@ -71,7 +71,7 @@ absl::StatusOr<SimilarCall> ToSimilarCall(const v1::SimilarStoriesRequest& reque
   ASSIGN_OR_RETURN(index::SimilarParams params, ToSimilarParams(request, deadline));
   ASSIGN_OR_RETURN(PageSlice slice, DecodeSlice(request, params.page_size, tokens, now));
   params.page_size = Depth(slice);
-  return SimilarCall{.params = std::move(params), .slice = std::move(slice)};
+  return SimilarCall{.params = std::move(params), .slice = slice};
 }
 
 void ToSimilarPage(index::SimilarResults results, const SimilarCall& call,
@@ -93,7 +93,7 @@ absl::StatusOr<RecommendCall> ToRecommendCall(const v1::RecommendRequest& reques
                    ToRecommendParams(request, slice.reference_time.value_or(now), deadline));
   slice.page_size = params.page_size;
   params.page_size = Depth(slice);
-  return RecommendCall{.params = std::move(params), .slice = std::move(slice)};
+  return RecommendCall{.params = std::move(params), .slice = slice};
 }
 
 void ToRecommendPage(index::RecommendResults results, const RecommendCall& call,

@@ -38,9 +38,9 @@ constexpr absl::Duration kModelRetryDelay = absl::Seconds(2);
 
 // A pool's refusal, with its reason and retry delay.
 absl::Status QueueRefusal(absl::Status status) {
-  status =
-      WithReason(std::move(status),
-                 status.code() == absl::StatusCode::kUnavailable ? "SHUTTING_DOWN" : "INDEX_BUSY");
+  const char* reason =
+      status.code() == absl::StatusCode::kUnavailable ? "SHUTTING_DOWN" : "INDEX_BUSY";
+  status = WithReason(std::move(status), reason);
   SetRetryInfo(&status, kQueueRetryDelay);
   return status;
 }
