@@ -186,8 +186,9 @@ constexpr Spec kSpecs[] = {
      "Valley Times",
      0,
      {"library", "search"}},
-    {"",
-     "An article with no title: the harbour council met and discussed the budget.",
+    {"Council meets",
+     "An article with a short title and no topic or source: the harbour council met and "
+     "discussed the budget.",
      "",
      "",
      1738000000,
