@@ -5,16 +5,20 @@
 //     --benchmark_report_aggregates_only=true
 //
 // The index is built once into $STORYLINE_BENCH_INDEX (default
-// /tmp/storyline-bench-index) and reused by later runs. Queries: two-word
-// title prefixes drawn with a fixed seed, the same recipe as
-// `storyline-load --workloads=search`.
+// /tmp/storyline-bench-index) and reused by later runs; a server's index
+// directory (with its XAPIANDB stub) can be given instead. Queries:
+// two-word title prefixes drawn with a fixed seed.
 //
-//   BM_RawXapianSearch   QueryParser (English stemmer, STEM_SOME, title:
-//                        prefix) + Enquire::get_mset(0, 10) + document data:
-//                        what plain Xapian does per query.
+//   BM_RawXapianSearch/K/C  QueryParser (English stemmer, STEM_SOME,
+//                        title: prefix) + Enquire::get_mset(0, K, C) +
+//                        document data of the first 10: what plain Xapian
+//                        does per query (K 100: a re-ranking window's cost).
 //   BM_SearcherSearch    storyline::index::Searcher::Search: the same plus
-//                        reopen(), filters, snippets and article decoding;
-//                        the in-process ceiling of the gRPC Search RPC.
+//                        reopen(), filters, snippets and article decoding,
+//                        no semantic model (first-stage order).
+//   BM_SearcherSearchRanked  the same with the semantic model: the server's
+//                        default ranking, the in-process ceiling of the
+//                        gRPC Search RPC.
 //   BM_SearcherSearchFacets  the same with topic and source facets.
 //   BM_TopicClusters/N   Searcher::Clusters of the newest N articles.
 //   BM_PrepareArticle    ArticleIndexer::Prepare (term generation) alone.
@@ -36,6 +40,7 @@
 #include "index/index_writer.h"
 #include "index/schema.h"
 #include "index/searcher.h"
+#include "index/semantic_space.h"
 
 namespace {
 
@@ -61,7 +66,9 @@ std::vector<Article>& Corpus() {
 const std::string& IndexDir() {
   static std::string* dir = [] {
     auto* d = new std::string(Env("STORYLINE_BENCH_INDEX", "/tmp/storyline-bench-index"));
-    if (!std::filesystem::exists(*d + "/iamglass")) {
+    // An existing index (one shard, or a server's index directory with
+    // its XAPIANDB stub) is used as it is.
+    if (!std::filesystem::exists(*d + "/iamglass") && !std::filesystem::exists(*d + "/XAPIANDB")) {
       auto writer = storyline::index::IndexWriter::Open(*d);
       if (!writer.ok()) std::abort();
       storyline::index::ArticleIndexer indexer;
@@ -118,19 +125,41 @@ void BM_RawXapianSearch(benchmark::State& state) {
   for (auto _ : state) {
     Xapian::Enquire enquire(db);
     enquire.set_query(qp.parse_query(queries[i++ % queries.size()]));
-    Xapian::MSet mset = enquire.get_mset(0, 10);
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(state.range(0)),
+                                         static_cast<Xapian::doccount>(state.range(1)));
+    for (auto it = mset.begin(); it != mset.end() && it.get_rank() < 10; ++it) {
       benchmark::DoNotOptimize(it.get_document().get_data());
     }
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RawXapianSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
+// Args: matches asked of Xapian (documents read: the first 10), and
+// check_at_least.
+BENCHMARK(BM_RawXapianSearch)
+    ->Args({10, 0})
+    ->Args({100, 0})
+    ->Unit(benchmark::kMicrosecond)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
+
+// The index's semantic model, built once before timing.
+storyline::index::SemanticSpace* Semantic() {
+  static storyline::index::SemanticSpace* space = [] {
+    auto* s = new storyline::index::SemanticSpace(
+        {.index_dir = IndexDir(), .lsa = {}, .background = false});
+    (void)s->Refresh();
+    return s;
+  }();
+  return space;
+}
 
 // Storyline's Searcher on the same queries, with `params` as the base of
-// every request.
-void RunSearcher(benchmark::State& state, storyline::index::SearchParams params) {
-  auto searcher = storyline::index::Searcher::Open(IndexDir());
+// every request; `semantic`: with the semantic model (the server's default
+// ranking re-ranks the top matches with it).
+void RunSearcher(benchmark::State& state, storyline::index::SearchParams params,
+                 bool semantic = false) {
+  auto searcher = storyline::index::Searcher::Open(IndexDir(), semantic ? Semantic() : nullptr);
   if (!searcher.ok()) {
     state.SkipWithError("cannot open index");
     return;
@@ -147,6 +176,14 @@ void RunSearcher(benchmark::State& state, storyline::index::SearchParams params)
 
 void BM_SearcherSearch(benchmark::State& state) { RunSearcher(state, {}); }
 BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
+
+// The server's default: the same with the semantic model's re-ranking.
+void BM_SearcherSearchRanked(benchmark::State& state) { RunSearcher(state, {}, true); }
+BENCHMARK(BM_SearcherSearchRanked)
+    ->Unit(benchmark::kMicrosecond)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 
 void BM_SearcherSearchNoSnippets(benchmark::State& state) {
   storyline::index::SearchParams params;
@@ -168,12 +205,7 @@ BENCHMARK(BM_SearcherSearchFacets)->Unit(benchmark::kMicrosecond);
 // newest of the index), automatic cluster count, a new seed each time.
 // The semantic model is built once, before timing.
 void BM_TopicClusters(benchmark::State& state) {
-  static storyline::index::SemanticSpace* space = [] {
-    auto* s = new storyline::index::SemanticSpace(
-        {.index_dir = IndexDir(), .lsa = {}, .background = false});
-    (void)s->Refresh();
-    return s;
-  }();
+  storyline::index::SemanticSpace* space = Semantic();
   auto searcher = storyline::index::Searcher::Open(IndexDir(), space);
   if (!searcher.ok() || space->Current() == nullptr) {
     state.SkipWithError("cannot open index or build its semantic model");
