@@ -67,9 +67,13 @@ struct RankingOptions {
   // Xapian's defaults instead of Storyline's: BM25 defaults, no stop
   // words, no re-ranking. For comparisons and as an operator fallback.
   bool plain = false;
-  // Weight of the semantic similarity in the re-ranking of the top 100
-  // (0 turns the re-ranking off).
+  // Weight of the semantic similarity in the re-ranking (0 turns the
+  // re-ranking off).
   double semantic_weight = 1.0;
+  // How many first-stage (BM25) matches the semantic re-ranking reorders.
+  // Deeper finds more; a window of K costs Xapian's matcher a top-K
+  // instead of a top-10 (bench/README.md, "Search at the engine's limit").
+  int rerank_depth = 100;
 };
 
 }  // namespace storyline::index

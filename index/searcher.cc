@@ -32,12 +32,12 @@ constexpr Xapian::doccount kFacetCheckAtLeast = 100000;
 constexpr Xapian::doccount kMinCheckAtLeast = 100;
 constexpr size_t kMaxFacetValues = 100;
 // Ranking (bench/README.md, "Search relevance"): textbook BM25 parameters
-// (search_params.h); the top kRerankDepth BM25 results re-ranked by
+// (search_params.h); the top rerank_depth BM25 results re-ranked by
 //   BM25 / best BM25 + semantic_weight (1.0) * cosine(query, article)
 // in the semantic model's topics view (latent semantic indexing as a
-// second-stage ranker). RELEVANCE_RECENCY re-ranks the top
-// kRecencyDepth by relevance * (1 + decay) / 2.
-constexpr Xapian::doccount kRerankDepth = 100;
+// second-stage ranker; RankingOptions::rerank_depth, default 100).
+// RELEVANCE_RECENCY re-ranks the top kRecencyDepth by
+// relevance * (1 + decay) / 2.
 constexpr Xapian::doccount kRecencyDepth = 1000;
 
 std::optional<unsigned> FacetSlot(absl::string_view field) {
@@ -52,6 +52,10 @@ Xapian::Query BuildFilter(const SearchParams& p) {
                       .sources = p.sources,
                       .published_after = p.published_after,
                       .published_before = p.published_before});
+}
+
+bool CountIsExact(const Xapian::MSet& mset) {
+  return mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
 }
 
 // A read that commits overtook on both attempts (see Searcher::Overtaken).
@@ -189,7 +193,9 @@ Searcher::RankPlan Searcher::PlanRanking(const SearchParams& p) const {
   if (HasQueryWords(p.query) && p.order == SortOrder::kRelevance && semantic_ != nullptr &&
       !ranking_.plain && ranking_.semantic_weight > 0 && !p.first_stage_order) {
     plan.model = CurrentModel();
-    if (plan.model != nullptr) plan.depth = kRerankDepth;
+    if (plan.model != nullptr) {
+      plan.depth = static_cast<Xapian::doccount>(std::clamp(ranking_.rerank_depth, 1, 1000));
+    }
   } else if (p.order == SortOrder::kRelevanceRecency) {
     plan.depth = kRecencyDepth;
   }
@@ -223,12 +229,18 @@ absl::StatusOr<Xapian::MSet> Searcher::Match(const Xapian::Query& query, const S
     spies->spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(*slot));
     enquire.add_matchspy(spies->spies.back().get());
   }
-  // Look at a few more matches than the page needs so total_size is exact
-  // for small result sets (Xapian's bare estimate is far off on small
-  // corpora); with facets, at everything so counts are exact.
-  const Xapian::doccount check_at_least =
-      spies->spies.empty() ? plan.first + plan.want + kMinCheckAtLeast : kFacetCheckAtLeast;
-  Xapian::MSet mset = enquire.get_mset(plan.first, plan.want, check_at_least);
+  // With facets, look at every match so counts are exact. Without, only
+  // at what the page needs: asking for more slows the matcher's pruning
+  // on every query. A small result set whose count came out as an
+  // estimate (Xapian's bare estimate is far off on small corpora) is
+  // matched again to count it exactly, which is cheap because it is small.
+  const Xapian::doccount needed = plan.first + plan.want;
+  Xapian::MSet mset =
+      enquire.get_mset(plan.first, plan.want, spies->spies.empty() ? needed : kFacetCheckAtLeast);
+  if (spies->spies.empty() && !CountIsExact(mset) &&
+      mset.get_matches_lower_bound() < needed + kMinCheckAtLeast) {
+    mset = enquire.get_mset(plan.first, plan.want, needed + kMinCheckAtLeast);
+  }
   RETURN_IF_ERROR(CheckDeadline(p.deadline, kSearch));
   return mset;
 }

@@ -95,10 +95,14 @@ ABSL_FLAG(bool, plain_ranking, false,
           "Rank searches with Xapian's defaults (BM25 defaults, no stop words, no semantic "
           "re-ranking) instead of Storyline's tuned ranking; for comparisons (bench/README.md).");
 ABSL_FLAG(double, semantic_rerank_weight, 1.0,
-          "Weight of semantic similarity when re-ranking a search's top 100 (0 = off).");
-ABSL_FLAG(bool, inline_reads, false,
-          "Run reads on gRPC's callback threads instead of the search pool (no thread hop; "
-          "admission control still limits them).");
+          "Weight of semantic similarity when re-ranking a search's top matches (0 = off).");
+ABSL_FLAG(int, rerank_depth, 100,
+          "How many of a search's best BM25 matches the semantic re-ranking reorders (1 to "
+          "1000); deeper costs Xapian's matcher more (bench/README.md).");
+ABSL_FLAG(bool, inline_reads, true,
+          "Run the cheap reads (Search, GetArticle, GetIndexStats) on gRPC's callback threads "
+          "instead of the search pool (no thread hop; admission control still limits them). "
+          "SimilarStories, Recommend and TopicClusters always run on the pool.");
 ABSL_FLAG(double, shutdown_call_timeout_seconds, 10,
           "At SIGTERM/SIGINT: how long calls already in flight may keep running before they "
           "are cancelled. It does not bound the whole shutdown: searches and writes already "
@@ -237,7 +241,8 @@ std::unique_ptr<index::SearcherPool> SearcherPoolFromFlags(const std::string& in
       .threads = absl::GetFlag(FLAGS_search_threads),
       .semantic = semantic,
       .ranking = {.plain = absl::GetFlag(FLAGS_plain_ranking),
-                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight)},
+                  .semantic_weight = absl::GetFlag(FLAGS_semantic_rerank_weight),
+                  .rerank_depth = absl::GetFlag(FLAGS_rerank_depth)},
       .synonyms = synonyms});
 }
 

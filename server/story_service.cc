@@ -74,7 +74,7 @@ struct Lane {
 Lane MakeLane(RpcMethod method, index::SearcherPool* pool, const StoryServiceOptions& options) {
   return {.method = method,
           .pool = pool,
-          .inline_reads = options.inline_reads,
+          .inline_reads = options.inline_reads && CostOf(method) == CostClass::kCheap,
           .admission = options.admission,
           .max_response_bytes = options.max_response_bytes,
           .test_delay = options.TEST_read_delay};

@@ -33,10 +33,13 @@ struct StoryServiceOptions {
   // Serve SimilarStories and Recommend; when off they answer
   // UNIMPLEMENTED (--norelated_stories).
   bool related_stories = true;
-  // Run reads on the gRPC callback thread instead of handing them to the
-  // search pool: no thread hop, but long queries then hold gRPC threads and
-  // there is no queue limit. See bench/README.md for the trade-off.
-  bool inline_reads = false;
+  // Run the cheap reads (Search, GetArticle, GetIndexStats) on the gRPC
+  // callback thread instead of handing them to the search pool: no thread
+  // hop, and admission control still bounds how many run at once. The
+  // medium and expensive reads always go to the pool, so a long
+  // TopicClusters never holds a gRPC thread. bench/README.md, "Search at
+  // the engine's limit".
+  bool inline_reads = true;
   // Checks every call's bearer token before anything else (not owned; must
   // outlive the server). Null, the default: no checks.
   const Authenticator* auth = nullptr;

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "index/index_writer.h"
@@ -374,6 +375,38 @@ TEST_F(SearcherTest, StatsReportCountRevisionAndCommitTime) {
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->article_count, 8);
   EXPECT_GT(s->revision, before);
+}
+
+// The matcher is asked for no more than the page, so on its own it may
+// stop early and only estimate the count; a small result set is counted
+// exactly all the same.
+TEST(SearcherCountTest, SmallResultSetsAreCountedExactly) {
+  TempDir dir;
+  {
+    auto writer = IndexWriter::Open(dir.path());
+    ASSERT_THAT(writer, IsOk());
+    std::vector<Article> articles;
+    for (int i = 0; i < 90; ++i) {
+      // 40 with "alpha", 40 with "beta" (10 with both), 20 with neither;
+      // repeated words give a spread of scores to prune on.
+      std::string body = "filler text about nothing much";
+      if (i < 40) body += std::string(" alpha") + (i % 3 == 0 ? " alpha alpha" : "");
+      if (i >= 30 && i < 70) body += std::string(" beta") + (i % 4 == 0 ? " beta beta" : "");
+      articles.push_back(MakeArticle(
+          {.id = absl::StrCat("a", i), .title = absl::StrCat("story ", i), .body = body}));
+    }
+    ::storyline::index::testing::WriteArticles(**writer, articles);
+  }
+  auto searcher = Searcher::Open(dir.path());
+  ASSERT_THAT(searcher, IsOk());
+  for (int page_size : {1, 3, 10}) {
+    SearchParams p;
+    p.query = "alpha beta";
+    p.page_size = page_size;
+    absl::StatusOr<SearchResults> r = (*searcher)->Search(p);
+    ASSERT_THAT(r, IsOk());
+    EXPECT_EQ(r->total_estimate, 70) << "page size " << page_size;
+  }
 }
 
 }  // namespace
