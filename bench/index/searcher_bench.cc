@@ -20,6 +20,9 @@
 //                        default ranking, the in-process ceiling of the
 //                        gRPC Search RPC.
 //   BM_SearcherSearchFacets  the same with topic and source facets.
+//   BM_SearchShape/S     the default ranking on 1, 2 or 3 words, a phrase,
+//                        a topic filter, newest first (see Shape).
+//   BM_SimilarStories    SimilarStories of a random article.
 //   BM_TopicClusters/N   Searcher::Clusters of the newest N articles.
 //   BM_PrepareArticle    ArticleIndexer::Prepare (term generation) alone.
 //
@@ -31,10 +34,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "common/article_jsonl.h"
 #include "index/article_indexer.h"
 #include "index/index_writer.h"
@@ -85,30 +90,34 @@ const std::string& IndexDir() {
   return *dir;
 }
 
-std::vector<std::string>& Queries() {
-  static std::vector<std::string>* qs = [] {
-    auto* out = new std::vector<std::string>;
-    std::mt19937 rng(42);
-    const auto& corpus = Corpus();
-    if (corpus.empty()) return out;
-    std::uniform_int_distribution<size_t> pick(0, corpus.size() - 1);
-    while (out->size() < 1000) {
-      std::vector<std::string> words;
-      std::string w;
-      const std::string title = corpus[pick(rng)].title() + " ";
-      for (char c : title) {
-        if (std::isalpha(static_cast<unsigned char>(c))) {
-          w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-        } else if (c == ' ') {
-          if (w.size() >= 3) words.push_back(w);
-          w.clear();
-        }
-        if (words.size() == 2) break;
+// The first `n` words of 3+ letters of random titles (fixed seed), as one
+// query each: 1,000 of them.
+std::vector<std::string> TitleQueries(size_t n) {
+  std::vector<std::string> out;
+  std::mt19937 rng(42);
+  const auto& corpus = Corpus();
+  if (corpus.empty()) return out;
+  std::uniform_int_distribution<size_t> pick(0, corpus.size() - 1);
+  for (int tries = 0; out.size() < 1000 && tries < 100000; ++tries) {
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : corpus[pick(rng)].title() + " ") {
+      if (std::isalpha(static_cast<unsigned char>(c))) {
+        w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else if (c == ' ') {
+        if (w.size() >= 3) words.push_back(w);
+        w.clear();
       }
-      if (words.size() == 2) out->push_back(words[0] + " " + words[1]);
+      if (words.size() == n) break;
     }
-    return out;
-  }();
+    if (words.size() == n) out.push_back(absl::StrJoin(words, " "));
+  }
+  return out;
+}
+
+// Two-word title queries, the same recipe as `storyline-bench run`.
+std::vector<std::string>& Queries() {
+  static auto* qs = new std::vector<std::string>(TitleQueries(2));
   return *qs;
 }
 
@@ -158,8 +167,9 @@ storyline::index::SemanticSpace* Semantic() {
 // every request; `semantic`: with the semantic model (the server's default
 // ranking re-ranks the top matches with it).
 void RunSearcher(benchmark::State& state, storyline::index::SearchParams params,
-                 bool semantic = false) {
-  auto searcher = storyline::index::Searcher::Open(IndexDir(), semantic ? Semantic() : nullptr);
+                 bool semantic = false, storyline::index::RankingOptions ranking = {}) {
+  auto searcher =
+      storyline::index::Searcher::Open(IndexDir(), semantic ? Semantic() : nullptr, ranking);
   if (!searcher.ok()) {
     state.SkipWithError("cannot open index");
     return;
@@ -177,9 +187,14 @@ void RunSearcher(benchmark::State& state, storyline::index::SearchParams params,
 void BM_SearcherSearch(benchmark::State& state) { RunSearcher(state, {}); }
 BENCHMARK(BM_SearcherSearch)->Unit(benchmark::kMicrosecond)->Threads(1)->Threads(2)->UseRealTime();
 
-// The server's default: the same with the semantic model's re-ranking.
-void BM_SearcherSearchRanked(benchmark::State& state) { RunSearcher(state, {}, true); }
+// The server's default: the same with the semantic model's re-ranking;
+// Arg: the re-ranking window (RankingOptions::rerank_depth).
+void BM_SearcherSearchRanked(benchmark::State& state) {
+  RunSearcher(state, {}, true, {.rerank_depth = static_cast<int>(state.range(0))});
+}
 BENCHMARK(BM_SearcherSearchRanked)
+    ->Arg(30)
+    ->Arg(100)
     ->Unit(benchmark::kMicrosecond)
     ->Threads(1)
     ->Threads(2)
@@ -200,6 +215,64 @@ void BM_SearcherSearchFacets(benchmark::State& state) {
   RunSearcher(state, params);
 }
 BENCHMARK(BM_SearcherSearchFacets)->Unit(benchmark::kMicrosecond);
+
+// Search shapes with the server's default ranking (semantic model, default
+// window). Arg: 1, 2, 3 words; 4 the two words as a phrase; 5 two words
+// filtered to the corpus's most common topic; 6 two words, newest first.
+enum Shape { kOneWord = 1, kTwoWords, kThreeWords, kPhrase, kFiltered, kNewest };
+
+std::string CommonestTopic() {
+  std::map<std::string, int> counts;
+  for (const Article& a : Corpus()) ++counts[a.topic()];
+  auto best = std::max_element(counts.begin(), counts.end(),
+                               [](const auto& a, const auto& b) { return a.second < b.second; });
+  return best == counts.end() ? std::string() : best->first;
+}
+
+void BM_SearchShape(benchmark::State& state) {
+  const auto shape = static_cast<Shape>(state.range(0));
+  const size_t words = shape == kOneWord ? 1 : shape == kThreeWords ? 3 : 2;
+  std::vector<std::string> queries = TitleQueries(words);
+  if (shape == kPhrase) {
+    for (std::string& q : queries) q = "\"" + q + "\"";
+  }
+  auto searcher = storyline::index::Searcher::Open(IndexDir(), Semantic());
+  if (!searcher.ok() || queries.empty()) {
+    state.SkipWithError("cannot open index or draw queries");
+    return;
+  }
+  storyline::index::SearchParams params;
+  if (shape == kFiltered) params.topics = {CommonestTopic()};
+  if (shape == kNewest) params.order = storyline::index::SortOrder::kNewest;
+  size_t i = 0;
+  for (auto _ : state) {
+    params.query = queries[i++ % queries.size()];
+    auto results = (*searcher)->Search(params);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SearchShape)->DenseRange(kOneWord, kNewest)->Unit(benchmark::kMicrosecond);
+
+// SimilarStories of random corpus articles by id (default request).
+void BM_SimilarStories(benchmark::State& state) {
+  auto searcher = storyline::index::Searcher::Open(IndexDir(), Semantic());
+  const auto& corpus = Corpus();
+  if (!searcher.ok() || corpus.empty()) {
+    state.SkipWithError("cannot open index");
+    return;
+  }
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<size_t> pick(0, corpus.size() - 1);
+  storyline::index::SimilarParams params;
+  for (auto _ : state) {
+    params.article_id = corpus[pick(rng)].id();
+    auto results = (*searcher)->Similar(params);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SimilarStories)->Unit(benchmark::kMicrosecond);
 
 // TopicClusters in process, for 500 / 2,000 / 10,000 documents (the
 // newest of the index), automatic cluster count, a new seed each time.
