@@ -3,7 +3,8 @@
 #   -DSTORYLINE_SANITIZE=address,undefined   ASan + UBSan (scripts/sanitize.sh: build-asan)
 #   -DSTORYLINE_SANITIZE=thread              TSan (scripts/sanitize.sh: build-tsan)
 #   -DSTORYLINE_BUILD_FUZZERS=ON             libFuzzer targets in fuzz/ (scripts/fuzz.sh:
-#                                            build-fuzz); needs CMAKE_CXX_COMPILER=clang++-14
+#                                            build-fuzz, or build-asan in scripts/test.sh);
+#                                            needs CMAKE_CXX_COMPILER=clang++-14
 #
 # The flags apply to every target of this project (ours and the generated
 # protobuf code); the Debian libraries we link are not instrumented. Any
@@ -18,12 +19,15 @@ if(STORYLINE_BUILD_FUZZERS)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "STORYLINE_BUILD_FUZZERS needs clang (-DCMAKE_CXX_COMPILER=clang++-14)")
   endif()
-  if(STORYLINE_SANITIZE)
-    message(FATAL_ERROR "STORYLINE_BUILD_FUZZERS brings its own sanitizers; "
-                        "leave STORYLINE_SANITIZE empty")
+  if(STORYLINE_SANITIZE AND NOT STORYLINE_SANITIZE MATCHES "^(address,undefined|undefined,address)$")
+    message(FATAL_ERROR "STORYLINE_BUILD_FUZZERS brings ASan + UBSan; STORYLINE_SANITIZE may be "
+                        "empty or address,undefined, not '${STORYLINE_SANITIZE}'")
   endif()
   # Libraries get coverage instrumentation; fuzz/CMakeLists.txt links the
-  # fuzzer executables with -fsanitize=fuzzer (libFuzzer's main).
+  # fuzzer executables with -fsanitize=fuzzer (libFuzzer's main). Other
+  # executables (the tests of build-asan, which scripts/test.sh also fuzzes
+  # in, saving a fourth build) link without it: the sanitizer runtime
+  # supplies the coverage callbacks.
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)

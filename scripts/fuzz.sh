@@ -13,7 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-30}"
 shift || true
-DIR=build-fuzz
+# STORYLINE_FUZZ_DIR: a build directory already configured with
+# STORYLINE_BUILD_FUZZERS=ON (scripts/test.sh uses sanitize.sh's build-asan)
+# is built in as it is; otherwise build-fuzz is configured here.
+DIR="${STORYLINE_FUZZ_DIR:-build-fuzz}"
 CXX_FUZZ="${STORYLINE_FUZZ_CXX:-clang++-14}"
 start=$(date +%s)
 
@@ -22,10 +25,12 @@ if [[ ${#targets[@]} -eq 0 ]]; then
   for f in fuzz/*_fuzzer.cc; do targets+=("$(basename "$f" _fuzzer.cc)"); done
 fi
 
-cmake -S . -B "$DIR" -G Ninja -DCMAKE_CXX_COMPILER="$CXX_FUZZ" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-  -DSTORYLINE_BUILD_FUZZERS=ON -DSTORYLINE_BUILD_TESTS=OFF -DSTORYLINE_BUILD_BENCHMARKS=OFF \
-  >/dev/null
+if ! grep -q '^STORYLINE_BUILD_FUZZERS:BOOL=ON' "$DIR/CMakeCache.txt" 2>/dev/null; then
+  cmake -S . -B "$DIR" -G Ninja -DCMAKE_CXX_COMPILER="$CXX_FUZZ" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+    -DSTORYLINE_BUILD_FUZZERS=ON -DSTORYLINE_BUILD_TESTS=OFF -DSTORYLINE_BUILD_BENCHMARKS=OFF \
+    >/dev/null
+fi
 cmake --build "$DIR" -j"${STORYLINE_JOBS:-$(nproc)}" --target "${targets[@]/%/_fuzzer}"
 built=$(date +%s)
 

@@ -26,18 +26,23 @@ MODES=("$@")
 # Both builds are clang builds with -Wthread-safety and -Werror (STORYLINE_WERROR), so a
 # broken lock annotation fails here. -O1 and line tables only: sanitizer builds compile ~2x faster than
 # RelWithDebInfo and still give file:line stacks. No NDEBUG: asserts stay on.
-configure() {  # dir sanitizers
-  cmake -S . -B "$1" -G Ninja -DCMAKE_CXX_COMPILER="$CXX_SAN" \
+# The ASan build also has the fuzzers' coverage instrumentation, so
+# scripts/fuzz.sh can build its targets there (STORYLINE_FUZZ_DIR=build-asan)
+# instead of compiling everything a fourth time.
+configure() {  # dir sanitizers [cmake args...]
+  local dir=$1 sanitizers=$2
+  shift 2
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$CXX_SAN" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-    -DSTORYLINE_SANITIZE="$2" -DSTORYLINE_BUILD_TESTS=ON -DSTORYLINE_BUILD_BENCHMARKS=OFF \
-    -DSTORYLINE_WERROR=ON >/dev/null
+    -DSTORYLINE_SANITIZE="$sanitizers" -DSTORYLINE_BUILD_TESTS=ON -DSTORYLINE_BUILD_BENCHMARKS=OFF \
+    -DSTORYLINE_WERROR=ON "$@" >/dev/null
 }
 
 symbolizer="$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)"
 
 run_asan() {
   local start=$(date +%s) dir=build-asan
-  configure "$dir" "address,undefined"
+  configure "$dir" "address,undefined" -DSTORYLINE_BUILD_FUZZERS=ON
   cmake --build "$dir" -j"$JOBS" --target index_tests server_tests e2e_tests common_tests \
     client_tests
   local built=$(date +%s)

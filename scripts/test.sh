@@ -5,7 +5,8 @@
 # of examples/; then the same tests under ASan+UBSan, the concurrency test
 # under TSan (scripts/sanitize.sh; both clang builds with -Wthread-safety
 # -Werror), clang-tidy (scripts/tidy.sh), and each fuzzer for 30 s
-# (scripts/fuzz.sh). Formatting is checked first (scripts/check_format.sh).
+# (scripts/fuzz.sh, in the ASan build). Formatting is checked first
+# (scripts/check_format.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -20,5 +21,5 @@ STORYLINE_BUILD_DIR=build-client scripts/build.sh -DSTORYLINE_BUILD_SERVER=OFF \
 ctest --test-dir build-client --output-on-failure -j2 -L unit
 scripts/sanitize.sh
 scripts/tidy.sh build-asan
-scripts/fuzz.sh 30
+STORYLINE_FUZZ_DIR=build-asan scripts/fuzz.sh 30
 echo "test.sh: finished in $(( $(date +%s) - start ))s"
