@@ -61,7 +61,22 @@ std::string RawJson(const RawXapianResult& raw) {
       Millis(raw.latency.max()));
 }
 
-int Report(const CeilingFlags& f, const Ceilings& c) {
+std::string CeilingJson(const CeilingFlags& f, const Ceilings& c) {
+  const double service = c.service.ok() / c.seconds, echo = c.echo.ok() / c.seconds;
+  JsonSettings settings = CommonSettings(f.connection, f.workload);
+  settings.insert(settings.end(), {{"index", JsonString(f.index)},
+                                   {"concurrency", absl::StrCat(f.concurrency)},
+                                   {"threads", absl::StrCat(f.threads)},
+                                   {"duration_s", absl::StrCat(f.duration)}});
+  return absl::StrCat(
+      "{\"settings\":", FormatSettingsJson(settings),
+      ",\"service\":", MethodJson(c.service, c.seconds), ",\"raw_xapian\":", RawJson(c.raw),
+      ",\"echo\":", MethodJson(c.echo, c.seconds),
+      absl::StrFormat(",\"ratios\":{\"service_over_raw\":%.3f,\"service_over_echo\":%.3f}}\n",
+                      Ratio(service, c.raw.QueriesPerSecond()), Ratio(service, echo)));
+}
+
+void PrintCeilings(const CeilingFlags& f, const Ceilings& c) {
   const double service = c.service.ok() / c.seconds, echo = c.echo.ok() / c.seconds;
   const double raw = c.raw.QueriesPerSecond();
   std::printf("%s\n%s  (%.1f hits a query; %d of %d queries matched)\n%s\n",
@@ -70,25 +85,21 @@ int Report(const CeilingFlags& f, const Ceilings& c) {
               c.raw.queries ? static_cast<double>(c.raw.hits) / c.raw.queries : 0.0,
               static_cast<int>(c.raw.queries_with_hits), static_cast<int>(c.raw.queries),
               Line("gRPC echo", echo, c.echo.ok_latency).c_str());
+  if (c.service.rejected + c.service.error_count() > 0) {
+    std::printf("(service: %d calls rejected, %d failed; only OK calls count)\n",
+                static_cast<int>(c.service.rejected), static_cast<int>(c.service.error_count()));
+  }
   std::printf(
       "service/raw %.2f  service/echo %.2f  (concurrency %d, %d raw threads, %.0f s each)\n",
       Ratio(service, raw), Ratio(service, echo), f.concurrency, f.threads, f.duration);
+}
+
+int Report(const CeilingFlags& f, const Ceilings& c) {
+  PrintCeilings(f, c);
   if (!f.json.empty()) {
-    JsonSettings settings = CommonSettings(f.connection, f.workload);
-    settings.insert(settings.end(), {{"index", JsonString(f.index)},
-                                     {"concurrency", absl::StrCat(f.concurrency)},
-                                     {"threads", absl::StrCat(f.threads)},
-                                     {"duration_s", absl::StrCat(f.duration)}});
-    std::string out = "{\"settings\":{";
-    for (size_t i = 0; i < settings.size(); ++i) {
-      absl::StrAppend(&out, i ? "," : "", JsonString(settings[i].first), ":", settings[i].second);
+    if (absl::Status s = WriteTextFile(f.json, CeilingJson(f, c)); !s.ok()) {
+      return Fail(kExitUsage, s.message());
     }
-    absl::StrAppend(&out, "},\"service\":", MethodJson(c.service, c.seconds),
-                    ",\"raw_xapian\":", RawJson(c.raw), ",\"echo\":", MethodJson(c.echo, c.seconds),
-                    absl::StrFormat(",\"ratios\":{\"service_over_raw\":%.3f,"
-                                    "\"service_over_echo\":%.3f}}\n",
-                                    Ratio(service, raw), Ratio(service, echo)));
-    if (absl::Status s = WriteTextFile(f.json, out); !s.ok()) return Fail(kExitUsage, s.message());
   }
   if (c.service.ok() == 0) return Fail(kExitFailed, "every Search call failed");
   if (c.raw.hits == 0) return Fail(kExitFailed, "raw Xapian matched nothing: wrong --index?");

@@ -98,12 +98,17 @@ std::string MethodJson(const MethodStats& m, double seconds) {
       h.mean() / 1e6);
 }
 
-std::string FormatRunJson(const RunResult& result, const JsonSettings& settings) {
-  std::string out = "{\"settings\":{";
+std::string FormatSettingsJson(const JsonSettings& settings) {
+  std::string out = "{";
   for (size_t i = 0; i < settings.size(); ++i) {
     absl::StrAppend(&out, i ? "," : "", JsonString(settings[i].first), ":", settings[i].second);
   }
-  absl::StrAppend(&out, "},\"seconds\":", absl::StrFormat("%.3f", result.measured_seconds),
+  return out + "}";
+}
+
+std::string FormatRunJson(const RunResult& result, const JsonSettings& settings) {
+  std::string out = absl::StrCat("{\"settings\":", FormatSettingsJson(settings));
+  absl::StrAppend(&out, ",\"seconds\":", absl::StrFormat("%.3f", result.measured_seconds),
                   ",\"ok_per_second\":", absl::StrFormat("%.1f", result.OkPerSecond()),
                   ",\"overall\":", MethodJson(result.Overall(), result.measured_seconds),
                   ",\"methods\":{");

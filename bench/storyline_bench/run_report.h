@@ -43,6 +43,8 @@ std::string FormatSecondLine(int second, bool warmup, const SecondStats& s);
 std::string FormatRunJson(const RunResult& result, const JsonSettings& settings);
 // The CSV described above.
 std::string FormatRunCsv(const RunResult& result);
+// `settings` as one JSON object: {"name":value,...}.
+std::string FormatSettingsJson(const JsonSettings& settings);
 // The JSON object of one method's stats over `seconds`.
 std::string MethodJson(const MethodStats& m, double seconds);
 

@@ -70,11 +70,7 @@ std::string SweepJson(const SweepFlags& f, const std::vector<Step>& steps,
                                    {"factor", absl::StrCat(f.factor)},
                                    {"step_duration_s", absl::StrCat(f.step_duration)},
                                    {"p99_bound_ms", absl::StrCat(f.p99_bound_ms)}});
-  std::string out = "{\"settings\":{";
-  for (size_t i = 0; i < settings.size(); ++i) {
-    absl::StrAppend(&out, i ? "," : "", JsonString(settings[i].first), ":", settings[i].second);
-  }
-  absl::StrAppend(&out, "},\"steps\":[");
+  std::string out = absl::StrCat("{\"settings\":", FormatSettingsJson(settings), ",\"steps\":[");
   for (size_t i = 0; i < steps.size(); ++i) absl::StrAppend(&out, i ? "," : "", StepJson(steps[i]));
   return absl::StrCat(out, "],\"stop_reason\":", JsonString(reason), "}\n");
 }

@@ -2,7 +2,8 @@
 // demo corpus: a 10-second closed-loop `run` over a mix of Search,
 // SimilarStories and TopicClusters must have zero errors and OK calls of
 // every method; and a short open-loop run must achieve its modest offered
-// rate (a check of the scheduler, not a timing figure).
+// rate (a check of the scheduler, not a timing figure); and ceiling finds
+// raw Xapian hits in the server's own index.
 #ifdef STORYLINE_BENCH_BIN
 
 #include <gmock/gmock.h>
@@ -32,8 +33,8 @@ class BenchSmokeTest : public SemanticDemoServerTest {
                      " --quiet --json ", tmp_.Sub("r.json"), " ", args),
         tmp_);
   }
-  std::string Json() {
-    std::ifstream in(tmp_.Sub("r.json"));
+  std::string Json(const std::string& name = "r.json") {
+    std::ifstream in(tmp_.Sub(name));
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   // The number after `"NAME":{"ok":` in the JSON, or -1.
@@ -64,6 +65,27 @@ TEST_F(BenchSmokeTest, OpenLoopAchievesAModestOfferedRate) {
   const double achieved = Field(Json(), R"("ok_per_second":)");
   EXPECT_NEAR(achieved, 50, 10) << Json();
   EXPECT_THAT(Json(), HasSubstr(R"("mode":"open")"));
+}
+
+// ceiling against the same server: its index dir sits beside its log
+// (TestServer keeps both in one temp dir).
+TEST_F(BenchSmokeTest, CeilingMeasuresServiceRawXapianAndEcho) {
+  std::string index = server().log_path();
+  index.replace(index.rfind("server.log"), std::string::npos, "index");
+  const CliResult r = RunProgram(
+      STORYLINE_BENCH_BIN,
+      absl::StrCat("ceiling --addr ", server().address(), " --corpus ", STORYLINE_DEMO_JSONL,
+                   " --index ", index, " --concurrency 2 --threads 1 --duration 1 --warmup 0.2",
+                   " --quiet --json ", tmp_.Sub("c.json")),
+      tmp_);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("service/raw "));
+  const std::string json = Json("c.json");
+  EXPECT_GT(Field(json, R"("raw_xapian":\{"queries":[0-9]+,"queries_per_second":[0-9.]+,"hits":)"),
+            0)
+      << json;
+  EXPECT_GT(Field(json, R"("echo":\{"ok":)"), 0) << json;
+  EXPECT_GT(Field(json, R"("service_over_raw":)"), 0) << json;
 }
 
 }  // namespace
