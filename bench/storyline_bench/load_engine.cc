@@ -92,6 +92,10 @@ class LoadRun {
       {
         absl::MutexLock lock(&mu_);
         ++outstanding_;
+        if (at >= measure_start_) {
+          result_.send_lag.Record(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - at).count());
+        }
       }
       const PreparedRequest& request = requests_.at(next_.fetch_add(1));
       sender_.Send(request, [this, &request, at](const CallOutcome& out) {

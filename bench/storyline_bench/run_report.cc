@@ -70,6 +70,13 @@ std::string FormatRunTable(const RunResult& result) {
     out += TableLine(MethodName(m), stats, result.measured_seconds);
   }
   if (called != 1) out += TableLine("all", result.Overall(), result.measured_seconds);
+  const LatencyHistogram& lag = result.send_lag;
+  if (lag.count() > 0) {
+    absl::StrAppend(&out, absl::StrFormat("send lag   p50 %.3f ms  p99 %.3f ms  max %.3f ms  (sent "
+                                          "after the schedule; counted in the latencies)\n",
+                                          Millis(lag.ValueAtQuantile(0.5)),
+                                          Millis(lag.ValueAtQuantile(0.99)), Millis(lag.max())));
+  }
   return out;
 }
 
@@ -120,7 +127,15 @@ std::string FormatRunJson(const RunResult& result, const JsonSettings& settings)
                     MethodJson(stats, result.measured_seconds));
     first = false;
   }
-  return out + "}}\n";
+  const LatencyHistogram& lag = result.send_lag;
+  absl::StrAppend(&out, "}");
+  if (lag.count() > 0) {
+    absl::StrAppend(
+        &out, absl::StrFormat(",\"send_lag_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f}",
+                              Millis(lag.ValueAtQuantile(0.5)), Millis(lag.ValueAtQuantile(0.99)),
+                              Millis(lag.max())));
+  }
+  return out + "}\n";
 }
 
 std::string FormatRunCsv(const RunResult& result) {

@@ -9,7 +9,8 @@
 //    "overall": {"ok":..., "rejected":..., "errors":..., "errors_by_code": {"UNAVAILABLE": 3},
 //                "ok_per_second":..., "latency_ms": {"p50":..,"p90":..,"p99":..,"p999":..,
 //                "max":..,"mean":..}},
-//    "methods": {"search": {same fields}, ...}}     (methods that were called)
+//    "methods": {"search": {same fields}, ...},     (methods that were called)
+//    "send_lag_ms": {"p50":..,"p99":..,"max":..}}  (open loop only)
 // CSV (`--csv FILE`): header `t,ok,errors,p50_ms,p99_ms`, one row per second
 // of the timed window; t is seconds since the run started (warm-up left out).
 //

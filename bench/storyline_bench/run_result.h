@@ -51,6 +51,10 @@ struct RunResult {
   double warmup_seconds = 0;
   double measured_seconds = 0;  // the timed window (after warm-up)
   std::array<MethodStats, kMethodCount> per_method;
+  // Open loop: how late each timed call was sent after its scheduled time
+  // (the client's own lateness, which its latency includes). Empty in the
+  // closed loop.
+  LatencyHistogram send_lag;
   std::vector<SecondStats> seconds;
 
   MethodStats Overall() const {

@@ -56,10 +56,10 @@ std::string StepJson(const Step& s) {
   const LatencyHistogram& h = all.ok_latency;
   return absl::StrFormat(
       "{\"offered\":%.1f,\"achieved\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-      "\"max_ms\":%.3f,\"errors\":%d,\"rejected\":%d}",
+      "\"max_ms\":%.3f,\"errors\":%d,\"rejected\":%d,\"send_lag_p99_ms\":%.3f}",
       s.offered, s.result.OkPerSecond(), Millis(h.ValueAtQuantile(0.5)),
       Millis(h.ValueAtQuantile(0.99)), Millis(h.ValueAtQuantile(0.999)), Millis(h.max()),
-      all.error_count(), all.rejected);
+      all.error_count(), all.rejected, Millis(s.result.send_lag.ValueAtQuantile(0.99)));
 }
 
 std::string SweepJson(const SweepFlags& f, const std::vector<Step>& steps,
@@ -77,9 +77,10 @@ std::string SweepJson(const SweepFlags& f, const std::vector<Step>& steps,
 
 void PrintRow(const Step& s) {
   const LatencyHistogram& h = s.result.Overall().ok_latency;
-  std::printf("%10.1f %10.1f %9.3f %9.3f %9.3f %7d\n", s.offered, s.result.OkPerSecond(),
+  std::printf("%10.1f %10.1f %9.3f %9.3f %9.3f %7d %12.3f\n", s.offered, s.result.OkPerSecond(),
               Millis(h.ValueAtQuantile(0.5)), Millis(h.ValueAtQuantile(0.99)),
-              Millis(h.ValueAtQuantile(0.999)), static_cast<int>(s.result.Overall().error_count()));
+              Millis(h.ValueAtQuantile(0.999)), static_cast<int>(s.result.Overall().error_count()),
+              Millis(s.result.send_lag.ValueAtQuantile(0.99)));
   std::fflush(stdout);
 }
 
@@ -111,8 +112,8 @@ int Sweep(const SweepFlags& f) {
   GrpcSender sender(load.sender);
   std::vector<Step> steps;
   std::string reason = absl::StrCat("--max_steps ", f.max_steps, " reached");
-  std::printf("%10s %10s %9s %9s %9s %7s\n", "offered/s", "achieved/s", "p50 ms", "p99 ms",
-              "p99.9 ms", "errors");
+  std::printf("%10s %10s %9s %9s %9s %7s %12s\n", "offered/s", "achieved/s", "p50 ms", "p99 ms",
+              "p99.9 ms", "errors", "lag p99 ms");
   for (double rate = f.start; static_cast<int>(steps.size()) < f.max_steps;
        rate = f.step > 0 ? rate + f.step : rate * f.factor) {
     steps.push_back({rate, RunLoad(sender, load.requests,

@@ -172,6 +172,9 @@ TEST(LoadEngineTest, OpenLoopLatencyRunsFromTheScheduleSoAStallShows) {
   EXPECT_GE(h.max(), 200'000'000);
   EXPECT_GE(h.ValueAtQuantile(0.999), 190'000'000) << FormatRunTable(r);
   EXPECT_GE(h.ValueAtQuantile(0.99), 150'000'000) << FormatRunTable(r);
+  // The sender's stall is the client's own lateness, and is reported so.
+  EXPECT_GE(r.send_lag.max(), 190'000'000);
+  EXPECT_EQ(r.send_lag.count(), h.count());
 }
 
 TEST(LoadEngineTest, EachSecondIsReported) {
