@@ -105,6 +105,15 @@ TEST_F(BenchToolTest, MoreErrorsThanMaxErrorsExitsOne) {
   EXPECT_THAT(r.err, HasSubstr("more than --max_errors 0"));
 }
 
+TEST_F(BenchToolTest, SendsTheTokenFromTokenFile) {
+  std::ofstream(tmp_.Sub("read.token")) << "s3cret-token\n";
+  const CliResult r =
+      Bench("run", "--duration 0.2 --warmup 0 --token_file " + tmp_.Sub("read.token"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fake_.script().authorization(), "Bearer s3cret-token");
+  EXPECT_EQ(Bench("run", "--token_file " + tmp_.Sub("missing.token")).exit_code, 2);
+}
+
 TEST_F(BenchToolTest, UnhealthyServerExitsThree) {
   fake_.health_script().Answer(grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting"));
   for (const char* sub : {"run", "sweep"}) {
