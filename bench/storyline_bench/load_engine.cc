@@ -83,11 +83,9 @@ class LoadRun {
   void RunOpen() {
     std::mt19937 rng(options_.seed);
     std::exponential_distribution<double> poisson_gap(options_.rate);
-    Clock::time_point at = start_;
-    for (;;) {
-      const double gap = options_.poisson ? poisson_gap(rng) : 1.0 / options_.rate;
-      at += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(gap));
-      if (at >= end_) return;
+    // The first call goes at the start, so a window of D seconds at R/s
+    // schedules R * D calls (uniform), not one fewer.
+    for (Clock::time_point at = start_; at < end_; at += NextGap(rng, poisson_gap)) {
       std::this_thread::sleep_until(at);
       {
         absl::MutexLock lock(&mu_);
@@ -103,6 +101,11 @@ class LoadRun {
         Release();
       });
     }
+  }
+
+  Clock::duration NextGap(std::mt19937& rng, std::exponential_distribution<double>& poisson_gap) {
+    const double gap = options_.poisson ? poisson_gap(rng) : 1.0 / options_.rate;
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(gap));
   }
 
   // Closed loop: `concurrency` slots, each sending its next call when the

@@ -139,10 +139,12 @@ TEST_F(BenchToolTest, UsageErrorsExitTwoSayingWhatToFix) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+// A uniform schedule and a bound no stall reaches, so only --max_steps
+// stops it, however loaded the machine.
 TEST_F(BenchToolTest, SweepStepsUpAndDrawsTheCurve) {
   const CliResult r = Bench("sweep",
-                            "--start 20 --factor 2 --max_steps 2 --step_duration 0.3 "
-                            "--warmup 0 --svg " +
+                            "--start 20 --factor 2 --max_steps 2 --step_duration 0.5 "
+                            "--warmup 0 --schedule uniform --p99_bound_ms 60000 --svg " +
                                 tmp_.Sub("c.svg") + " --json " + tmp_.Sub("s.json"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("offered/s"));
