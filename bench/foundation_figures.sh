@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the foundation figures (bench/README.md): ingest of 20news-train
-# through `storyline ingest` (3 runs, fresh index each), then 1,000 two-word
-# title queries through storyline-load (3 runs). Prints each run and the
+# through `storyline ingest` (3 runs, fresh index each), then 5 s of two-word
+# title queries through storyline-bench run (3 runs). Prints each run and the
 # medians. Loopback only; bounded in time.
 #   bench/foundation_figures.sh [BUILD_DIR] [CORPUS]
 set -euo pipefail
@@ -25,10 +25,11 @@ echo "ingest median: $(printf '%s\n' "${rates[@]}" | awk '{print $1}' | median) 
 
 p50s=(); p99s=()
 for run in 1 2 3; do
-  out=$("$BUILD/bench/storyline-load" --addr="$ADDR" --corpus="$CORPUS" --requests=1000 \
-        --workloads=search --json)
-  echo "search run $run: $out"
-  p50s+=("$(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<< "$out")")
-  p99s+=("$(sed -E 's/.*"p99_ms":([0-9.]+).*/\1/' <<< "$out")")
+  "$BUILD/bench/storyline-bench" run --addr "$ADDR" --corpus "$CORPUS" --mix search=100 \
+    --concurrency 1 --duration 5 --warmup 1 --quiet --json "$WORK/search-$run.json" > /dev/null
+  p50s+=("$(json_value "$WORK/search-$run.json" overall.latency_ms.p50)")
+  p99s+=("$(json_value "$WORK/search-$run.json" overall.latency_ms.p99)")
+  echo "search run $run: p50 ${p50s[-1]} ms, p99 ${p99s[-1]} ms," \
+       "$(json_value "$WORK/search-$run.json" ok_per_second) req/s"
 done
 echo "search median: p50 $(printf '%s\n' "${p50s[@]}" | median) ms, p99 $(printf '%s\n' "${p99s[@]}" | median) ms"

@@ -15,7 +15,7 @@ DATA=${2:-../shared/data}
 WORK=$(mktemp -d)
 source bench/lib.sh  # after the cd above
 EVAL="$BUILD/bench/storyline-eval"
-LOAD="$BUILD/bench/storyline-load"
+BENCH="$BUILD/bench/storyline-bench"
 
 echo "== BBC"
 start_server "$WORK/bbc"
@@ -26,12 +26,15 @@ echo "== 20news: train indexed, test as text"
 start_server "$WORK/20news-train"
 "$EVAL" --addr="$ADDR" --mode=similar-text --ingest \
   --corpus="$DATA/20news/articles-train.jsonl" --queries="$DATA/20news/articles-test.jsonl"
-"$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
-  --workloads=similar,recommend
+for method in similar recommend; do
+  "$BENCH" run --addr "$ADDR" --corpus "$DATA/20news/articles-train.jsonl" --mix $method=100 \
+    --concurrency 1 --duration 10 --warmup 1 --quiet
+done
 for docs in 500 2000 10000; do
-  n=200; [[ $docs == 10000 ]] && n=30
-  "$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=$n \
-    --workloads=clusters --cluster_documents=$docs
+  secs=10; [[ $docs == 10000 ]] && secs=20
+  echo -n "clusters of $docs documents: "
+  "$BENCH" run --addr "$ADDR" --corpus "$DATA/20news/articles-train.jsonl" --mix clusters=100 \
+    --cluster_documents $docs --concurrency 1 --duration $secs --warmup 2 --quiet
 done
 
 echo "== 20news test, clustered"

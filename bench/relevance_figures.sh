@@ -8,7 +8,7 @@
 #   BBC             spelling: 500 one-edit headline typos, each alone and in
 #                   its headline (is the article in the top 10?)
 #   AG News         the same, on a corpus the typo rules were not tuned on
-#   20news train    Search p50 through the client, 1,000 two-word title
+#   20news train    Search p50 through storyline-bench, 3 s of two-word title
 #                   queries, plain vs default, alternating, 3 runs each
 # Loopback only. About 3 minutes on 2 cores.
 #   bench/relevance_figures.sh [BUILD_DIR] [DATA_DIR]
@@ -21,7 +21,7 @@ mkdir -p "$RUNS"
 WORK=$(mktemp -d)
 source bench/lib.sh  # after the cd above
 EVAL="$BUILD/bench/storyline-eval"
-LOAD="$BUILD/bench/storyline-load"
+BENCH="$BUILD/bench/storyline-bench"
 CRAN=(--corpus="$DATA/cranfield/articles.jsonl" --queries="$DATA/cranfield/dev/queries.jsonl"
       --qrels="$DATA/cranfield/dev/qrels.tsv")
 
@@ -54,8 +54,8 @@ for run in 1 2 3; do
     name=${variant%%:*}; flags=${variant#*:}
     start_server "$WORK/news" $flags
     "$EVAL" --addr="$ADDR" --mode=ready --corpus="$DATA/20news/articles-train.jsonl"
-    out=$("$LOAD" --addr="$ADDR" --corpus="$DATA/20news/articles-train.jsonl" --requests=1000 \
-          --workloads=search --json)
-    echo "$name run $run: p50 $(sed -E 's/.*"p50_ms":([0-9.]+).*/\1/' <<< "$out") ms"
+    "$BENCH" run --addr "$ADDR" --corpus "$DATA/20news/articles-train.jsonl" --mix search=100 \
+      --concurrency 1 --duration 3 --warmup 1 --quiet --json "$WORK/search.json" > /dev/null
+    echo "$name run $run: p50 $(json_value "$WORK/search.json" overall.latency_ms.p50) ms"
   done
 done
