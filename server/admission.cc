@@ -37,6 +37,11 @@ int DefaultWaiting(CostClass cost, int running) {
   return cost == CostClass::kCheap ? std::max(1, running / 2) : running / 2;
 }
 
+int DefaultBurstWaiting(CostClass cost, int running) {
+  constexpr int kCheapBurstPerSlot = 8;
+  return cost == CostClass::kCheap ? kCheapBurstPerSlot * running : DefaultWaiting(cost, running);
+}
+
 int Cores(int cores) {
   if (cores > 0) return cores;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -76,7 +81,9 @@ const char* CostClassName(CostClass cost) {
 AdmissionLimits DefaultLimits(CostClass cost, int workers) {
   const int n = Cores(workers);
   const int running = cost == CostClass::kCheap ? n : std::max(1, n / 2);
-  return {.max_running = running, .max_waiting = DefaultWaiting(cost, running)};
+  return {.max_running = running,
+          .max_waiting = DefaultWaiting(cost, running),
+          .burst_waiting = DefaultBurstWaiting(cost, running)};
 }
 
 LimiterId LimiterOf(RpcMethod method) {
@@ -134,13 +141,26 @@ Admission::Admission(AdmissionOptions options, int cores)
     const AdmissionLimits defaults = DefaultLimits(cost, IsRead(id) ? read_workers_ : cores);
     AdmissionLimits limits = options.limits[static_cast<int>(cost)];
     if (limits.max_running <= 0) limits.max_running = defaults.max_running;
-    if (limits.max_waiting < 0) limits.max_waiting = DefaultWaiting(cost, limits.max_running);
+    // Burst room comes with the default queue; a queue length set by hand
+    // is the length, burst or not (unless a burst length is set too).
+    if (limits.max_waiting < 0) {
+      limits.max_waiting = DefaultWaiting(cost, limits.max_running);
+      if (limits.burst_waiting < 0) {
+        limits.burst_waiting = DefaultBurstWaiting(cost, limits.max_running);
+      }
+    }
+    limits.burst_waiting = std::max(limits.burst_waiting, limits.max_waiting);
     Limiter& limiter = limiters_[i];
     limiter.id = id;
     limiter.cost = cost;
     limiter.limits = limits;
     limiter.mean_hold = InitialHoldGuess(cost);
   }
+}
+
+int Admission::QueueRoomLocked(const Limiter& limiter, absl::Time now) const {
+  const bool standing = !limiter.waiting.empty() && now - limiter.queued_since > kStandingQueue;
+  return standing ? limiter.limits.max_waiting : limiter.limits.burst_waiting;
 }
 
 bool Admission::CanRunLocked(const Limiter& limiter) const {
@@ -163,9 +183,10 @@ absl::Status Admission::Admit(RpcMethod method, Start start) {
     absl::MutexLock lock(&mu_);
     Limiter& limiter = LimiterFor(method);
     if (!CanRunLocked(limiter) || !limiter.waiting.empty()) {
-      if (static_cast<int>(limiter.waiting.size()) >= limiter.limits.max_waiting) {
+      if (static_cast<int>(limiter.waiting.size()) >= QueueRoomLocked(limiter, now)) {
         return RefuseLocked(limiter, method);
       }
+      if (limiter.waiting.empty()) limiter.queued_since = now;
       limiter.waiting.push_back({method, std::move(start), now});
       return absl::OkStatus();
     }

@@ -75,9 +75,18 @@ const char* LimiterName(LimiterId limiter);
 struct AdmissionLimits {
   // Calls that run at once; at least 1.
   int max_running = 1;
-  // Calls that may wait for a slot; 0 = none wait.
+  // Calls that may wait for a slot once the queue has stood (not emptied)
+  // for kStandingQueue: sustained overload. 0 = none wait.
   int max_waiting = 0;
+  // Calls that may wait while the queue is young: a burst, which drains
+  // on its own (CoDel's distinction between a good and a bad queue).
+  // Below max_waiting, or -1: max_waiting.
+  int burst_waiting = -1;
 };
+
+// How long a wait queue must stay non-empty before it counts as standing
+// and only max_waiting calls may join it.
+inline constexpr absl::Duration kStandingQueue = absl::Milliseconds(100);
 
 struct AdmissionOptions {
   // Reads that run at once, whatever their class: the search workers. 0 =
@@ -97,7 +106,9 @@ struct AdmissionOptions {
 // the others max(1, workers / 2). Waiting: half as many as run, rounded
 // down (at least 1 for cheap reads), since under overload every admitted
 // call waits for the whole queue ahead of it; bench/README.md, "Overload
-// (issue 9)".
+// (issue 9)". Cheap reads may queue 8 per running call in a burst, so
+// random arrivals well below capacity are not refused (bench/README.md,
+// "Search at the engine's limit").
 AdmissionLimits DefaultLimits(CostClass cost, int workers);
 
 struct AdmissionStats {
@@ -194,6 +205,8 @@ class Admission {
     // Exponentially weighted mean time a call holds its slot: the retry
     // delay estimate.
     absl::Duration mean_hold;
+    // When `waiting` last went from empty to non-empty.
+    absl::Time queued_since = absl::InfinitePast();
   };
   // A call that may start now.
   struct Ready {
@@ -204,6 +217,10 @@ class Admission {
   Limiter& LimiterFor(RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return limiters_[static_cast<int>(LimiterOf(method))];
   }
+  // How many calls may wait in `limiter`'s queue now: its burst room while
+  // the queue is young, max_waiting once it has stood for kStandingQueue.
+  int QueueRoomLocked(const Limiter& limiter, absl::Time now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool CanRunLocked(const Limiter& limiter) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TakeSlotLocked(Limiter& limiter, RpcMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Release(RpcMethod method, absl::Time admitted, bool shed) ABSL_LOCKS_EXCLUDED(mu_);

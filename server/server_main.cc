@@ -129,8 +129,9 @@ ABSL_FLAG(int, max_inflight_expensive, 0,
           "TopicClusters calls that run at once (0 = max(1, search threads / 2)), and likewise "
           "ingest streams and deletes, each their own limit (0 = max(1, cores / 2)).");
 ABSL_FLAG(int, max_waiting_cheap, -1,
-          "Cheap reads that may wait for a slot; -1 = half of --max_inflight_cheap (at "
-          "least 1).");
+          "Cheap reads that may wait for a slot once a queue has stood for 100 ms; -1 = half "
+          "of --max_inflight_cheap (at least 1), and 8 per slot while a queue is younger (a "
+          "burst). Set by hand, it is the length for bursts too.");
 ABSL_FLAG(int, max_waiting_medium, -1,
           "Medium reads that may wait for a slot; -1 = half of --max_inflight_medium.");
 ABSL_FLAG(int, max_waiting_expensive, -1,

@@ -266,4 +266,49 @@ TEST(AdmissionTest, NoRetryDelayOnOtherStatuses) {
 }
 
 }  // namespace
+// Cheap reads at their defaults on two read workers: 2 run, 1 waits under
+// sustained overload, 16 in a burst.
+TEST(AdmissionTest, ABurstQueuesButAStandingQueueIsShort) {
+  Admission admission({.read_workers = 2});
+  EXPECT_EQ(admission.limits(RpcMethod::kSearch).max_waiting, 1);
+  EXPECT_EQ(admission.limits(RpcMethod::kSearch).burst_waiting, 16);
+  std::vector<Admission::Ticket> running;
+  running.reserve(64);  // a release starts a waiter, which lands here: no reallocation
+  auto admit = [&] {
+    return admission.Admit(RpcMethod::kSearch,
+                           [&](Admission::Ticket t) { running.push_back(std::move(t)); });
+  };
+  for (int i = 0; i < 2 + 16; ++i) ASSERT_TRUE(admit().ok()) << i;
+  EXPECT_EQ(running.size(), 2u);
+  EXPECT_EQ(admit().code(), absl::StatusCode::kResourceExhausted);  // the burst room is full
+
+  // The queue has not emptied for longer than kStandingQueue: overload, so
+  // nothing joins until it is down to max_waiting.
+  absl::SleepFor(kStandingQueue + absl::Milliseconds(20));
+  for (int i = 0; i < 15; ++i) running[static_cast<size_t>(i)].Release();  // 15 start
+  EXPECT_EQ(admit().code(), absl::StatusCode::kResourceExhausted);         // 1 still waits
+  running[15].Release();                                                   // the last starts
+  EXPECT_TRUE(admit().ok());  // the queue is young again: room for a burst
+  EXPECT_TRUE(admit().ok());
+}
+
+// A queue length set by hand holds for bursts too.
+TEST(AdmissionTest, AQueueSetByHandHasNoBurstRoom) {
+  AdmissionOptions options{.read_workers = 2};
+  options.limits[static_cast<int>(CostClass::kCheap)] = {.max_running = 2, .max_waiting = 3};
+  Admission admission(options);
+  EXPECT_EQ(admission.limits(RpcMethod::kSearch).burst_waiting, 3);
+  std::vector<Admission::Ticket> running;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(admission
+                    .Admit(RpcMethod::kSearch,
+                           [&](Admission::Ticket t) { running.push_back(std::move(t)); })
+                    .ok());
+  }
+  EXPECT_EQ(admission.TryAdmit(RpcMethod::kSearch).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(admission.Admit(RpcMethod::kSearch, [](Admission::Ticket) {}).code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
 }  // namespace storyline::server
