@@ -27,6 +27,7 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   try {
     const int action = mode == Mode::kOpenExisting ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
     Xapian::WritableDatabase db(dir, action | Xapian::DB_BACKEND_GLASS);
+    db.begin_transaction();
     return std::unique_ptr<IndexWriter>(new IndexWriter(dir, std::move(db)));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir, " for writing"));
@@ -37,9 +38,11 @@ IndexWriter::IndexWriter(std::string dir, Xapian::WritableDatabase db)
     : dir_(std::move(dir)), db_(std::move(db)) {}
 
 IndexWriter::~IndexWriter() {
+  if (failed()) return;  // closed already; its uncommitted changes are gone
   try {
-    // Xapian 1.4's close() commits pending changes (no transaction is
-    // open), so accepted-but-uncommitted articles survive a shutdown.
+    // close() would abort the open transaction: commit it first, so
+    // accepted-but-uncommitted articles survive a shutdown.
+    db_.commit_transaction();
     db_.close();
   } catch (const Xapian::Error&) {
     // Nothing useful to do while destroying.
@@ -81,6 +84,7 @@ absl::Status IndexWriter::Recover() {
     // Opening writes nothing; a commit proves there is room to write again.
     db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
     db_.commit();
+    db_.begin_transaction();
   } catch (const Xapian::Error& e) {
     failure_ = XapianErrorToStatus(e, absl::StrCat("reopening ", dir_));
     try {
@@ -138,8 +142,10 @@ absl::StatusOr<uint64_t> IndexWriter::Commit() {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
-    db_.commit();
-    return static_cast<uint64_t>(db_.get_revision());
+    db_.commit_transaction();  // a flushed transaction: commits, with fsync
+    const auto revision = static_cast<uint64_t>(db_.get_revision());
+    db_.begin_transaction();
+    return revision;
   } catch (const Xapian::Error& e) {
     return Fail(e, "committing");
   }

@@ -2,7 +2,11 @@
 // directory: an unsharded index, or one shard of a sharded index (each
 // shard has its own IndexWriter; see index_layout.h and write_pipeline.h).
 // Upserts and deletes are buffered by Xapian and become visible to readers
-// (and durable) only at Commit().
+// (and durable) only at Commit(). Between commits the writer keeps a Xapian
+// transaction open: without one, Xapian 1.4 commits by itself (an fsync of
+// every table) each time XAPIAN_FLUSH_THRESHOLD changes pile up; inside
+// one, the threshold only flushes the buffered changes to the tables, so
+// memory stays bounded and the disk syncs once per Commit().
 //
 // A write that fails for a reason outside the article (disk full, out of
 // file descriptors, an I/O error) leaves Xapian's database closed. The

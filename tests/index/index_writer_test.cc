@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -179,6 +180,42 @@ TEST_F(IndexWriterTest, PendingChangesAreCommittedOnDestruction) {
   EXPECT_EQ(db.get_doccount(), 2u);
   EXPECT_TRUE(db.term_exists(IdTerm("kept")));
   EXPECT_TRUE(db.term_exists(IdTerm("pending")));
+}
+
+// Xapian 1.4 commits by itself every XAPIAN_FLUSH_THRESHOLD documents (an
+// fsync of every table each time) unless a transaction is open. The writer
+// keeps one open between commits, so passing the threshold only flushes:
+// readers see nothing, and nothing is durable, until Commit().
+TEST(IndexWriterFlushTest, PassingTheFlushThresholdDoesNotCommit) {
+  TempDir dir;
+  setenv("XAPIAN_FLUSH_THRESHOLD", "2", 1);
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(dir.path());
+  unsetenv("XAPIAN_FLUSH_THRESHOLD");
+  ASSERT_THAT(writer, IsOk());
+  ArticleIndexer indexer;
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<PreparedArticle> p = indexer.Prepare(
+        MakeArticle({.id = "id" + std::to_string(i), .title = "flushed not committed"}), nullptr);
+    ASSERT_THAT(p, IsOk());
+    ASSERT_THAT((*writer)->Upsert(*p), IsOk());
+  }
+  const Xapian::Database before(dir.path());
+  EXPECT_EQ(before.get_doccount(), 0u);
+  EXPECT_EQ(before.get_revision(), 0u);
+  EXPECT_EQ((*writer)->ArticleCount(), 5u);
+  absl::StatusOr<uint64_t> revision = (*writer)->Commit();
+  ASSERT_THAT(revision, IsOk());
+  EXPECT_EQ(*revision, 1u);  // one commit, no commits of its own in between
+  EXPECT_EQ(Xapian::Database(dir.path()).get_doccount(), 5u);
+  // Upserts after a commit still find and replace committed ids.
+  absl::StatusOr<PreparedArticle> again =
+      indexer.Prepare(MakeArticle({.id = "id0", .title = "second version"}), nullptr);
+  ASSERT_THAT(again, IsOk());
+  absl::StatusOr<bool> replaced = (*writer)->Upsert(*again);
+  ASSERT_THAT(replaced, IsOk());
+  EXPECT_TRUE(*replaced);
+  ASSERT_THAT((*writer)->Commit(), IsOk());
+  EXPECT_EQ(Xapian::Database(dir.path()).get_doccount(), 5u);
 }
 
 TEST_F(IndexWriterTest, ReopenSeesCommittedArticles) {
