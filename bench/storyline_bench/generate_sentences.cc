@@ -99,7 +99,10 @@ std::vector<std::string> SplitSentences(absl::string_view body) {
       builder.Flush();  // a paragraph ends a sentence
       continue;
     }
-    if (IsQuotedLine(line)) continue;
+    if (IsQuotedLine(line)) {
+      builder.Flush();  // a quotation ends the sentence before it
+      continue;
+    }
     for (absl::string_view word : SplitWords(line)) builder.AddWord(word);
   }
   builder.Flush();

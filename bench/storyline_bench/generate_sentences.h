@@ -16,8 +16,9 @@ namespace storyline::bench {
 // The sentences of `body`, each with its whitespace runs collapsed to one
 // space. A sentence ends at '.', '!' or '?' (with any closing quotes or
 // brackets) before whitespace, unless the word is an abbreviation ("Mr.",
-// "U.S.", "J."), and at a blank line. Lines quoting another post ('>' or
-// '|' first) are skipped, and so are sentences that do not read as prose:
+// "U.S.", "J."), at a blank line, and at a line quoting another post ('>'
+// or '|' first), which is skipped. Sentences that do not read as prose are
+// dropped:
 // fewer than 4 or more than 80 words, an e-mail address or markup, or
 // mostly symbols. Returns them in order; may be empty.
 std::vector<std::string> SplitSentences(absl::string_view body);

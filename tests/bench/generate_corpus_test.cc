@@ -96,9 +96,9 @@ class GenerateFixtureTest : public ::testing::Test {
 TEST_F(GenerateFixtureTest, LoadsSentencesByTopicAndFolderNamesForMissingFields) {
   std::vector<std::string> topics;
   for (const TopicPool& pool : corpus_.pools) topics.push_back(pool.topic);
-  EXPECT_THAT(topics, UnorderedElementsAre("business", "sport", "abstracts"));
+  EXPECT_THAT(topics, UnorderedElementsAre("business", "sport", "flash", "abstracts"));
   EXPECT_THAT(corpus_.sources, UnorderedElementsAre("Wire Agency", "abstracts"));
-  EXPECT_EQ(corpus_.patterns.size(), 16u);
+  EXPECT_EQ(corpus_.patterns.size(), 18u);
   for (const TopicPool& pool : corpus_.pools) {
     for (const std::string& s : pool.sentences) EXPECT_EQ(s.find("quoted"), std::string::npos);
   }

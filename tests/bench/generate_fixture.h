@@ -1,9 +1,12 @@
 // A small source corpus for the generate tests, written as JSONL files in
 // two folders: `wire/` (topics "business" and "sport", one publisher) and
-// `abstracts/` (no topic, no source, so both default to "abstracts").
+// `abstracts/` (no topic, no source, so both default to "abstracts"); the
+// wire's "flash" topic has two articles of one sentence.
 #ifndef STORYLINE_TESTS_BENCH_GENERATE_FIXTURE_H_
 #define STORYLINE_TESTS_BENCH_GENERATE_FIXTURE_H_
 
+#include <algorithm>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -63,9 +66,10 @@ inline std::string FixtureArticles(const std::string& prefix, const std::string&
     for (size_t k = 0; k < sentences.size(); ++k) {
       body.push_back(sentences[(i + k) % sentences.size()]);
     }
-    const std::string text = absl::StrCat(absl::StrJoin(body.begin(), body.begin() + 3, " "),
+    const auto split = body.begin() + std::min<ptrdiff_t>(3, body.size());
+    const std::string text = absl::StrCat(absl::StrJoin(body.begin(), split, " "),
                                           "\\n\\n> a quoted line from another post\\n",
-                                          absl::StrJoin(body.begin() + 3, body.end(), "\\n"));
+                                          absl::StrJoin(split, body.end(), "\\n"));
     absl::StrAppend(&lines, "{\"id\":\"", prefix, i, "\",\"title\":\"", title_stem, " number ", i,
                     " of the week\",\"body\":\"", text, "\"", extra_fields, "}\n");
   }
@@ -98,6 +102,12 @@ inline void WriteFixtureCorpus(const std::string& dir) {
        << FixtureArticles("w-s-", "Late goal wins the derby for the home side",
                           EscapedAll(SportSentences()),
                           R"(,"topic":"sport","source":"Wire Agency")", 6);
+  // Wire flashes: one sentence each, so bodies repeat unless redrawn.
+  std::ofstream flashes(dir + "/wire/flashes.jsonl");
+  flashes << FixtureArticles("w-f-", "Flash", {"The market closed higher on Friday afternoon."},
+                             R"(,"topic":"flash","source":"Wire Agency")", 1)
+          << FixtureArticles("w-g-", "Flash", {"Storms closed the airport for the whole day."},
+                             R"(,"topic":"flash","source":"Wire Agency")", 1);
   std::ofstream abstracts(dir + "/abstracts/articles.jsonl");
   abstracts << FixtureArticles("a-", "flutter of swept wings at high speed", AbstractSentences(),
                                "", 4);

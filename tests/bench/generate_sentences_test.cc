@@ -29,10 +29,12 @@ TEST(SplitSentencesTest, ABlankLineEndsASentence) {
 }
 
 TEST(SplitSentencesTest, QuotedLinesAreSkipped) {
-  EXPECT_THAT(SplitSentences("> You said the moon was made of cheese.\n"
-                             "  | and so did they in their own post.\n"
-                             "I never said anything of the sort."),
-              ElementsAre("I never said anything of the sort."));
+  EXPECT_THAT(
+      SplitSentences("I agree with what you wrote above\n"
+                     "> You said the moon was made of cheese\n"
+                     "  | and so did they in their own post\n"
+                     "I never said anything of the sort."),
+      ElementsAre("I agree with what you wrote above", "I never said anything of the sort."));
 }
 
 TEST(SplitSentencesTest, WhatIsNotProseIsDropped) {
