@@ -4,6 +4,7 @@
 //   storyline-bench run --addr HOST:PORT --corpus FILE.jsonl --rate 500 --json out.json
 //   storyline-bench sweep --addr HOST:PORT --corpus FILE.jsonl --p99_bound_ms 10 --svg c.svg
 //   storyline-bench ceiling --addr HOST:PORT --corpus FILE.jsonl --index INDEX_DIR
+//   storyline-bench generate --count 1000000 --seed 1 --out gen-1m.jsonl
 //
 // Each subcommand lives in its own *_command.cc; the load engine in
 // load_engine.cc. Exit codes: 0 ok, 1 every call failed or --max_errors
@@ -14,6 +15,7 @@
 
 #include "bench/storyline_bench/bench_options.h"
 #include "bench/storyline_bench/ceiling_command.h"
+#include "bench/storyline_bench/generate_command.h"
 #include "bench/storyline_bench/run_command.h"
 #include "bench/storyline_bench/sweep_command.h"
 
@@ -26,7 +28,7 @@ int Main(int argc, char** argv) {
   AddRunCommand(app);
   AddSweepCommand(app);
   AddCeilingCommand(app);
-  // The lead adds AddGenerateCommand(app) (generate_command.h) here.
+  AddGenerateCommand(app);
   app.footer(
       "Exit codes: 0 ok, 1 every call failed or --max_errors exceeded, 2 usage error, "
       "3 server not healthy.");
