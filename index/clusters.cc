@@ -99,14 +99,16 @@ absl::StatusOr<Embedded> Embed(const ReaderContext& reader, const Xapian::MSet& 
       return absl::DataLossError(
           absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
     }
-    std::span<const float> z = model.DocVector(doc.did, LsaView::kTopics);
-    std::span<const float> zn = model.DocVector(doc.did, LsaView::kSimilarity);
-    std::vector<float> folded, folded_narrow;
-    if (z.empty() || zn.empty()) {  // newer than the model: fold it in
+    std::vector<float> topics, folded_narrow;
+    std::span<const float> zn = model.DocVector(doc.did);
+    std::span<const float> z;
+    if (model.TopicsVector(doc.did, &topics) && !zn.empty()) {
+      z = topics;
+    } else {  // newer than the model: fold it in
       const SparseVector v = TfIdfVector(reader.db, doc.did, doc.doc, &reader.df_cache);
-      folded = model.Project(v, LsaView::kTopics);
+      topics = model.Project(v, LsaView::kTopics);
       folded_narrow = model.Project(v, LsaView::kSimilarity);
-      z = folded;
+      z = topics;
       zn = folded_narrow;
     }
     const size_t row = e.docs.size() - 1;

@@ -161,17 +161,26 @@ std::vector<float> RowMajor(const Eigen::MatrixXf& m) {
 struct DocVectorStore {
   int rank;
   int narrow;
-  std::vector<float>* wide_vectors;
+  std::vector<int8_t>* wide_codes;
+  std::vector<float>* wide_scales;
   std::vector<float>* narrow_vectors;
 
   void Reset(size_t documents) {
-    wide_vectors->assign(documents * rank, 0.0f);
+    wide_codes->assign(documents * rank, 0);
+    wide_scales->assign(documents, 0.0f);
     narrow_vectors->assign(documents * narrow, 0.0f);
   }
   void Put(size_t index, const Eigen::VectorXf& z) {
     // No vocabulary stems: stays zero, matches nothing.
-    if (const float norm = z.norm(); norm > 0) {
-      for (int k = 0; k < rank; ++k) (*wide_vectors)[index * rank + k] = z(k) / norm;
+    if (const float top = z.cwiseAbs().maxCoeff(); top > 0) {
+      // Codes in [-127, 127]; the scale makes the decoded row a unit vector.
+      double squares = 0;
+      for (int k = 0; k < rank; ++k) {
+        const auto code = static_cast<int8_t>(std::lround(z(k) / top * 127));
+        (*wide_codes)[index * rank + k] = code;
+        squares += static_cast<double>(code) * code;
+      }
+      (*wide_scales)[index] = static_cast<float>(1.0 / std::sqrt(squares));
     }
     if (const float norm = z.head(narrow).norm(); norm > 0) {
       for (int k = 0; k < narrow; ++k) (*narrow_vectors)[index * narrow + k] = z(k) / norm;
@@ -242,7 +251,8 @@ absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Da
   // Every document's latent vectors, folded in like any other text.
   DocVectorStore store{.rank = rank,
                        .narrow = model->narrow_,
-                       .wide_vectors = &model->wide_vectors_,
+                       .wide_codes = &model->wide_codes_,
+                       .wide_scales = &model->wide_scales_,
                        .narrow_vectors = &model->narrow_vectors_};
   store.Reset(total);
   if (fit == total) {
@@ -282,17 +292,50 @@ std::vector<float> LsaModel::Project(const SparseVector& tfidf, LsaView view) co
   return z;
 }
 
-std::span<const float> LsaModel::DocVector(Xapian::docid did, LsaView view) const {
+std::optional<size_t> LsaModel::RowOf(Xapian::docid did) const {
   // Docids are dense in an index without deletions: try row did - 1 first.
-  size_t index = static_cast<size_t>(did) - 1;
-  if (did == 0 || index >= docids_.size() || docids_[index] != did) {
-    auto it = std::lower_bound(docids_.begin(), docids_.end(), did);
-    if (it == docids_.end() || *it != did) return {};
-    index = static_cast<size_t>(it - docids_.begin());
+  const size_t guess = static_cast<size_t>(did) - 1;
+  if (did != 0 && guess < docids_.size() && docids_[guess] == did) return guess;
+  auto it = std::lower_bound(docids_.begin(), docids_.end(), did);
+  if (it == docids_.end() || *it != did) return std::nullopt;
+  return static_cast<size_t>(it - docids_.begin());
+}
+
+std::span<const float> LsaModel::DocVector(Xapian::docid did) const {
+  const std::optional<size_t> row = RowOf(did);
+  if (!row) return {};
+  const auto dims = static_cast<size_t>(narrow_);
+  return std::span<const float>(&narrow_vectors_[*row * dims], dims);
+}
+
+bool LsaModel::TopicsVector(Xapian::docid did, std::vector<float>* out) const {
+  const std::optional<size_t> row = RowOf(did);
+  if (!row) return false;
+  const auto dims = static_cast<size_t>(rank_);
+  const int8_t* codes = &wide_codes_[*row * dims];
+  const float scale = wide_scales_[*row];
+  out->resize(dims);
+  for (size_t k = 0; k < dims; ++k) (*out)[k] = codes[k] * scale;
+  return true;
+}
+
+std::optional<float> LsaModel::TopicsDot(std::span<const float> z, Xapian::docid did) const {
+  const std::optional<size_t> row = RowOf(did);
+  if (!row) return std::nullopt;
+  const auto dims = static_cast<size_t>(rank_);
+  const int8_t* codes = &wide_codes_[*row * dims];
+  // Eight independent sums, as in Dot, so the loop vectorises.
+  constexpr size_t kLanes = 8;
+  const size_t n = std::min(z.size(), dims);
+  std::array<float, kLanes> sums{};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) sums[l] += z[i + l] * static_cast<float>(codes[i + l]);
   }
-  const size_t dims = static_cast<size_t>(this->dims(view));
-  const std::vector<float>& m = view == LsaView::kSimilarity ? narrow_vectors_ : wide_vectors_;
-  return std::span<const float>(&m[index * dims], dims);
+  float dot = 0;
+  for (; i < n; ++i) dot += z[i] * static_cast<float>(codes[i]);
+  for (float s : sums) dot += s;
+  return dot * wide_scales_[*row];
 }
 
 std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const float> z, size_t n,

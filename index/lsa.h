@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -75,8 +76,17 @@ class LsaModel {
   std::vector<float> Project(const SparseVector& tfidf, LsaView view = LsaView::kSimilarity) const;
 
   // The stored unit vector of document `did` (a docid of the whole index)
-  // in `view`, or an empty span if the model does not know it.
-  std::span<const float> DocVector(Xapian::docid did, LsaView view = LsaView::kSimilarity) const;
+  // in the similarity view, or an empty span if the model does not know it.
+  std::span<const float> DocVector(Xapian::docid did) const;
+
+  // Document `did`'s unit vector in the topics view, into `out`; false if
+  // the model does not know it. The topics view is stored as 8-bit codes
+  // and one scale an article (a quarter of the floats' memory: 154 bytes
+  // an article at rank 150, bench/README.md), so this decodes it.
+  bool TopicsVector(Xapian::docid did, std::vector<float>* out) const;
+  // The cosine of `z` (a topics-view unit vector) and document `did`'s
+  // stored one, without decoding it; nullopt if the model does not know it.
+  std::optional<float> TopicsDot(std::span<const float> z, Xapian::docid did) const;
 
   // The `n` documents whose similarity-view vectors are most similar
   // (cosine) to `z`, best first, as (docid, cosine). `skip` is left out.
@@ -97,6 +107,9 @@ class LsaModel {
   static float Dot(std::span<const float> a, std::span<const float> b);
 
  private:
+  // The row of document `did` in the stored vectors.
+  std::optional<size_t> RowOf(Xapian::docid did) const;
+
   LsaModel() = default;
 
   int rank_ = 0;
@@ -106,7 +119,10 @@ class LsaModel {
   std::vector<float> term_vectors_;    // terms x rank: rows of V
   std::vector<Xapian::docid> docids_;  // sorted
   std::vector<float> narrow_vectors_;  // docids_.size() x narrow_, unit rows
-  std::vector<float> wide_vectors_;    // docids_.size() x rank_, unit rows
+  // The topics view: docids_.size() x rank_ codes; row i is
+  // wide_codes_[i * rank_ + k] * wide_scales_[i], a unit vector.
+  std::vector<int8_t> wide_codes_;
+  std::vector<float> wide_scales_;
 };
 
 }  // namespace storyline::index

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -31,15 +32,11 @@ double SemanticCosine(const ReaderContext& reader, const std::vector<float>& que
                       Xapian::docid did) {
   if (query_z.empty()) return 0;
   const LsaModel& model = *reader.model;
-  std::span<const float> z = model.DocVector(did, LsaView::kTopics);
-  std::vector<float> folded;
-  if (z.empty()) {  // newer than the model
-    folded =
-        model.Project(TfIdfVector(reader.db, did, reader.db.get_document(did), &reader.df_cache),
-                      LsaView::kTopics);
-    z = folded;
-  }
-  return z.empty() ? 0.0 : LsaModel::Dot(query_z, z);
+  if (const std::optional<float> cosine = model.TopicsDot(query_z, did)) return *cosine;
+  // Newer than the model: fold it in.
+  const std::vector<float> folded = model.Project(
+      TfIdfVector(reader.db, did, reader.db.get_document(did), &reader.df_cache), LsaView::kTopics);
+  return folded.empty() ? 0.0 : LsaModel::Dot(query_z, folded);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -88,7 +89,9 @@ TEST_F(LsaTest, NeighboursInTheSpaceShareTheTheme) {
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
     std::span<const float> z = (*model)->DocVector(did);
     ASSERT_EQ(z.size(), 3u);
-    EXPECT_EQ((*model)->DocVector(did, LsaView::kTopics).size(), 3u);
+    std::vector<float> topics;
+    ASSERT_TRUE((*model)->TopicsVector(did, &topics));
+    EXPECT_EQ(topics.size(), 3u);
     EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-4);
     for (const auto& [n, cos] : (*model)->Nearest(z, 5, did)) {
       EXPECT_NE(n, did);
@@ -166,6 +169,29 @@ TEST_F(LsaTest, FoldingInAStoredArticleGivesItsStoredVector) {
   EXPECT_TRUE((*model)->DocVector(100000).empty());
 }
 
+// The topics view is stored as 8-bit codes: decoded, it is a unit vector
+// within a rounding of the article's exact (folded-in) one, and TopicsDot
+// agrees with the dot product of the decoded vector.
+TEST_F(LsaTest, TopicsViewCodesStayCloseToTheExactVectors) {
+  auto model = LsaModel::Build(db_, {.rank = 8});
+  ASSERT_THAT(model, IsOk());
+  DfCache cache;
+  for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
+    std::vector<float> stored;
+    ASSERT_TRUE((*model)->TopicsVector(did, &stored));
+    const std::vector<float> exact =
+        (*model)->Project(ComputeTfIdfVector(db_, db_.get_document(did), &cache), LsaView::kTopics);
+    EXPECT_NEAR(LsaModel::Dot(stored, stored), 1.0, 1e-5) << did;
+    EXPECT_NEAR(LsaModel::Dot(stored, exact), 1.0, 2e-3) << did;
+    const std::optional<float> dot = (*model)->TopicsDot(exact, did);
+    ASSERT_TRUE(dot.has_value());
+    EXPECT_NEAR(*dot, LsaModel::Dot(stored, exact), 1e-5) << did;
+  }
+  std::vector<float> unused;
+  EXPECT_FALSE((*model)->TopicsVector(100000, &unused));
+  EXPECT_FALSE((*model)->TopicsDot(unused, 100000).has_value());
+}
+
 TEST_F(LsaTest, SameIndexSameOptionsSameModel) {
   auto a = LsaModel::Build(db_, {.rank = 4, .seed = 9});
   auto b = LsaModel::Build(db_, {.rank = 4, .seed = 9});
@@ -200,7 +226,9 @@ TEST_F(LsaTest, SmallIndexGetsASmallerSpace) {
   EXPECT_LE(rank, 3 * kPerTheme / 4);
   EXPECT_GE(rank, 10);
   EXPECT_EQ((*model)->dims(LsaView::kSimilarity), rank);
-  EXPECT_EQ((*model)->DocVector(1, LsaView::kTopics).size(), static_cast<size_t>(rank));
+  std::vector<float> topics;
+  ASSERT_TRUE((*model)->TopicsVector(1, &topics));
+  EXPECT_EQ(topics.size(), static_cast<size_t>(rank));
 }
 
 TEST(LsaBuildTest, CopiesDoNotTurnRoundingNoiseIntoDirections) {
@@ -224,7 +252,8 @@ TEST(LsaBuildTest, CopiesDoNotTurnRoundingNoiseIntoDirections) {
   auto model = LsaModel::Build(db, {.rank = 10});
   ASSERT_THAT(model, IsOk());
   for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did) {
-    std::span<const float> z = (*model)->DocVector(did, LsaView::kTopics);
+    std::vector<float> z;
+    ASSERT_TRUE((*model)->TopicsVector(did, &z));
     for (float x : z) ASSERT_TRUE(std::isfinite(x));
     EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-3);
     // Its nearest neighbours are its own copies.
