@@ -80,9 +80,9 @@ class LsaModel {
   std::span<const float> DocVector(Xapian::docid did) const;
 
   // Document `did`'s unit vector in the topics view, into `out`; false if
-  // the model does not know it. The topics view is stored as 8-bit codes
-  // and one scale an article (a quarter of the floats' memory: 154 bytes
-  // an article at rank 150, bench/README.md), so this decodes it.
+  // the model does not know it. The topics view is stored as 16-bit codes
+  // and one scale an article (half the floats' memory: 304 bytes an
+  // article at rank 150, bench/README.md), so this decodes it.
   bool TopicsVector(Xapian::docid did, std::vector<float>* out) const;
   // The cosine of `z` (a topics-view unit vector) and document `did`'s
   // stored one, without decoding it; nullopt if the model does not know it.
@@ -119,9 +119,9 @@ class LsaModel {
   std::vector<float> term_vectors_;    // terms x rank: rows of V
   std::vector<Xapian::docid> docids_;  // sorted
   std::vector<float> narrow_vectors_;  // docids_.size() x narrow_, unit rows
-  // The topics view: docids_.size() x rank_ codes; row i is
+  // The topics view: docids_.size() x rank_ 16-bit codes; row i is
   // wide_codes_[i * rank_ + k] * wide_scales_[i], a unit vector.
-  std::vector<int8_t> wide_codes_;
+  std::vector<int16_t> wide_codes_;
   std::vector<float> wide_scales_;
 };
 

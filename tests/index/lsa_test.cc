@@ -169,7 +169,7 @@ TEST_F(LsaTest, FoldingInAStoredArticleGivesItsStoredVector) {
   EXPECT_TRUE((*model)->DocVector(100000).empty());
 }
 
-// The topics view is stored as 8-bit codes: decoded, it is a unit vector
+// The topics view is stored as 16-bit codes: decoded, it is a unit vector
 // within a rounding of the article's exact (folded-in) one, and TopicsDot
 // agrees with the dot product of the decoded vector.
 TEST_F(LsaTest, TopicsViewCodesStayCloseToTheExactVectors) {
@@ -182,7 +182,7 @@ TEST_F(LsaTest, TopicsViewCodesStayCloseToTheExactVectors) {
     const std::vector<float> exact =
         (*model)->Project(ComputeTfIdfVector(db_, db_.get_document(did), &cache), LsaView::kTopics);
     EXPECT_NEAR(LsaModel::Dot(stored, stored), 1.0, 1e-5) << did;
-    EXPECT_NEAR(LsaModel::Dot(stored, exact), 1.0, 2e-3) << did;
+    EXPECT_NEAR(LsaModel::Dot(stored, exact), 1.0, 1e-5) << did;
     const std::optional<float> dot = (*model)->TopicsDot(exact, did);
     ASSERT_TRUE(dot.has_value());
     EXPECT_NEAR(*dot, LsaModel::Dot(stored, exact), 1e-5) << did;
