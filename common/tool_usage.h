@@ -1,6 +1,6 @@
 // --help for the programs that use Abseil flags (storyline-server,
-// storyline-load, storyline-eval). Abseil's --help lists only the flags of a
-// file named after the program ("storyline-load.cc"), so by default it
+// storyline-eval). Abseil's --help lists only the flags of a file named
+// after the program ("storyline-eval.cc"), so by default it
 // found none ("No flags matched"); this points it at the program's own
 // *_main.cc.
 //
