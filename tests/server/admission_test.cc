@@ -266,6 +266,17 @@ TEST(AdmissionTest, NoRetryDelayOnOtherStatuses) {
 }
 
 }  // namespace
+// Releases every ticket in `tickets`, including those of the waiting calls
+// the releases start (their start callbacks append to `tickets`), so none
+// is left to start into a vector being destroyed.
+void ReleaseAll(std::vector<Admission::Ticket>& tickets) {
+  while (!tickets.empty()) {
+    Admission::Ticket last = std::move(tickets.back());
+    tickets.pop_back();
+    last.Release();
+  }
+}
+
 // Cheap reads at their defaults on two read workers: 2 run, 1 waits under
 // sustained overload, 16 in a burst.
 TEST(AdmissionTest, ABurstQueuesButAStandingQueueIsShort) {
@@ -290,6 +301,7 @@ TEST(AdmissionTest, ABurstQueuesButAStandingQueueIsShort) {
   running[15].Release();                                                   // the last starts
   EXPECT_TRUE(admit().ok());  // the queue is young again: room for a burst
   EXPECT_TRUE(admit().ok());
+  ReleaseAll(running);
 }
 
 // A queue length set by hand holds for bursts too.
@@ -309,6 +321,7 @@ TEST(AdmissionTest, AQueueSetByHandHasNoBurstRoom) {
             absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(admission.Admit(RpcMethod::kSearch, [](Admission::Ticket) {}).code(),
             absl::StatusCode::kResourceExhausted);
+  ReleaseAll(running);
 }
 
 }  // namespace storyline::server
