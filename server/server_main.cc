@@ -435,6 +435,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   spdlog::set_level(*log_level);
+  if (const int depth = absl::GetFlag(FLAGS_rerank_depth); depth < 1 || depth > 1000) {
+    spdlog::error("--rerank_depth is {}; use 1 to 1000 (100 is the default)", depth);
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_shutdown_grace_seconds) >= 0) {
     spdlog::warn("--shutdown_grace_seconds is deprecated; use --shutdown_call_timeout_seconds");
   }

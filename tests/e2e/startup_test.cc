@@ -44,6 +44,19 @@ TEST(StartupTest, AnUnknownLogLevelIsAStartupErrorListingTheValidOnes) {
               HasSubstr("--log_level is \"verbose\"; use trace, debug, info, warn, error or off"));
 }
 
+// The re-ranking window is clamped nowhere silently: out of range is a
+// startup error saying what is allowed.
+TEST(StartupTest, AReRankingWindowOutOfRangeIsAStartupError) {
+  TempDir dir;
+  for (const char* depth : {"0", "1001"}) {
+    const ExitResult r = RunServerToExit("--index_dir=" + dir.Sub("index") +
+                                         " --listen=127.0.0.1:0 --rerank_depth=" + depth);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_THAT(r.output, HasSubstr(std::string("--rerank_depth is ") + depth +
+                                    "; use 1 to 1000 (100 is the default)"));
+  }
+}
+
 // Abseil's --help listed no flags ("No flags matched") for the server.
 TEST(StartupTest, HelpListsTheServersFlags) {
   const ExitResult r = RunServerToExit("--help");
