@@ -158,6 +158,24 @@ std::vector<float> RowMajor(const Eigen::MatrixXf& m) {
 }
 
 // Where documents' latent vectors go: unit rows, in both views.
+// The dot product of a[0, n) and b[0, n) in eight independent sums, so the
+// compiler can keep them in vector registers (a single running sum is a
+// chain of dependent adds it may not reorder). The inner loop of Nearest
+// and of re-ranking; `T` is float, or the topics view's 16-bit codes.
+template <typename T>
+float LaneDot(const float* a, const T* b, size_t n) {
+  constexpr size_t kLanes = 8;
+  std::array<float, kLanes> sums{};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) sums[l] += a[i + l] * static_cast<float>(b[i + l]);
+  }
+  float dot = 0;
+  for (; i < n; ++i) dot += a[i] * static_cast<float>(b[i]);
+  for (float s : sums) dot += s;
+  return dot;
+}
+
 // Largest code of the topics view's 16-bit codes. 8 bits were tried: the
 // rounding (up to 1.5% of a typical coordinate) moved k-means to worse
 // optima for some seeds (BBC NMI 0.71-0.76 instead of 0.90).
@@ -202,20 +220,7 @@ std::string LsaModel::Signature(const Xapian::Database& db) {
 }
 
 float LsaModel::Dot(std::span<const float> a, std::span<const float> b) {
-  // Eight independent sums, so the compiler can keep them in vector
-  // registers (a single running sum is a chain of dependent adds it may
-  // not reorder). This is the inner loop of Nearest and of re-ranking.
-  constexpr size_t kLanes = 8;
-  const size_t n = std::min(a.size(), b.size());
-  std::array<float, kLanes> sums{};
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (size_t l = 0; l < kLanes; ++l) sums[l] += a[i + l] * b[i + l];
-  }
-  float dot = 0;
-  for (; i < n; ++i) dot += a[i] * b[i];
-  for (float s : sums) dot += s;
-  return dot;
+  return LaneDot(a.data(), b.data(), std::min(a.size(), b.size()));
 }
 
 absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Database& db,
@@ -329,19 +334,8 @@ std::optional<float> LsaModel::TopicsDot(std::span<const float> z, Xapian::docid
   const std::optional<size_t> row = RowOf(did);
   if (!row) return std::nullopt;
   const auto dims = static_cast<size_t>(rank_);
-  const int16_t* codes = &wide_codes_[*row * dims];
-  // Eight independent sums, as in Dot, so the loop vectorises.
-  constexpr size_t kLanes = 8;
-  const size_t n = std::min(z.size(), dims);
-  std::array<float, kLanes> sums{};
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (size_t l = 0; l < kLanes; ++l) sums[l] += z[i + l] * static_cast<float>(codes[i + l]);
-  }
-  float dot = 0;
-  for (; i < n; ++i) dot += z[i] * static_cast<float>(codes[i]);
-  for (float s : sums) dot += s;
-  return dot * wide_scales_[*row];
+  return LaneDot(z.data(), &wide_codes_[*row * dims], std::min(z.size(), dims)) *
+         wide_scales_[*row];
 }
 
 std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const float> z, size_t n,

@@ -37,6 +37,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_join.h"
@@ -152,6 +153,18 @@ BENCHMARK(BM_RawXapianSearch)
     ->Threads(2)
     ->UseRealTime();
 
+// Searches `queries` in turn with `params` as the base of every request.
+void RunQueries(benchmark::State& state, storyline::index::Searcher& searcher,
+                storyline::index::SearchParams params, const std::vector<std::string>& queries) {
+  size_t i = 0;
+  for (auto _ : state) {
+    params.query = queries[i++ % queries.size()];
+    auto results = searcher.Search(params);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // The index's semantic model, built once before timing.
 storyline::index::SemanticSpace* Semantic() {
   static storyline::index::SemanticSpace* space = [] {
@@ -174,14 +187,7 @@ void RunSearcher(benchmark::State& state, storyline::index::SearchParams params,
     state.SkipWithError("cannot open index");
     return;
   }
-  const auto& queries = Queries();
-  size_t i = 0;
-  for (auto _ : state) {
-    params.query = queries[i++ % queries.size()];
-    auto results = (*searcher)->Search(params);
-    benchmark::DoNotOptimize(results);
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunQueries(state, **searcher, std::move(params), Queries());
 }
 
 void BM_SearcherSearch(benchmark::State& state) { RunSearcher(state, {}); }
@@ -244,13 +250,7 @@ void BM_SearchShape(benchmark::State& state) {
   storyline::index::SearchParams params;
   if (shape == kFiltered) params.topics = {CommonestTopic()};
   if (shape == kNewest) params.order = storyline::index::SortOrder::kNewest;
-  size_t i = 0;
-  for (auto _ : state) {
-    params.query = queries[i++ % queries.size()];
-    auto results = (*searcher)->Search(params);
-    benchmark::DoNotOptimize(results);
-  }
-  state.SetItemsProcessed(state.iterations());
+  RunQueries(state, **searcher, std::move(params), queries);
 }
 BENCHMARK(BM_SearchShape)->DenseRange(kOneWord, kNewest)->Unit(benchmark::kMicrosecond);
 
