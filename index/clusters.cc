@@ -99,17 +99,12 @@ absl::StatusOr<Embedded> Embed(const ReaderContext& reader, const Xapian::MSet& 
       return absl::DataLossError(
           absl::StrCat("document ", *it, ": ", s.message(), "; re-ingest it"));
     }
-    std::vector<float> topics, folded_narrow;
-    std::span<const float> zn = model.DocVector(doc.did);
-    std::span<const float> z;
-    if (model.TopicsVector(doc.did, &topics) && !zn.empty()) {
-      z = topics;
-    } else {  // newer than the model: fold it in
+    std::vector<float> z, zn;
+    if (!model.TopicsVector(doc.did, &z) || !model.SimilarityVector(doc.did, &zn)) {
+      // Newer than the model: fold it in.
       const SparseVector v = TfIdfVector(reader.db, doc.did, doc.doc, &reader.df_cache);
-      topics = model.Project(v, LsaView::kTopics);
-      folded_narrow = model.Project(v, LsaView::kSimilarity);
-      z = topics;
-      zn = folded_narrow;
+      z = model.Project(v, LsaView::kTopics);
+      zn = model.Project(v, LsaView::kSimilarity);
     }
     const size_t row = e.docs.size() - 1;
     std::copy(z.begin(), z.end(), e.points.begin() + static_cast<std::ptrdiff_t>(row * e.d));

@@ -5,54 +5,46 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <random>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "index/deadline.h"
+#include "index/lsa_svd.h"
+#include "spdlog/spdlog.h"
 
 namespace storyline::index {
 namespace {
 
-using SparseMatrix = Eigen::SparseMatrix<float, Eigen::RowMajor, int>;
-
-// An orthonormal basis of the columns of `m` (thin Q of its QR).
-Eigen::MatrixXf Orthonormalize(const Eigen::MatrixXf& m) {
-  Eigen::HouseholderQR<Eigen::MatrixXf> qr(m);
-  return qr.householderQ() * Eigen::MatrixXf::Identity(m.rows(), m.cols());
-}
+using SparseMatrix = LsaSparseMatrix;
 
 constexpr Xapian::doccount kMinDocuments = 8;
-
-// Why a build must stop now: cancelled (shutdown) or past its deadline.
-absl::Status Interrupted(const LsaOptions& options) {
-  if (options.cancelled != nullptr && options.cancelled->load(std::memory_order_relaxed)) {
-    return absl::CancelledError("building the semantic model was cancelled");
-  }
-  if (DeadlinePassed(options.deadline)) {
-    return absl::DeadlineExceededError("building the semantic model took longer than allowed");
-  }
-  return absl::OkStatus();
-}
 
 // The model's words: stems in at least min_df documents but not in all of
 // them, with their column and idf.
 struct Vocabulary {
   absl::flat_hash_map<std::string, uint32_t> index;  // stem -> column
+  std::vector<std::string> terms;                    // by column, ascending
   std::vector<float> idf;                            // by column
+  uint64_t term_bytes = 0;
 };
+
+// What one entry of the model's term table (stem -> row) costs, counting
+// the hash table's slack.
+constexpr uint64_t kTermTableEntryBytes = 32;
 
 absl::StatusOr<Vocabulary> ReadVocabulary(const Xapian::Database& db, const LsaOptions& options) {
   const Xapian::doccount n = db.get_doccount();
   Vocabulary vocabulary;
   size_t seen = 0;
   for (auto it = db.allterms_begin("Z"); it != db.allterms_end("Z"); ++it) {
-    if ((++seen & 4095) == 0) RETURN_IF_ERROR(Interrupted(options));
+    if ((++seen & 4095) == 0) RETURN_IF_ERROR(LsaBuildInterrupted(options));
     const std::string term = *it;
     const Xapian::doccount df = it.get_termfreq();
     if (!IsVectorTerm(term) || df < options.min_df || df >= n) continue;
     vocabulary.index.emplace(term, static_cast<uint32_t>(vocabulary.idf.size()));
+    vocabulary.term_bytes += term.size();
+    vocabulary.terms.push_back(term);
     vocabulary.idf.push_back(static_cast<float>(std::log(static_cast<double>(n) / df)));
   }
   return vocabulary;
@@ -89,7 +81,7 @@ absl::StatusOr<SparseMatrix> FitMatrix(const DocumentRows& rows, size_t fit, int
   const size_t total = rows.docids.size();
   std::vector<Eigen::Triplet<float>> triplets;
   for (size_t r = 0; r < fit; ++r) {
-    if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
+    if ((r & 1023) == 0) RETURN_IF_ERROR(LsaBuildInterrupted(options));
     rows.Append(r * total / fit, static_cast<int>(r), &triplets);
   }
   SparseMatrix a(static_cast<int>(fit), terms);
@@ -97,71 +89,11 @@ absl::StatusOr<SparseMatrix> FitMatrix(const DocumentRows& rows, size_t fit, int
   return a;
 }
 
-// An orthonormal basis (fit x width) of the range of `a`: a randomized
-// range finder with power iterations.
-absl::StatusOr<Eigen::MatrixXf> RangeBasis(const SparseMatrix& a, int width,
-                                           const LsaOptions& options) {
-  const auto terms = static_cast<int>(a.cols());
-  std::mt19937_64 rng(options.seed);
-  std::normal_distribution<float> gauss(0.0f, 1.0f);
-  Eigen::MatrixXf omega(terms, width);
-  for (int j = 0; j < width; ++j) {
-    for (int i = 0; i < terms; ++i) omega(i, j) = gauss(rng);
-  }
-  RETURN_IF_ERROR(Interrupted(options));
-  Eigen::MatrixXf y = a * omega;
-  for (int i = 0; i < options.power_iterations; ++i) {
-    RETURN_IF_ERROR(Interrupted(options));
-    const Eigen::MatrixXf z = Orthonormalize(a.transpose() * Orthonormalize(y));
-    y = a * z;
-  }
-  return Orthonormalize(y);
-}
-
-// The `rank` leading right singular vectors of `a` (terms x rank).
-absl::StatusOr<Eigen::MatrixXf> RightSingularVectors(const SparseMatrix& a, int rank, int width,
-                                                     const LsaOptions& options) {
-  ASSIGN_OR_RETURN(const Eigen::MatrixXf q, RangeBasis(a, width, options));  // fit x width
-  const Eigen::MatrixXf bt = a.transpose() * q;  // terms x width = (Q^T A)^T
-  // SVD of the small matrix through its Gram matrix: B B^T = W L W^T, and
-  // the right singular vectors of A are B^T W L^-1/2.
-  const Eigen::MatrixXd btd = bt.cast<double>();
-  const Eigen::MatrixXd gram = btd.transpose() * btd;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
-  if (eig.info() != Eigen::Success) {
-    return absl::InternalError("semantic model: eigen-decomposition did not converge");
-  }
-  Eigen::MatrixXf v(a.cols(), rank);
-  for (int k = 0; k < rank; ++k) {
-    const int col = width - 1 - k;  // eigenvalues ascend
-    // Directions the data does not have (duplicates, tiny indexes) are
-    // left out rather than amplified from rounding noise.
-    const double lambda = eig.eigenvalues()(col);
-    if (lambda <= 1e-8 * std::max(eig.eigenvalues()(width - 1), 1e-300)) {
-      v.col(k).setZero();
-      continue;
-    }
-    v.col(k) =
-        (btd * eig.eigenvectors().col(col)).cast<float>() / static_cast<float>(std::sqrt(lambda));
-  }
-  RETURN_IF_ERROR(Interrupted(options));
-  return v;
-}
-
-// The entries of `m`, row by row.
-std::vector<float> RowMajor(const Eigen::MatrixXf& m) {
-  std::vector<float> out(static_cast<size_t>(m.rows()) * m.cols());
-  for (int r = 0; r < m.rows(); ++r) {
-    for (int c = 0; c < m.cols(); ++c) out[static_cast<size_t>(r) * m.cols() + c] = m(r, c);
-  }
-  return out;
-}
-
 // Where documents' latent vectors go: unit rows, in both views.
 // The dot product of a[0, n) and b[0, n) in eight independent sums, so the
 // compiler can keep them in vector registers (a single running sum is a
 // chain of dependent adds it may not reorder). The inner loop of Nearest
-// and of re-ranking; `T` is float, or the topics view's 16-bit codes.
+// and of re-ranking; `T` is float, or the image's 16-bit codes.
 template <typename T>
 float LaneDot(const float* a, const T* b, size_t n) {
   constexpr size_t kLanes = 8;
@@ -176,112 +108,204 @@ float LaneDot(const float* a, const T* b, size_t n) {
   return dot;
 }
 
-// Largest code of the topics view's 16-bit codes. 8 bits were tried: the
-// rounding (up to 1.5% of a typical coordinate) moved k-means to worse
-// optima for some seeds (BBC NMI 0.71-0.76 instead of 0.90).
+// Largest 16-bit code. 8 bits were tried for the topics view: the rounding
+// (up to 1.5% of a typical coordinate) moved k-means to worse optima for
+// some seeds (BBC NMI 0.71-0.76 instead of 0.90).
 constexpr double kCodeMax = 32767;
 
-struct DocVectorStore {
-  int rank;
-  int narrow;
-  std::vector<int16_t>* wide_codes;
-  std::vector<float>* wide_scales;
-  std::vector<float>* narrow_vectors;
+// Writes `x` as codes in [-kCodeMax, kCodeMax] relative to its largest
+// entry; returns the sum of the squared codes (0 for a zero vector).
+template <typename Vector>
+double Encode(const Vector& x, int16_t* codes) {
+  const double top = x.cwiseAbs().maxCoeff();
+  if (!(top > 0)) return 0;
+  double squares = 0;
+  for (int k = 0; k < x.size(); ++k) {
+    codes[k] = static_cast<int16_t>(std::lround(x(k) / top * kCodeMax));
+    squares += static_cast<double>(codes[k]) * codes[k];
+  }
+  return squares;
+}
 
-  void Reset(size_t documents) {
-    wide_codes->assign(documents * rank, 0);
-    wide_scales->assign(documents, 0.0f);
-    narrow_vectors->assign(documents * narrow, 0.0f);
+// The rank that keeps a model of `documents` and `terms` (with
+// `term_bytes` of stems and `provenance_bytes`) within `budget` bytes; see
+// LsaModel::memory_bytes and index/lsa_image.h.
+int RankWithinBudget(uint64_t documents, uint64_t terms, uint64_t term_bytes,
+                     uint64_t provenance_bytes, uint64_t budget) {
+  constexpr uint64_t kHeaderAndPadding = 1024;  // the header, and 64-byte alignment of 9 sections
+  const uint64_t fixed = documents * 12 + terms * (8 + kTermTableEntryBytes) + term_bytes +
+                         provenance_bytes + kHeaderAndPadding;
+  const uint64_t per_rank = 2 * (documents + terms);
+  if (budget <= fixed || per_rank == 0) return 1;
+  return static_cast<int>(std::min<uint64_t>((budget - fixed) / per_rank, 1 << 20));
+}
+
+// The terms' rows of V, as 16-bit codes and a scale each.
+void WriteTerms(const Vocabulary& vocabulary, const Eigen::MatrixXf& v, const LsaSections& out) {
+  const auto rank = static_cast<size_t>(v.cols());
+  uint32_t at = 0;
+  for (size_t t = 0; t < vocabulary.terms.size(); ++t) {
+    const std::string& term = vocabulary.terms[t];
+    out.term_offsets[t] = at;
+    std::memcpy(out.term_bytes.data() + at, term.data(), term.size());
+    at += static_cast<uint32_t>(term.size());
+    const auto row = v.row(static_cast<int>(t));
+    Encode(row, &out.term_codes[t * rank]);
+    out.term_scales[t] = static_cast<float>(row.cwiseAbs().maxCoeff() / kCodeMax);
   }
-  void Put(size_t index, const Eigen::VectorXf& z) {
-    // No vocabulary stems: stays zero, matches nothing.
-    if (const float top = z.cwiseAbs().maxCoeff(); top > 0) {
-      // Codes in [-kCodeMax, kCodeMax]; the scale makes the decoded row a
-      // unit vector.
-      double squares = 0;
-      for (int k = 0; k < rank; ++k) {
-        const auto code = static_cast<int16_t>(std::lround(z(k) / top * kCodeMax));
-        (*wide_codes)[index * rank + k] = code;
-        squares += static_cast<double>(code) * code;
-      }
-      (*wide_scales)[index] = static_cast<float>(1.0 / std::sqrt(squares));
+  out.term_offsets[vocabulary.terms.size()] = at;
+}
+
+// Document `index`'s latent vector `z`, as codes and the two views' scales
+// (both views are unit vectors; a document with no model stems stays zero
+// and matches nothing).
+void WriteDocument(size_t index, const Eigen::VectorXf& z, int narrow, const LsaSections& out) {
+  const auto rank = static_cast<size_t>(z.size());
+  int16_t* codes = &out.topic_codes[index * rank];
+  const double squares = Encode(z, codes);
+  if (squares <= 0) return;
+  out.topic_scales[index] = static_cast<float>(1.0 / std::sqrt(squares));
+  double narrow_squares = 0;
+  for (int k = 0; k < narrow; ++k) narrow_squares += static_cast<double>(codes[k]) * codes[k];
+  if (narrow_squares > 0)
+    out.narrow_scales[index] = static_cast<float>(1.0 / std::sqrt(narrow_squares));
+}
+
+// Every document's latent vector: rows of a * v when every document was
+// fitted, otherwise each folded in like any other text.
+absl::Status WriteDocuments(const DocumentRows& rows, const SparseMatrix& a,
+                            const Eigen::MatrixXf& v, int narrow, const LsaOptions& options,
+                            const LsaSections& out) {
+  const size_t total = rows.docids.size();
+  std::copy(rows.docids.begin(), rows.docids.end(), out.docids.begin());
+  if (static_cast<size_t>(a.rows()) == total) {
+    const Eigen::MatrixXf z = a * v;
+    for (size_t r = 0; r < total; ++r) {
+      WriteDocument(r, z.row(static_cast<int>(r)).transpose(), narrow, out);
     }
-    if (const float norm = z.head(narrow).norm(); norm > 0) {
-      for (int k = 0; k < narrow; ++k) (*narrow_vectors)[index * narrow + k] = z(k) / norm;
-    }
+    return absl::OkStatus();
   }
-};
+  std::vector<Eigen::Triplet<float>> triplets;
+  Eigen::VectorXf z(v.cols());
+  for (size_t r = 0; r < total; ++r) {
+    if ((r & 1023) == 0) RETURN_IF_ERROR(LsaBuildInterrupted(options));
+    triplets.clear();
+    rows.Append(r, 0, &triplets);
+    z.setZero();
+    for (const auto& e : triplets) z += e.value() * v.row(e.col()).transpose();
+    WriteDocument(r, z, narrow, out);
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
-std::string LsaModel::Signature(const Xapian::Database& db) {
-  return absl::StrCat(db.get_doccount(), ":", db.get_lastdocid(), ":",
-                      static_cast<uint64_t>(std::llround(db.get_avlength() * db.get_doccount())));
+LsaModel::LsaModel(std::unique_ptr<const LsaImage> image) : image_(std::move(image)) {
+  const LsaImageHeader& h = image_->header();
+  const LsaSections& s = image_->sections();
+  rank_ = static_cast<int>(h.rank);
+  narrow_ = static_cast<int>(h.narrow);
+  docids_ = s.docids;
+  term_scales_ = s.term_scales;
+  term_codes_ = s.term_codes;
+  topic_scales_ = s.topic_scales;
+  narrow_scales_ = s.narrow_scales;
+  topic_codes_ = s.topic_codes;
+  term_index_.reserve(h.terms);
+  for (uint32_t t = 0; t < h.terms; ++t) {
+    const uint32_t begin = s.term_offsets[t];
+    term_index_.emplace(
+        std::string_view(s.term_bytes.data() + begin, s.term_offsets[t + 1] - begin), t);
+  }
+}
+
+std::shared_ptr<const LsaModel> LsaModel::FromImage(std::unique_ptr<const LsaImage> image) {
+  return std::shared_ptr<const LsaModel>(new LsaModel(std::move(image)));
+}
+
+uint64_t LsaModel::memory_bytes() const {
+  return image_->bytes().size() + term_index_.size() * kTermTableEntryBytes;
 }
 
 float LsaModel::Dot(std::span<const float> a, std::span<const float> b) {
   return LaneDot(a.data(), b.data(), std::min(a.size(), b.size()));
 }
 
+namespace {
+
+// The provenance a model records when the caller gives none.
+std::string DefaultProvenance(const Xapian::Database& db) {
+  return absl::StrCat("documents=", db.get_doccount(), "\nlast_docid=", db.get_lastdocid(), "\n");
+}
+
+// The space's dimensions for an index of `n` documents over `vocabulary`:
+// at most a quarter of its articles or words, and within the budget.
+absl::StatusOr<int> ChooseRank(Xapian::doccount n, const Vocabulary& vocabulary,
+                               uint64_t provenance_bytes, const LsaOptions& options) {
+  const int terms = static_cast<int>(vocabulary.idf.size());
+  const int budget =
+      RankWithinBudget(n, terms, vocabulary.term_bytes, provenance_bytes, options.max_memory_bytes);
+  const int rank =
+      std::min({std::max(1, options.rank), static_cast<int>(n / 4), terms / 4, budget});
+  if (rank < 2) {
+    return absl::FailedPreconditionError(
+        budget < 2 ? absl::StrCat("a semantic model of ", n, " articles does not fit in ",
+                                  options.max_memory_bytes >> 20, " MiB")
+                   : absl::StrCat("a semantic model needs at least 8 distinct words shared by "
+                                  "two articles; the index has ",
+                                  terms));
+  }
+  return rank;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const LsaModel>> LsaModel::Build(const Xapian::Database& db,
                                                                 const LsaOptions& options) {
+  const absl::Time start = absl::Now();
   const Xapian::doccount n = db.get_doccount();
   if (n < kMinDocuments) {
     return absl::FailedPreconditionError(absl::StrCat(
         "a semantic model needs at least ", kMinDocuments, " articles; the index has ", n));
   }
-  std::shared_ptr<LsaModel> model(new LsaModel());
-  model->signature_ = Signature(db);
-  ASSIGN_OR_RETURN(Vocabulary vocabulary, ReadVocabulary(db, options));
+  ASSIGN_OR_RETURN(const Vocabulary vocabulary, ReadVocabulary(db, options));
+  const std::string provenance =
+      options.provenance.empty() ? DefaultProvenance(db) : options.provenance;
+  ASSIGN_OR_RETURN(const int rank, ChooseRank(n, vocabulary, provenance.size(), options));
   const int terms = static_cast<int>(vocabulary.idf.size());
-  // A small index gets a smaller space: at most a quarter of its articles
-  // or words.
-  const int rank = std::min({std::max(1, options.rank), static_cast<int>(n / 4), terms / 4});
-  if (rank < 2) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "a semantic model needs at least 8 distinct words shared by two articles; the index has ",
-        terms));
-  }
   const int width = std::min(rank + std::max(0, options.oversample), terms);
-  model->rank_ = rank;
-  model->narrow_ = std::clamp(options.similarity_dims, 1, rank);
-  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    model->docids_.push_back(*it);
-  }
-  std::sort(model->docids_.begin(), model->docids_.end());
+  std::vector<Xapian::docid> docids;
+  docids.reserve(n);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) docids.push_back(*it);
+  std::sort(docids.begin(), docids.end());
 
   // Fit on an even sample of at most max_fit_documents.
-  const DocumentRows rows{.db = db, .vocabulary = vocabulary, .docids = model->docids_};
-  const size_t total = model->docids_.size();
-  const size_t fit =
-      std::min<size_t>(total, std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
+  const DocumentRows rows{.db = db, .vocabulary = vocabulary, .docids = docids};
+  const size_t fit = std::min<size_t>(
+      docids.size(), std::max<Xapian::doccount>(options.max_fit_documents, 2 * rank));
+  const absl::Time read = absl::Now();
   ASSIGN_OR_RETURN(const SparseMatrix a, FitMatrix(rows, fit, terms, options));
+  const absl::Time fitted = absl::Now();
   ASSIGN_OR_RETURN(const Eigen::MatrixXf v, RightSingularVectors(a, rank, width, options));
-  model->term_vectors_ = RowMajor(v);
+  const absl::Time solved = absl::Now();
 
-  // Every document's latent vectors, folded in like any other text.
-  DocVectorStore store{.rank = rank,
-                       .narrow = model->narrow_,
-                       .wide_codes = &model->wide_codes_,
-                       .wide_scales = &model->wide_scales_,
-                       .narrow_vectors = &model->narrow_vectors_};
-  store.Reset(total);
-  if (fit == total) {
-    const Eigen::MatrixXf z = a * v;
-    for (size_t r = 0; r < total; ++r) store.Put(r, z.row(static_cast<int>(r)).transpose());
-  } else {
-    std::vector<Eigen::Triplet<float>> triplets;
-    for (size_t r = 0; r < total; ++r) {
-      if ((r & 1023) == 0) RETURN_IF_ERROR(Interrupted(options));
-      triplets.clear();
-      rows.Append(r, 0, &triplets);
-      Eigen::VectorXf z = Eigen::VectorXf::Zero(rank);
-      for (const auto& e : triplets) z += e.value() * v.row(e.col()).transpose();
-      store.Put(r, z);
-    }
-  }
-  model->term_index_ = std::move(vocabulary.index);  // `rows` reads it until here
-  return std::shared_ptr<const LsaModel>(std::move(model));
+  const LsaShape shape{
+      .rank = static_cast<uint32_t>(rank),
+      .narrow = static_cast<uint32_t>(std::clamp(options.similarity_dims, 1, rank)),
+      .documents = docids.size(),
+      .terms = vocabulary.terms.size(),
+      .term_bytes = vocabulary.term_bytes};
+  std::unique_ptr<LsaImage> image = LsaImage::Allocate(shape, provenance);
+  WriteTerms(vocabulary, v, image->sections());
+  RETURN_IF_ERROR(
+      WriteDocuments(rows, a, v, static_cast<int>(shape.narrow), options, image->sections()));
+  spdlog::info(
+      "semantic model phases: vocabulary and ids {:.1f}s, fit matrix ({} articles) "
+      "{:.1f}s, SVD (rank {}) {:.1f}s, article vectors {:.1f}s",
+      absl::ToDoubleSeconds(read - start), fit, absl::ToDoubleSeconds(fitted - read), rank,
+      absl::ToDoubleSeconds(solved - fitted), absl::ToDoubleSeconds(absl::Now() - solved));
+  image->Seal(absl::ToUnixMillis(absl::Now()), absl::ToInt64Milliseconds(absl::Now() - start));
+  return FromImage(std::move(image));
 }
 
 std::vector<float> LsaModel::Project(const SparseVector& tfidf, LsaView view) const {
@@ -292,8 +316,9 @@ std::vector<float> LsaModel::Project(const SparseVector& tfidf, LsaView view) co
     auto it = term_index_.find(term);
     if (it == term_index_.end()) continue;
     any = true;
-    const float* row = &term_vectors_[static_cast<size_t>(it->second) * rank_];
-    for (int k = 0; k < dims; ++k) z[k] += static_cast<float>(w) * row[k];
+    const int16_t* row = &term_codes_[static_cast<size_t>(it->second) * rank_];
+    const float scaled = static_cast<float>(w) * term_scales_[it->second];
+    for (int k = 0; k < dims; ++k) z[k] += scaled * static_cast<float>(row[k]);
   }
   double norm = 0;
   for (float x : z) norm += static_cast<double>(x) * x;
@@ -312,19 +337,22 @@ std::optional<size_t> LsaModel::RowOf(Xapian::docid did) const {
   return static_cast<size_t>(it - docids_.begin());
 }
 
-std::span<const float> LsaModel::DocVector(Xapian::docid did) const {
+bool LsaModel::SimilarityVector(Xapian::docid did, std::vector<float>* out) const {
   const std::optional<size_t> row = RowOf(did);
-  if (!row) return {};
-  const auto dims = static_cast<size_t>(narrow_);
-  return std::span<const float>(&narrow_vectors_[*row * dims], dims);
+  if (!row) return false;
+  const int16_t* codes = &topic_codes_[*row * static_cast<size_t>(rank_)];
+  const float scale = narrow_scales_[*row];
+  out->resize(static_cast<size_t>(narrow_));
+  for (int k = 0; k < narrow_; ++k) (*out)[k] = codes[k] * scale;
+  return true;
 }
 
 bool LsaModel::TopicsVector(Xapian::docid did, std::vector<float>* out) const {
   const std::optional<size_t> row = RowOf(did);
   if (!row) return false;
   const auto dims = static_cast<size_t>(rank_);
-  const int16_t* codes = &wide_codes_[*row * dims];
-  const float scale = wide_scales_[*row];
+  const int16_t* codes = &topic_codes_[*row * dims];
+  const float scale = topic_scales_[*row];
   out->resize(dims);
   for (size_t k = 0; k < dims; ++k) (*out)[k] = codes[k] * scale;
   return true;
@@ -334,8 +362,8 @@ std::optional<float> LsaModel::TopicsDot(std::span<const float> z, Xapian::docid
   const std::optional<size_t> row = RowOf(did);
   if (!row) return std::nullopt;
   const auto dims = static_cast<size_t>(rank_);
-  return LaneDot(z.data(), &wide_codes_[*row * dims], std::min(z.size(), dims)) *
-         wide_scales_[*row];
+  return LaneDot(z.data(), &topic_codes_[*row * dims], std::min(z.size(), dims)) *
+         topic_scales_[*row];
 }
 
 std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const float> z, size_t n,
@@ -343,11 +371,12 @@ std::vector<std::pair<Xapian::docid, float>> LsaModel::Nearest(std::span<const f
   std::vector<std::pair<Xapian::docid, float>> out;
   const auto dims = static_cast<size_t>(narrow_);
   if (z.size() != dims || n == 0) return out;
+  const auto stride = static_cast<size_t>(rank_);
   std::vector<std::pair<float, uint32_t>> scored;
   scored.reserve(docids_.size());
   for (size_t i = 0; i < docids_.size(); ++i) {
     if (docids_[i] == skip) continue;
-    scored.emplace_back(Dot(z, std::span<const float>(&narrow_vectors_[i * dims], dims)),
+    scored.emplace_back(LaneDot(z.data(), &topic_codes_[i * stride], dims) * narrow_scales_[i],
                         static_cast<uint32_t>(i));
   }
   const size_t keep = std::min(n, scored.size());

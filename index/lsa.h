@@ -10,6 +10,10 @@
 // any other text is folded in the same way: its TF-IDF vector times V. So a
 // model built at one revision still places documents added later.
 //
+// The model lives in one LsaImage (index/lsa_image.h): 16-bit codes for V
+// and for every document, so it can be saved, memory-mapped back at start-up
+// (index/lsa_file.h) and kept within a memory budget.
+//
 // The SVD is randomized (Halko, Martinsson & Tropp 2011): a Gaussian test
 // matrix with a fixed seed, a few power iterations, then an exact SVD of
 // the small projected matrix. Same index + same options = same model.
@@ -26,12 +30,14 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "index/lsa_image.h"
 #include "index/tfidf.h"
 
 namespace storyline::index {
@@ -57,6 +63,12 @@ struct LsaOptions {
   // Fit on at most this many documents (an even sample), then fold the
   // rest in; bounds build time and memory on large indexes.
   Xapian::doccount max_fit_documents = 100000;
+  // The model (its image and term table) stays within this many bytes:
+  // past about 850,000 articles at the defaults the rank shrinks to fit.
+  uint64_t max_memory_bytes = uint64_t{280} << 20;
+  // Stored in the model as is: which index, at which revision (see
+  // index/index_stamp.h). Empty: the document count and last docid.
+  std::string provenance = {};
   // Give up (kDeadlineExceeded) rather than finish after this.
   absl::Time deadline = absl::InfiniteFuture();
   // If set, give up (kCancelled) soon after it turns true (not owned).
@@ -75,9 +87,13 @@ class LsaModel {
   // if none of its stems is in the model.
   std::vector<float> Project(const SparseVector& tfidf, LsaView view = LsaView::kSimilarity) const;
 
-  // The stored unit vector of document `did` (a docid of the whole index)
-  // in the similarity view, or an empty span if the model does not know it.
-  std::span<const float> DocVector(Xapian::docid did) const;
+  // A model over a saved image (LsaImage::Adopt checked it). Builds the
+  // term table.
+  static std::shared_ptr<const LsaModel> FromImage(std::unique_ptr<const LsaImage> image);
+
+  // Document `did`'s unit vector (a docid of the whole index) in the
+  // similarity view, into `out`; false if the model does not know it.
+  bool SimilarityVector(Xapian::docid did, std::vector<float>* out) const;
 
   // Document `did`'s unit vector in the topics view, into `out`; false if
   // the model does not know it. The topics view is stored as 16-bit codes
@@ -96,13 +112,14 @@ class LsaModel {
   int rank() const { return rank_; }
   int dims(LsaView view) const { return view == LsaView::kSimilarity ? narrow_ : rank_; }
   size_t document_count() const { return docids_.size(); }
+  // The largest docid the model knows (0 if none).
+  Xapian::docid last_docid() const { return docids_.empty() ? 0 : docids_.back(); }
   size_t term_count() const { return term_index_.size(); }
-  // A fingerprint of the index the model was built from (see Signature).
-  const std::string& signature() const { return signature_; }
-
-  // A cheap fingerprint of an index's contents: document count, last docid
-  // and total length. It changes with almost every commit.
-  static std::string Signature(const Xapian::Database& db);
+  // The index the model was built from (LsaOptions::provenance).
+  std::string_view provenance() const { return image_->sections().provenance; }
+  const LsaImage& image() const { return *image_; }
+  // Bytes the model holds: its image and its term table.
+  uint64_t memory_bytes() const;
 
   static float Dot(std::span<const float> a, std::span<const float> b);
 
@@ -110,19 +127,16 @@ class LsaModel {
   // The row of document `did` in the stored vectors.
   std::optional<size_t> RowOf(Xapian::docid did) const;
 
-  LsaModel() = default;
+  explicit LsaModel(std::unique_ptr<const LsaImage> image);
 
+  std::unique_ptr<const LsaImage> image_;
   int rank_ = 0;
   int narrow_ = 0;  // similarity_dims
-  std::string signature_;
-  absl::flat_hash_map<std::string, uint32_t> term_index_;
-  std::vector<float> term_vectors_;    // terms x rank: rows of V
-  std::vector<Xapian::docid> docids_;  // sorted
-  std::vector<float> narrow_vectors_;  // docids_.size() x narrow_, unit rows
-  // The topics view: docids_.size() x rank_ 16-bit codes; row i is
-  // wide_codes_[i * rank_ + k] * wide_scales_[i], a unit vector.
-  std::vector<int16_t> wide_codes_;
-  std::vector<float> wide_scales_;
+  // Views of the image (index/lsa_image.h says what each holds).
+  std::span<const uint32_t> docids_;
+  std::span<const float> term_scales_, topic_scales_, narrow_scales_;
+  std::span<const int16_t> term_codes_, topic_codes_;
+  absl::flat_hash_map<std::string_view, uint32_t> term_index_;  // stem -> row of V
 };
 
 }  // namespace storyline::index

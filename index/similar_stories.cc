@@ -123,10 +123,9 @@ Seed TextSeed(const ReaderContext& reader, const SimilarParams& p) {
 // The seed in the semantic space (empty without a model).
 std::vector<float> SeedVector(const LsaModel* model, const Seed& seed) {
   if (model == nullptr) return {};
-  std::span<const float> stored =
-      seed.did != 0 ? model->DocVector(seed.did) : std::span<const float>();
-  return stored.empty() ? model->Project(seed.vec)
-                        : std::vector<float>(stored.begin(), stored.end());
+  std::vector<float> stored;
+  if (seed.did != 0 && model->SimilarityVector(seed.did, &stored)) return stored;
+  return model->Project(seed.vec);
 }
 
 // The BM25 matches of the seed's stems and, with a semantic model, its
@@ -147,9 +146,7 @@ std::vector<Candidate> GatherCandidates(const ReaderContext& reader, const Seed&
     c.cosine = Dot(seed.vec, c.vec);
     c.knn = c.cosine;
     if (semantic) {
-      std::span<const float> stored = model->DocVector(did);
-      c.z =
-          stored.empty() ? model->Project(c.vec) : std::vector<float>(stored.begin(), stored.end());
+      if (!model->SimilarityVector(did, &c.z)) c.z = model->Project(c.vec);
       c.knn = kLexicalShare * c.cosine + (1 - kLexicalShare) * LsaModel::Dot(seed_z, c.z);
     }
   };

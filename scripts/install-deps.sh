@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
   libxapian-dev xapian-tools
   libssl-dev openssl
   libcli11-dev libspdlog-dev
-  libeigen3-dev libzstd-dev
+  libeigen3-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # Metrics (Prometheus client with its HTTP exposer) and JSON log lines.
   prometheus-cpp-dev nlohmann-json3-dev

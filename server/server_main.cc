@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,7 @@
 #include "common/status_macros.h"
 #include "common/tool_usage.h"
 #include "index/index_check.h"
+#include "index/lsa_file.h"
 #include "index/searcher_pool.h"
 #include "index/semantic_space.h"
 #include "index/write_pipeline.h"
@@ -89,6 +91,12 @@ ABSL_FLAG(bool, related_stories, true,
 ABSL_FLAG(int, semantic_rank, 150,
           "Dimensions of the latent semantic (LSA) space topic clustering works in; 0 turns "
           "the space off. Rebuilt in the background when the index changes.");
+ABSL_FLAG(int, semantic_max_mb, 280,
+          "Memory the semantic model may take, in MiB (16 to 65536). Below about 850,000 "
+          "articles the default is not reached; past it the space gets fewer dimensions.");
+ABSL_FLAG(bool, save_semantic_model, true,
+          "Save the semantic model in INDEX_DIR/semantic-model after each build and map it back "
+          "at start-up instead of rebuilding it.");
 ABSL_FLAG(int, similarity_dims, 20,
           "Leading dimensions of that space SimilarStories blends with word overlap.");
 ABSL_FLAG(bool, plain_ranking, false,
@@ -231,7 +239,13 @@ std::unique_ptr<index::SemanticSpace> SemanticSpaceFromFlags(const std::string& 
   if (rank <= 0) return nullptr;
   return std::make_unique<index::SemanticSpace>(index::SemanticSpaceOptions{
       .index_dir = index_dir,
-      .lsa = {.rank = rank, .similarity_dims = absl::GetFlag(FLAGS_similarity_dims)}});
+      .lsa = {.rank = rank,
+              .similarity_dims = absl::GetFlag(FLAGS_similarity_dims),
+              .max_memory_bytes = static_cast<uint64_t>(absl::GetFlag(FLAGS_semantic_max_mb))
+                                  << 20},
+      .model_file = absl::GetFlag(FLAGS_save_semantic_model)
+                        ? (std::filesystem::path(index_dir) / index::kSemanticModelFile).string()
+                        : std::string()});
 }
 
 std::unique_ptr<index::SearcherPool> SearcherPoolFromFlags(const std::string& index_dir,
@@ -437,6 +451,10 @@ int main(int argc, char** argv) {
   spdlog::set_level(*log_level);
   if (const int depth = absl::GetFlag(FLAGS_rerank_depth); depth < 1 || depth > 1000) {
     spdlog::error("--rerank_depth is {}; use 1 to 1000 (100 is the default)", depth);
+    return 2;
+  }
+  if (const int mb = absl::GetFlag(FLAGS_semantic_max_mb); mb < 16 || mb > 65536) {
+    spdlog::error("--semantic_max_mb is {}; use 16 to 65536 (280 is the default)", mb);
     return 2;
   }
   if (absl::GetFlag(FLAGS_shutdown_grace_seconds) >= 0) {

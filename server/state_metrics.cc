@@ -163,6 +163,11 @@ void StateMetrics::CollectSemantic(std::vector<MetricFamily>* out) const {
   AddGauge(out, "storyline_semantic_model_build_seconds",
            "How long building the current semantic model took.",
            absl::ToDoubleSeconds(build->build_time));
+  AddGauge(out, "storyline_semantic_model_bytes",
+           "Memory the current semantic model takes (mapped from INDEX_DIR/semantic-model).",
+           static_cast<double>(build->memory_bytes));
+  AddGauge(out, "storyline_semantic_model_rank",
+           "Dimensions of the current semantic model's topics view.", build->rank);
 }
 
 void StateMetrics::CollectAdmission(std::vector<MetricFamily>* out) const {

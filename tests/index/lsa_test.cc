@@ -18,6 +18,7 @@
 #include "index/searcher.h"
 #include "index/semantic_space.h"
 #include "tests/index/test_index.h"
+#include "tests/index/theme_corpus.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -25,29 +26,18 @@ namespace storyline::index {
 namespace {
 
 using ::storyline::index::testing::MakeArticle;
+using ::storyline::index::testing::ThemeArticles;
+using ::storyline::index::testing::ThemeText;
 using ::storyline::index::testing::WriteArticles;
 using ::storyline::testing::IsOk;
 using ::storyline::testing::StatusIs;
 using ::storyline::testing::TempDir;
 
-const std::vector<std::vector<std::string>> kThemes = {
-    {"striker", "goal", "keeper", "penalty", "midfield", "league", "referee", "stadium", "coach",
-     "transfer", "derby", "fixture", "winger", "tackle", "offside", "season"},
-    {"inflation", "bank", "rates", "bond", "market", "shares", "investor", "profit", "dividend",
-     "currency", "lending", "mortgage", "treasury", "earnings", "deficit", "yield"},
-    {"comet", "orbit", "telescope", "galaxy", "planet", "rocket", "launch", "astronaut",
-     "satellite", "nebula", "asteroid", "crater", "lunar", "module", "probe", "spacecraft"},
-};
-const std::vector<std::string> kCommon = {"report", "said", "week", "people", "new", "year"};
-
-// Article i of theme t: ten words drawn from the theme, three common ones.
-std::string ThemeText(size_t theme, std::mt19937& rng) {
-  std::vector<std::string> words;
-  std::uniform_int_distribution<size_t> pick_theme(0, kThemes[theme].size() - 1);
-  std::uniform_int_distribution<size_t> pick_common(0, kCommon.size() - 1);
-  for (int i = 0; i < 10; ++i) words.push_back(kThemes[theme][pick_theme(rng)]);
-  for (int i = 0; i < 3; ++i) words.push_back(kCommon[pick_common(rng)]);
-  return absl::StrJoin(words, " ");
+// Document `did`'s similarity-view vector (empty if the model lacks it).
+std::vector<float> SimilarityOf(const LsaModel& model, Xapian::docid did) {
+  std::vector<float> z;
+  if (!model.SimilarityVector(did, &z)) z.clear();
+  return z;
 }
 
 class LsaTest : public ::testing::Test {
@@ -57,15 +47,7 @@ class LsaTest : public ::testing::Test {
   void SetUp() override {
     auto writer = IndexWriter::Open(dir_.path());
     ASSERT_THAT(writer, IsOk());
-    std::mt19937 rng(7);
-    std::vector<storyline::v1::Article> articles;
-    for (size_t t = 0; t < kThemes.size(); ++t) {
-      for (int i = 0; i < kPerTheme; ++i) {
-        articles.push_back(MakeArticle(
-            {.id = absl::StrCat("t", t, "-", i), .title = "", .body = ThemeText(t, rng)}));
-      }
-    }
-    WriteArticles(**writer, articles);
+    WriteArticles(**writer, ThemeArticles(kPerTheme, 7));
     db_ = Xapian::Database(dir_.path());
   }
 
@@ -87,7 +69,7 @@ TEST_F(LsaTest, NeighboursInTheSpaceShareTheTheme) {
   EXPECT_EQ((*model)->document_count(), 3u * kPerTheme);
   int same = 0, total = 0;
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
-    std::span<const float> z = (*model)->DocVector(did);
+    const std::vector<float> z = SimilarityOf(**model, did);
     ASSERT_EQ(z.size(), 3u);
     std::vector<float> topics;
     ASSERT_TRUE((*model)->TopicsVector(did, &topics));
@@ -129,7 +111,7 @@ TEST_F(LsaTest, DeletedArticlesDoNotShiftTheOthersVectors) {
   EXPECT_EQ((*model)->document_count(), 3u * kPerTheme - 3);
   DfCache cache;
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
-    std::span<const float> z = (*model)->DocVector(did);
+    const std::vector<float> z = SimilarityOf(**model, did);
     Xapian::Document doc;
     try {
       doc = db_.get_document(did);
@@ -165,8 +147,8 @@ TEST_F(LsaTest, FoldingInAStoredArticleGivesItsStoredVector) {
   DfCache cache;
   const Xapian::Document doc = db_.get_document(5);
   const std::vector<float> folded = (*model)->Project(ComputeTfIdfVector(db_, doc, &cache));
-  EXPECT_NEAR(LsaModel::Dot(folded, (*model)->DocVector(5)), 1.0, 1e-3);
-  EXPECT_TRUE((*model)->DocVector(100000).empty());
+  EXPECT_NEAR(LsaModel::Dot(folded, SimilarityOf(**model, 5)), 1.0, 1e-3);
+  EXPECT_TRUE(SimilarityOf(**model, 100000).empty());
 }
 
 // The topics view is stored as 16-bit codes: decoded, it is a unit vector
@@ -197,9 +179,9 @@ TEST_F(LsaTest, SameIndexSameOptionsSameModel) {
   auto b = LsaModel::Build(db_, {.rank = 4, .seed = 9});
   ASSERT_THAT(a, IsOk());
   ASSERT_THAT(b, IsOk());
-  EXPECT_EQ((*a)->signature(), (*b)->signature());
+  EXPECT_EQ((*a)->provenance(), (*b)->provenance());
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
-    std::span<const float> x = (*a)->DocVector(did), y = (*b)->DocVector(did);
+    const std::vector<float> x = SimilarityOf(**a, did), y = SimilarityOf(**b, did);
     ASSERT_EQ(x.size(), y.size());
     for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(x[k], y[k]);
   }
@@ -211,7 +193,7 @@ TEST_F(LsaTest, SampledFitStillPlacesEveryArticle) {
   EXPECT_EQ((*model)->document_count(), 3u * kPerTheme);
   int same = 0;
   for (Xapian::docid did = 1; did <= db_.get_lastdocid(); ++did) {
-    for (const auto& [n, cos] : (*model)->Nearest((*model)->DocVector(did), 1, did)) {
+    for (const auto& [n, cos] : (*model)->Nearest(SimilarityOf(**model, did), 1, did)) {
       same += ThemeOf(n) == ThemeOf(did);
     }
   }
@@ -257,7 +239,7 @@ TEST(LsaBuildTest, CopiesDoNotTurnRoundingNoiseIntoDirections) {
     for (float x : z) ASSERT_TRUE(std::isfinite(x));
     EXPECT_NEAR(LsaModel::Dot(z, z), 1.0, 1e-3);
     // Its nearest neighbours are its own copies.
-    const auto near = (*model)->Nearest((*model)->DocVector(did), 7, did);
+    const auto near = (*model)->Nearest(SimilarityOf(**model, did), 7, did);
     storyline::v1::Article self;
     ASSERT_TRUE(DecodeArticleData(db.get_document(did).get_data(), &self).ok());
     for (const auto& [n, cos] : near) {
