@@ -31,6 +31,10 @@ constexpr size_t kMaxHistoryUsed = 50;
 // With a semantic model, relevance and affinity are this share latent
 // cosine and the rest lexical (bench/README.md has how it was chosen).
 constexpr double kLatentShare = 0.6;
+// Latent neighbours of the history that join the BM25 candidates: at least
+// this many, or twice the page. Each costs a document read and a termlist
+// scan; a wider pool did not change the measured quality (bench/README.md).
+constexpr size_t kLatentCandidates = 20;
 // History articles whose text teaches surface forms, and how much of each.
 constexpr size_t kSurfaceArticles = 20;
 constexpr size_t kSurfaceBodyBytes = 1500;
@@ -208,8 +212,8 @@ bool PublishedAfter(const Xapian::Document& doc, absl::Time as_of) {
   return t && UnixSeconds(*t) >= UnixSeconds(as_of) + 1e-3;
 }
 
-// Adds the `want` nearest neighbours of the history's centroid in the
-// semantic space that are not candidates yet: stories on the reader's
+// Adds the nearest neighbours of the history's centroid in the semantic
+// space (those among the `want` nearest that are not candidates yet): stories on the reader's
 // topics that share few of the profile's words. The query's rules hold
 // for them too: within the filter, not read, not published after as_of,
 // not a copy of something read.
@@ -384,12 +388,13 @@ absl::StatusOr<RecommendResults> FindRecommendations(const ReaderContext& reader
   Xapian::Enquire enquire(reader.db);
   enquire.set_query(RecommendQuery(terms, p, history.exclude));
   const int page_size = std::clamp(p.page_size, 1, 100);
-  const int want = std::max(100, page_size * 5);
-  Xapian::MSet mset = enquire.get_mset(0, want);
+  Xapian::MSet mset = enquire.get_mset(0, std::max(100, page_size * 5));
   RETURN_IF_ERROR(CheckDeadline(p.deadline, ""));
 
   std::vector<Candidate> candidates = LexicalCandidates(mset, history.known, combined);
-  AddLatentNeighbours(reader, history, p, want, combined, &candidates);
+  AddLatentNeighbours(reader, history, p,
+                      std::max(kLatentCandidates, static_cast<size_t>(page_size) * 2), combined,
+                      &candidates);
   RETURN_IF_ERROR(CheckDeadline(p.deadline, ""));
   if (candidates.empty()) return out;
   ScoreCandidates(reader, history, p, &candidates);
