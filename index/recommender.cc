@@ -250,6 +250,29 @@ std::vector<float> CandidateLatent(const ReaderContext& reader, const Candidate&
   return reader.model->Project(TfIdfVector(reader.db, c.did, c.doc, &reader.df_cache));
 }
 
+// How much more than its average the latent vector `z` leans to each
+// history article (cosine minus the mean cosine, at least 0). Raw cosines
+// in the similarity view are high across related themes, which would make
+// every candidate look alike to MMR; the lean tells the themes apart. If it
+// leans to none (one history article, or all alike), the plain cosines.
+std::vector<double> LatentAffinity(const std::vector<Known>& known, const std::vector<float>& z) {
+  std::vector<double> cos(known.size(), 0.0);
+  double mean = 0;
+  for (size_t h = 0; h < known.size(); ++h) {
+    if (!known[h].z.empty()) cos[h] = LsaModel::Dot(known[h].z, z);
+    mean += cos[h] / known.size();
+  }
+  std::vector<double> lean(known.size(), 0.0);
+  bool leans = false;
+  for (size_t h = 0; h < known.size(); ++h) {
+    lean[h] = std::max(0.0, cos[h] - mean);
+    leans = leans || lean[h] > 0;
+  }
+  if (leans) return lean;
+  for (double& x : cos) x = std::max(0.0, x);
+  return cos;
+}
+
 // Each candidate's relevance (base) and its affinity to each history
 // article. Without a model: BM25 share x recency, and the weight of the
 // history article's profile stems it holds. With one, each is blended with
@@ -272,9 +295,9 @@ void ScoreCandidates(const ReaderContext& reader, const History& history, const 
     if (semantic) {
       c.z = CandidateLatent(reader, c);
       relevance = (1 - share) * c.lexical + share * std::max(0.0f, LsaModel::Dot(history.z, c.z));
+      const std::vector<double> latent = LatentAffinity(known, c.z);
       for (size_t h = 0; h < known.size(); ++h) {
-        const double cos = known[h].z.empty() ? 0.0 : LsaModel::Dot(known[h].z, c.z);
-        c.affinity[h] = (1 - share) * c.affinity[h] + share * std::max(0.0, cos);
+        c.affinity[h] = (1 - share) * c.affinity[h] + share * latent[h];
       }
     }
     c.base = relevance * RecencyDecay(c.doc, p);
