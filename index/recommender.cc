@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -9,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/deadline.h"
+#include "index/lsa.h"
 #include "index/schema.h"
 #include "index/simhash.h"
 #include "index/stored_document.h"
@@ -25,6 +28,13 @@ using storyline::v1::Article;
 constexpr size_t kHistoryTerms = 25;
 constexpr size_t kRecommendTerms = 150;
 constexpr size_t kMaxHistoryUsed = 50;
+// With a semantic model, relevance and affinity are this share latent
+// cosine and the rest lexical (bench/README.md has how it was chosen).
+constexpr double kLatentShare = 0.6;
+// Latent neighbours of the history that join the BM25 candidates: at least
+// this many, or twice the page. Each costs a document read and a termlist
+// scan; a wider pool did not change the measured quality (bench/README.md).
+constexpr size_t kLatentCandidates = 20;
 // History articles whose text teaches surface forms, and how much of each.
 constexpr size_t kSurfaceArticles = 20;
 constexpr size_t kSurfaceBodyBytes = 1500;
@@ -35,23 +45,28 @@ struct Known {
   uint64_t hash;
   SparseVector vec;
   absl::flat_hash_map<std::string, double> weights;  // normalized to sum 1
+  std::vector<float> z;                              // its latent vector (empty without a model)
 };
 
 // The reading history, as found in the index.
 struct History {
   std::vector<Known> known;
-  std::vector<std::string> exclude;  // every known id, profiled or not
-  std::string text;                  // for surface forms
+  std::vector<std::string> exclude;                 // every known id, profiled or not
+  absl::flat_hash_set<Xapian::docid> exclude_dids;  // the same articles' docids
+  std::string text;                                 // for surface forms
+  std::vector<float> z;  // unit centroid of the known articles' latent vectors
 };
 
 struct Candidate {
   Xapian::docid did = 0;
   Xapian::Document doc;
   uint64_t hash;
+  double lexical = 0;            // BM25 weight over the best match's (0 if unmatched)
   double base;                   // relevance x recency
   std::vector<double> affinity;  // per known history item
   std::vector<std::string> matched;
-  SparseVector vec;  // computed only for picks
+  std::vector<float> z;  // latent vector (empty without a model)
+  SparseVector vec;      // computed only for picks
 };
 
 Known Profile(const ReaderContext& reader, const std::string& id, Xapian::docid did,
@@ -72,6 +87,28 @@ Known Profile(const ReaderContext& reader, const std::string& id, Xapian::docid 
   return k;
 }
 
+// Document `did`'s vector in the similarity view: the stored one, or its
+// TF-IDF vector folded in (an article added since the model was built).
+std::vector<float> LatentOf(const LsaModel& model, Xapian::docid did, const SparseVector& vec) {
+  std::span<const float> stored = model.DocVector(did);
+  return stored.empty() ? model.Project(vec) : std::vector<float>(stored.begin(), stored.end());
+}
+
+// The unit centroid of the known articles' latent vectors: the reader's
+// place in the semantic space (empty without a model).
+std::vector<float> Centroid(const std::vector<Known>& known) {
+  std::vector<float> sum;
+  for (const Known& k : known) {
+    if (k.z.empty()) continue;
+    sum.resize(k.z.size(), 0.0f);
+    for (size_t i = 0; i < k.z.size(); ++i) sum[i] += k.z[i];
+  }
+  const float norm = std::sqrt(LsaModel::Dot(sum, sum));
+  if (norm <= 0) return {};
+  for (float& x : sum) x /= norm;
+  return sum;
+}
+
 // The history's articles in the index (ids it lacks go to `unknown_ids`).
 History ReadHistory(const ReaderContext& reader, const RecommendParams& p,
                     std::vector<std::string>* unknown_ids) {
@@ -85,15 +122,18 @@ History ReadHistory(const ReaderContext& reader, const RecommendParams& p,
       continue;
     }
     history.exclude.push_back(h.article_id);
+    history.exclude_dids.insert(*did);
     if (history.known.size() >= kMaxHistoryUsed) continue;  // older reads: excluded, not profiled
     Xapian::Document doc = reader.db.get_document(*did);
     Known k = Profile(reader, h.article_id, *did, doc);
+    if (reader.model != nullptr) k.z = LatentOf(*reader.model, *did, k.vec);
     Article a;
     if (history.known.size() < kSurfaceArticles && ParseArticle(doc, &a)) {
       absl::StrAppend(&history.text, a.title(), "\n", a.body().substr(0, kSurfaceBodyBytes), "\n");
     }
     history.known.push_back(std::move(k));
   }
+  history.z = Centroid(history.known);
   return history;
 }
 
@@ -125,27 +165,125 @@ double RecencyDecay(const Xapian::Document& doc, const RecommendParams& p) {
   return std::pow(0.5, age / absl::ToDoubleSeconds(p.half_life));
 }
 
-// The matches, scored; copies of something already read are dropped.
-std::vector<Candidate> ScoreCandidates(const Xapian::MSet& mset, const std::vector<Known>& known,
-                                       const absl::flat_hash_map<std::string, double>& combined,
-                                       const RecommendParams& p) {
+// True if the article with SimHash `hash` copies one the reader has read.
+bool CopiesHistory(uint64_t hash, const std::vector<Known>& known) {
+  for (const Known& k : known) {
+    if (NearDuplicates(hash, k.hash)) return true;
+  }
+  return false;
+}
+
+// The profile stems `doc` holds (cheaper than Xapian's get_matching_terms,
+// which rebuilds the query's term list per call).
+std::vector<std::string> MatchedTerms(const Xapian::Document& doc,
+                                      const absl::flat_hash_map<std::string, double>& combined) {
+  std::vector<std::string> matched;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string& term = *t;
+    if (term.size() > 1 && term[0] == 'Z' && combined.contains(term)) matched.push_back(term);
+  }
+  return matched;
+}
+
+// The matches of the profile, by their BM25 weight over the best one's;
+// copies of something already read are dropped.
+std::vector<Candidate> LexicalCandidates(const Xapian::MSet& mset, const std::vector<Known>& known,
+                                         const absl::flat_hash_map<std::string, double>& combined) {
   std::vector<Candidate> candidates;
+  if (mset.empty()) return candidates;
   const double top = std::max(1e-9, mset.begin().get_weight());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Candidate c;
     c.did = *it;
     c.doc = it.get_document();
     c.hash = DocSimHash(c.doc);
-    bool dup = false;
-    for (const Known& k : known) dup = dup || NearDuplicates(c.hash, k.hash);
-    if (dup) continue;  // never recommend a copy of something already read
-    c.base = (it.get_weight() / top) * RecencyDecay(c.doc, p);
-    // The query terms this candidate holds (cheaper than Xapian's
-    // get_matching_terms, which rebuilds the query's term list per call).
-    for (auto t = c.doc.termlist_begin(); t != c.doc.termlist_end(); ++t) {
-      const std::string& term = *t;
-      if (term.size() > 1 && term[0] == 'Z' && combined.contains(term)) c.matched.push_back(term);
+    if (CopiesHistory(c.hash, known)) continue;  // never recommend a copy of something read
+    c.lexical = it.get_weight() / top;
+    c.matched = MatchedTerms(c.doc, combined);
+    candidates.push_back(std::move(c));
+  }
+  return candidates;
+}
+
+// True if the query RecommendQuery builds would leave `doc` out as
+// published after as_of.
+bool PublishedAfter(const Xapian::Document& doc, absl::Time as_of) {
+  std::optional<absl::Time> t = DocPublishTime(doc);
+  return t && UnixSeconds(*t) >= UnixSeconds(as_of) + 1e-3;
+}
+
+// Adds the nearest neighbours of the history's centroid in the semantic
+// space (those among the `want` nearest that are not candidates yet): stories on the reader's
+// topics that share few of the profile's words. The query's rules hold
+// for them too: within the filter, not read, not published after as_of,
+// not a copy of something read.
+void AddLatentNeighbours(const ReaderContext& reader, const History& history,
+                         const RecommendParams& p, size_t want,
+                         const absl::flat_hash_map<std::string, double>& combined,
+                         std::vector<Candidate>* candidates) {
+  if (reader.model == nullptr || history.z.empty()) return;
+  absl::flat_hash_set<Xapian::docid> seen(history.exclude_dids);
+  for (const Candidate& c : *candidates) seen.insert(c.did);
+  const size_t ask = want + history.exclude_dids.size();
+  for (const auto& [did, cos] : reader.model->Nearest(history.z, ask)) {
+    if (cos <= 0 || !seen.insert(did).second) continue;
+    Candidate c;
+    try {
+      c.doc = reader.db.get_document(did);
+    } catch (const Xapian::DocNotFoundError&) {
+      continue;  // deleted since the model was built
     }
+    if (!MatchesFilter(c.doc, p.filter) || PublishedAfter(c.doc, p.as_of)) continue;
+    c.did = did;
+    c.hash = DocSimHash(c.doc);
+    if (CopiesHistory(c.hash, history.known)) continue;
+    c.matched = MatchedTerms(c.doc, combined);
+    candidates->push_back(std::move(c));
+  }
+}
+
+// The candidate's latent vector; only an article added since the model
+// was built needs its TF-IDF vector for it.
+std::vector<float> CandidateLatent(const ReaderContext& reader, const Candidate& c) {
+  std::span<const float> stored = reader.model->DocVector(c.did);
+  if (!stored.empty()) return std::vector<float>(stored.begin(), stored.end());
+  return reader.model->Project(TfIdfVector(reader.db, c.did, c.doc, &reader.df_cache));
+}
+
+// How much more than its average the latent vector `z` leans to each
+// history article (cosine minus the mean cosine, at least 0). Raw cosines
+// in the similarity view are high across related themes, which would make
+// every candidate look alike to MMR; the lean tells the themes apart. If it
+// leans to none (one history article, or all alike), the plain cosines.
+std::vector<double> LatentAffinity(const std::vector<Known>& known, const std::vector<float>& z) {
+  std::vector<double> cos(known.size(), 0.0);
+  double mean = 0;
+  for (size_t h = 0; h < known.size(); ++h) {
+    if (!known[h].z.empty()) cos[h] = LsaModel::Dot(known[h].z, z);
+    mean += cos[h] / known.size();
+  }
+  std::vector<double> lean(known.size(), 0.0);
+  bool leans = false;
+  for (size_t h = 0; h < known.size(); ++h) {
+    lean[h] = std::max(0.0, cos[h] - mean);
+    leans = leans || lean[h] > 0;
+  }
+  if (leans) return lean;
+  for (double& x : cos) x = std::max(0.0, x);
+  return cos;
+}
+
+// Each candidate's relevance (base) and its affinity to each history
+// article. Without a model: BM25 share x recency, and the weight of the
+// history article's profile stems it holds. With one, each is blended with
+// the latent cosine (to the history's centroid, to each history article):
+// kLatentShare of it.
+void ScoreCandidates(const ReaderContext& reader, const History& history, const RecommendParams& p,
+                     std::vector<Candidate>* candidates) {
+  const std::vector<Known>& known = history.known;
+  const bool semantic = reader.model != nullptr && !history.z.empty();
+  const double share = semantic ? kLatentShare : 0.0;
+  for (Candidate& c : *candidates) {
     c.affinity.assign(known.size(), 0.0);
     for (size_t h = 0; h < known.size(); ++h) {
       for (const std::string& t : c.matched) {
@@ -153,9 +291,17 @@ std::vector<Candidate> ScoreCandidates(const Xapian::MSet& mset, const std::vect
         if (w != known[h].weights.end()) c.affinity[h] += w->second;
       }
     }
-    candidates.push_back(std::move(c));
+    double relevance = c.lexical;
+    if (semantic) {
+      c.z = CandidateLatent(reader, c);
+      relevance = (1 - share) * c.lexical + share * std::max(0.0f, LsaModel::Dot(history.z, c.z));
+      const std::vector<double> latent = LatentAffinity(known, c.z);
+      for (size_t h = 0; h < known.size(); ++h) {
+        c.affinity[h] = (1 - share) * c.affinity[h] + share * latent[h];
+      }
+    }
+    c.base = relevance * RecencyDecay(c.doc, p);
   }
-  return candidates;
 }
 
 double Cosine(const std::vector<double>& a, const std::vector<double>& b) {
@@ -267,9 +413,14 @@ absl::StatusOr<RecommendResults> FindRecommendations(const ReaderContext& reader
   const int page_size = std::clamp(p.page_size, 1, 100);
   Xapian::MSet mset = enquire.get_mset(0, std::max(100, page_size * 5));
   RETURN_IF_ERROR(CheckDeadline(p.deadline, ""));
-  if (mset.empty()) return out;
 
-  std::vector<Candidate> candidates = ScoreCandidates(mset, history.known, combined, p);
+  std::vector<Candidate> candidates = LexicalCandidates(mset, history.known, combined);
+  AddLatentNeighbours(reader, history, p,
+                      std::max(kLatentCandidates, static_cast<size_t>(page_size) * 2), combined,
+                      &candidates);
+  RETURN_IF_ERROR(CheckDeadline(p.deadline, ""));
+  if (candidates.empty()) return out;
+  ScoreCandidates(reader, history, p, &candidates);
   const std::vector<size_t> picks = PickDiverse(reader, history.known, p, page_size, &candidates);
   const SurfaceForms forms(reader.stemmer, history.text);
   for (size_t i : picks) {

@@ -1,9 +1,13 @@
 // Recommend: stories for a reader, from their reading history. Each read
 // article's most distinctive stems (TF-IDF) form a profile; the combined
-// profile retrieves candidates with BM25, scaled by a recency decay; MMR
-// picks a page that balances relevance against repeating the same history
-// theme. Copies of read articles and of earlier picks are left out, and
-// each hit says which read articles and shared words it comes from.
+// profile retrieves candidates with BM25 and, with a semantic model, the
+// nearest neighbours of the history's centroid in the latent space join
+// them (stories on the reader's topics in other words). Relevance is the
+// BM25 share blended with the latent cosine (BM25 alone without a model),
+// scaled by a recency decay; MMR picks a page that balances relevance
+// against repeating the same history theme. Copies of read articles and
+// of earlier picks are left out, and each hit says which read articles and
+// shared words it comes from.
 //
 // Thread-safety: uses the reader's Database and Stem, which are not
 // thread-safe; Searcher calls it from its own thread.
@@ -48,7 +52,7 @@ struct RecommendResults {
 };
 
 // Fails with kNotFound (no history id is in the index), kDeadlineExceeded.
-// May throw Xapian::Error; Searcher maps it. Does not use `reader.model`.
+// May throw Xapian::Error; Searcher maps it. Uses `reader.model` when set.
 absl::StatusOr<RecommendResults> FindRecommendations(const ReaderContext& reader,
                                                      const RecommendParams& params);
 

@@ -370,8 +370,9 @@ absl::StatusOr<ClusterResults> Searcher::Clusters(const ClusterParams& params) {
 }
 
 absl::StatusOr<RecommendResults> Searcher::Recommend(const RecommendParams& params) {
+  const std::shared_ptr<const LsaModel> model = CurrentModel();
   return WithFreshDatabase("recommend",
-                           [&] { return FindRecommendations(Reader(nullptr), params); });
+                           [&] { return FindRecommendations(Reader(model.get()), params); });
 }
 
 absl::StatusOr<Article> Searcher::Get(absl::string_view id) {

@@ -5,6 +5,8 @@
 //   similar, similar-text  precision@k of SimilarStories (similar_mode.cc)
 //   clusters    TopicClusters against the topic labels (clusters_mode.cc)
 //   search      ranked retrieval against --qrels (search_mode.cc)
+//   recommend   Recommend's on-topic share for one-topic histories
+//               (recommend_mode.cc)
 //   spelling    restored one-edit headline typos (spelling_mode.cc)
 //   ready       just --ingest and wait for the semantic model (ready_mode.cc)
 //
@@ -35,6 +37,7 @@
 #include "absl/time/time.h"
 #include "bench/eval/clusters_mode.h"
 #include "bench/eval/ready_mode.h"
+#include "bench/eval/recommend_mode.h"
 #include "bench/eval/search_mode.h"
 #include "bench/eval/similar_mode.h"
 #include "bench/eval/spelling_mode.h"
@@ -46,6 +49,7 @@ ABSL_FLAG(std::string, addr, "localhost:50051", "Server address.");
 ABSL_FLAG(std::string, mode, "similar",
           "similar (article_id), similar-text, clusters (TopicClusters of the whole corpus), "
           "search (ranked retrieval against --qrels), spelling (typos of --corpus headlines), "
+          "recommend (Recommend's on-topic share for one-topic histories), "
           "or ready (just --ingest and wait for the semantic model).");
 ABSL_FLAG(int, typos, 500, "spelling: typos to test.");
 ABSL_FLAG(std::string, qrels, "", "search: query_id<TAB>doc_id<TAB>grade judgments.");
@@ -56,6 +60,9 @@ ABSL_FLAG(bool, explain, false, "search: ask for explanations (costs time).");
 ABSL_FLAG(std::string, cluster_counts, "labels,0",
           "clusters: the cluster_count values to ask for; \"labels\" is the corpus's number of "
           "topics.");
+ABSL_FLAG(int, histories, 300, "recommend: histories to ask with.");
+ABSL_FLAG(int, history_length, 5, "recommend: articles a history, all of one topic.");
+ABSL_FLAG(uint32_t, history_seed, 7, "recommend: seed of the histories' draw.");
 ABSL_FLAG(std::string, corpus, "", "Labelled JSONL corpus that is (or gets) indexed.");
 ABSL_FLAG(
     std::string, queries, "",
@@ -74,6 +81,7 @@ ABSL_FLAG(std::string, token_file, "",
 namespace {
 
 using storyline::eval::ClustersOptions;
+using storyline::eval::RecommendOptions;
 using storyline::eval::SearchOptions;
 using storyline::eval::SimilarOptions;
 using storyline::eval::SpellingOptions;
@@ -82,7 +90,7 @@ using storyline::eval::SpellingOptions;
 bool FlagsAreUsable(const std::string& mode, const std::string& corpus_path) {
   if (corpus_path.empty()) return false;
   if (mode != "similar" && mode != "similar-text" && mode != "clusters" && mode != "search" &&
-      mode != "spelling" && mode != "ready") {
+      mode != "spelling" && mode != "ready" && mode != "recommend") {
     return false;
   }
   if (mode == "search" &&
@@ -155,6 +163,15 @@ int RunMode(storyline::Client& client, const std::string& mode, const std::strin
                                                     .explain = absl::GetFlag(FLAGS_explain),
                                                     .json = json});
   }
+  if (mode == "recommend") {
+    return storyline::eval::RunRecommend(
+        client, RecommendOptions{.corpus_path = corpus_path,
+                                 .histories = absl::GetFlag(FLAGS_histories),
+                                 .history_length = absl::GetFlag(FLAGS_history_length),
+                                 .seed = absl::GetFlag(FLAGS_history_seed),
+                                 .k = absl::GetFlag(FLAGS_k),
+                                 .json = json});
+  }
   if (mode == "spelling") {
     return storyline::eval::RunSpelling(client, SpellingOptions{.corpus_path = corpus_path,
                                                                 .typos = absl::GetFlag(FLAGS_typos),
@@ -176,17 +193,18 @@ int RunMode(storyline::Client& client, const std::string& mode, const std::strin
 int main(int argc, char** argv) {
   storyline::common::SetToolUsage(
       "Measures a Storyline server's answers on a labelled corpus.\n  storyline-eval "
-      "--mode=similar|similar-text|clusters|search|spelling|ready --corpus=FILE "
+      "--mode=similar|similar-text|clusters|search|spelling|recommend|ready --corpus=FILE "
       "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]",
       "eval/eval_main.cc");
   absl::ParseCommandLine(argc, argv);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string corpus_path = absl::GetFlag(FLAGS_corpus);
   if (!FlagsAreUsable(mode, corpus_path)) {
-    std::fprintf(
-        stderr,
-        "usage: storyline-eval --mode=similar|similar-text|clusters|search|spelling --corpus=FILE "
-        "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
+    std::fprintf(stderr,
+                 "usage: storyline-eval "
+                 "--mode=similar|similar-text|clusters|search|spelling|recommend|ready "
+                 "--corpus=FILE "
+                 "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
   std::optional<storyline::ClientOptions> options = MakeClientOptions();
