@@ -90,8 +90,8 @@ Known Profile(const ReaderContext& reader, const std::string& id, Xapian::docid 
 // Document `did`'s vector in the similarity view: the stored one, or its
 // TF-IDF vector folded in (an article added since the model was built).
 std::vector<float> LatentOf(const LsaModel& model, Xapian::docid did, const SparseVector& vec) {
-  std::span<const float> stored = model.DocVector(did);
-  return stored.empty() ? model.Project(vec) : std::vector<float>(stored.begin(), stored.end());
+  std::vector<float> stored;
+  return model.SimilarityVector(did, &stored) ? stored : model.Project(vec);
 }
 
 // The unit centroid of the known articles' latent vectors: the reader's
@@ -245,8 +245,8 @@ void AddLatentNeighbours(const ReaderContext& reader, const History& history,
 // The candidate's latent vector; only an article added since the model
 // was built needs its TF-IDF vector for it.
 std::vector<float> CandidateLatent(const ReaderContext& reader, const Candidate& c) {
-  std::span<const float> stored = reader.model->DocVector(c.did);
-  if (!stored.empty()) return std::vector<float>(stored.begin(), stored.end());
+  std::vector<float> stored;
+  if (reader.model->SimilarityVector(c.did, &stored)) return stored;
   return reader.model->Project(TfIdfVector(reader.db, c.did, c.doc, &reader.df_cache));
 }
 
