@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "index/article_data.h"
+#include "index/cluster_count.h"
 #include "index/deadline.h"
 #include "index/kmeans.h"
 #include "index/query_parser.h"
@@ -120,7 +121,7 @@ absl::StatusOr<Embedded> Embed(const ReaderContext& reader, const Xapian::MSet& 
 
 // k-means over the topics view (k chosen in the similarity view when the
 // request leaves it open), then neighbour smoothing. A short deadline gets
-// fewer restarts and k candidates, not a late answer.
+// fewer restarts and a cheaper choice of k, not a late answer.
 KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
   const int n = e.n();
   const absl::Duration remaining = p.deadline - absl::Now();
@@ -133,14 +134,15 @@ KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
     // themes, and much cheaper than the topics view.
     k = ChooseClusterCount(narrow, {.min_k = 3,
                                     .max_k = 15,
-                                    .runs = hurry ? 2 : 3,
-                                    .sample = hurry ? 300 : 1000,
+                                    .splits = hurry ? 1 : 5,
+                                    .restarts = hurry ? 1 : 3,
+                                    .sample = hurry ? 600 : 1000,
                                     .seed = p.seed,
                                     .deadline = absl::Now() + remaining * 0.4});
   }
   k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
   KMeansResult km = SphericalKMeans(set, {.k = k,
-                                          .restarts = hurry ? 1 : 4,
+                                          .restarts = hurry ? 2 : 10,
                                           .max_iterations = 40,
                                           .seed = p.seed,
                                           .deadline = absl::Now() + remaining * 0.5});
