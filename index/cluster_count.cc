@@ -15,6 +15,10 @@ namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 
+// Lloyd iterations per half: enough to settle which topics a half holds
+// (20 gave the same choice of k on BBC at 1.3x the cost).
+constexpr int kIterations = 10;
+
 // The rows `rows` of `points`, as one block.
 std::vector<float> Rows(const PointSet& points, const std::vector<int>& rows) {
   std::vector<float> out;
@@ -65,8 +69,11 @@ namespace cluster_count_internal {
 
 double SplitAgreement(const PointSet& a, const PointSet& b, int k, uint64_t seed, int restarts,
                       absl::Time deadline) {
-  const KMeansOptions options{
-      .k = k, .restarts = restarts, .max_iterations = 20, .seed = seed, .deadline = deadline};
+  const KMeansOptions options{.k = k,
+                              .restarts = restarts,
+                              .max_iterations = kIterations,
+                              .seed = seed,
+                              .deadline = deadline};
   const KMeansResult on_a = SphericalKMeans(a, options);
   const KMeansResult on_b = SphericalKMeans(b, options);
   if (on_a.k == 0 || on_b.k == 0) return 0;

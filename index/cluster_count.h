@@ -16,7 +16,7 @@ namespace storyline::index {
 struct ChooseKOptions {
   int min_k = 3;
   int max_k = 15;     // also at most sample / 10, so each half has >= 5 per cluster
-  int splits = 5;     // random halvings of the sample, each scored both ways
+  int splits = 3;     // random halvings of the sample, each scored both ways
   int restarts = 3;   // k-means restarts per half
   int sample = 1000;  // points used (a random sample)
   uint64_t seed = 0;

@@ -139,7 +139,7 @@ KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
     // themes, and much cheaper than the topics view.
     k = ChooseClusterCount(narrow, {.min_k = 3,
                                     .max_k = 15,
-                                    .splits = hurry ? 1 : 5,
+                                    .splits = hurry ? 1 : 3,
                                     .restarts = hurry ? 1 : 3,
                                     .sample = hurry ? 600 : 1000,
                                     .seed = p.seed,
