@@ -310,6 +310,16 @@ TEST_F(ClustersTest, CliPrintsAnOutline) {
   EXPECT_THAT(out.out, HasSubstr("(demo-"));
   EXPECT_THAT(out.out, HasSubstr("clustered 96 matching articles into 4 topics"));
   EXPECT_THAT(out.err, HasSubstr("clusters: "));  // -v timing
+  // Each cluster's label heads its entry, as the RPC gives it (the CLI's
+  // default --seed 0 is the RPC's default).
+  v1::TopicClustersRequest same;
+  same.set_cluster_count(4);
+  same.set_stories_per_cluster(2);
+  auto rpc = client().TopicClusters(same);
+  ASSERT_THAT(rpc, IsOk());
+  for (int c = 0; c < rpc->clusters_size(); ++c) {
+    EXPECT_THAT(out.out, HasSubstr(absl::StrCat(c + 1, ". ", rpc->clusters(c).label(), "  (")));
+  }
 
   CliResult since = RunCli(addr + "clusters --since 36500d", tmp);
   EXPECT_EQ(since.exit_code, 0) << since.err;
