@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the related-stories (issue 3) and topic-cluster (issue 4)
 # figures in bench/README.md, each on a fresh index through a real server:
-#   BBC            SimilarStories by id P@10; TopicClusters k=5 and auto
+#   BBC            SimilarStories by id P@10; TopicClusters k=5 and auto;
+#                  Recommend's on-topic share (300 one-topic histories)
 #   20news train   SimilarStories by text (test articles) P@10;
+#                  Recommend's on-topic share;
 #                  SimilarStories/Recommend latency; TopicClusters latency
 #                  for 500 / 2,000 / 10,000 documents
 #   20news test    TopicClusters k=20 and auto
@@ -21,11 +23,13 @@ echo "== BBC"
 start_server "$WORK/bbc"
 "$EVAL" --addr="$ADDR" --mode=similar --ingest --corpus="$DATA/bbc/articles.jsonl"
 "$EVAL" --addr="$ADDR" --mode=clusters --corpus="$DATA/bbc/articles.jsonl"
+"$EVAL" --addr="$ADDR" --mode=recommend --corpus="$DATA/bbc/articles.jsonl"
 
 echo "== 20news: train indexed, test as text"
 start_server "$WORK/20news-train"
 "$EVAL" --addr="$ADDR" --mode=similar-text --ingest \
   --corpus="$DATA/20news/articles-train.jsonl" --queries="$DATA/20news/articles-test.jsonl"
+"$EVAL" --addr="$ADDR" --mode=recommend --corpus="$DATA/20news/articles-train.jsonl"
 for method in similar recommend; do
   "$BENCH" run --addr "$ADDR" --corpus "$DATA/20news/articles-train.jsonl" --mix $method=100 \
     --concurrency 1 --duration 10 --warmup 1 --quiet

@@ -5,11 +5,14 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "index/article_data.h"
+#include "index/cluster_count.h"
+#include "index/cluster_labels.h"
 #include "index/deadline.h"
 #include "index/kmeans.h"
 #include "index/query_parser.h"
@@ -28,6 +31,9 @@ constexpr float kMinMembership = 0.05f;
 // Members whose words describe a cluster, and whose text gives surface forms.
 constexpr size_t kKeywordMembers = 100;
 constexpr size_t kSurfaceMembers = 20;
+// Members whose titles and openings are searched for a label phrase.
+constexpr size_t kPhraseMembers = 50;
+constexpr size_t kPhraseBytesPerMember = 1500;
 constexpr size_t kSurfaceBytesPerMember = 3000;
 constexpr size_t kKeywords = 10;
 constexpr size_t kLabelCandidates = 6;
@@ -115,7 +121,7 @@ absl::StatusOr<Embedded> Embed(const ReaderContext& reader, const Xapian::MSet& 
 
 // k-means over the topics view (k chosen in the similarity view when the
 // request leaves it open), then neighbour smoothing. A short deadline gets
-// fewer restarts and k candidates, not a late answer.
+// fewer restarts and a cheaper choice of k, not a late answer.
 KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
   const int n = e.n();
   const absl::Duration remaining = p.deadline - absl::Now();
@@ -128,14 +134,15 @@ KMeansResult Cluster(const Embedded& e, const ClusterParams& p) {
     // themes, and much cheaper than the topics view.
     k = ChooseClusterCount(narrow, {.min_k = 3,
                                     .max_k = 15,
-                                    .runs = hurry ? 2 : 3,
-                                    .sample = hurry ? 300 : 1000,
+                                    .splits = hurry ? 1 : 3,
+                                    .restarts = hurry ? 1 : 3,
+                                    .sample = hurry ? 600 : 1000,
                                     .seed = p.seed,
                                     .deadline = absl::Now() + remaining * 0.4});
   }
   k = std::clamp(k, 1, std::min(kMaxClusterCount, n));
   KMeansResult km = SphericalKMeans(set, {.k = k,
-                                          .restarts = hurry ? 1 : 4,
+                                          .restarts = hurry ? 2 : 10,
                                           .max_iterations = 40,
                                           .seed = p.seed,
                                           .deadline = absl::Now() + remaining * 0.5});
@@ -214,8 +221,20 @@ std::string GroupText(const std::vector<Doc>& docs, const Group& g) {
   return text;
 }
 
+// Title and opening of each of a group's central members, one text each.
+std::vector<std::string> MemberOpenings(const std::vector<Doc>& docs, const Group& g) {
+  std::vector<std::string> texts;
+  for (size_t j = 0; j < std::min(kPhraseMembers, g.members.size()); ++j) {
+    const Article& a = docs[g.members[j]].article;
+    texts.push_back(absl::StrCat(a.title(), ".\n", a.body().substr(0, kPhraseBytesPerMember)));
+  }
+  return texts;
+}
+
 // Keywords (readable, weighted against the strongest) and a label distinct
-// from `labels` taken by earlier clusters; "topic <c+1>" if none fits.
+// from `labels` taken by earlier clusters: the phrase most members share
+// (index/cluster_labels.h), else the best keyword or keyword pair; "topic
+// <c+1>" if none fits.
 void NameCluster(const ReaderContext& reader, const std::vector<Doc>& docs, const Group& g,
                  size_t c, const std::vector<std::string>& labels, ClusterData* cluster) {
   const auto stems = GroupKeywordStems(reader, docs, g);
@@ -231,8 +250,13 @@ void NameCluster(const ReaderContext& reader, const std::vector<Doc>& docs, cons
     cluster->keywords.push_back({std::move(word), score / top});
     if (label_stems.size() < kLabelCandidates) label_stems.push_back(stem);
   }
-  cluster->label =
-      clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates), labels);
+  cluster->label = PhraseLabel(MemberOpenings(docs, g),
+                               absl::flat_hash_set<std::string>(wanted.begin(), wanted.end()),
+                               reader.stemmer, labels);
+  if (cluster->label.empty()) {
+    cluster->label =
+        clusters_internal::PickLabel(forms.Readable(label_stems, kLabelCandidates), labels);
+  }
   if (cluster->label.empty()) {
     std::vector<std::string> words;
     for (const ClusterKeywordData& kw : cluster->keywords) words.push_back(kw.term);
@@ -313,8 +337,9 @@ absl::StatusOr<ClusterResults> FindClusters(const ReaderContext& reader, const X
   if (mset.empty()) return out;
   if (reader.model == nullptr) {
     return absl::UnavailableError(
-        "topic clusters need the semantic model, which the server builds a few seconds after "
-        "the index changes; retry shortly (a server started with --semantic_rank=0 has none)");
+        "topic clusters need the semantic model, which the server is still building (seconds "
+        "after the first ingest for thousands of articles, minutes for a million; a restart "
+        "loads the saved one); retry shortly (a server started with --semantic_rank=0 has none)");
   }
   ASSIGN_OR_RETURN(const Embedded e, Embed(reader, mset));
   out.considered_documents = e.n();

@@ -4,14 +4,17 @@
 //    query) within the filter are the documents considered.
 // 2. Each becomes its unit vector in the semantic model's topics view
 //    (index/lsa.h; articles newer than the model are folded in).
-// 3. Spherical k-means++ with restarts clusters them (index/kmeans.h);
-//    cluster_count 0 picks k by stability across seeds.
+// 3. Spherical k-means++ with restarts clusters them, the run with the best
+//    objective winning (index/kmeans.h); cluster_count 0 picks k by
+//    stability across halves of the sample (index/cluster_count.h).
 // 4. Clusters too small to be topics, and documents that fit no centroid,
 //    go to `unclustered` ("Other topics").
 // 5. Keywords are the stems most over-represented among a cluster's
 //    central members against the whole index (p ln(p / p_index)), shown in
-//    their commonest surface form; the label is the best of them, as a
-//    two-word phrase when the members use one, distinct across clusters.
+//    their commonest surface form. The label is the two- or three-word
+//    phrase built on those keywords that the most central members use
+//    (index/cluster_labels.h), else the best keyword (or keyword pair);
+//    distinct across clusters.
 //
 // Thread-safety: uses the reader's Database and Stem, which are not
 // thread-safe; Searcher calls it from its own thread.

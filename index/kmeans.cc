@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <tuple>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "index/deadline.h"
@@ -14,6 +16,17 @@ namespace {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 
+// The column of row `i`'s largest entry (the first on ties) and the entry.
+// A plain loop: Eigen's maxCoeff visitor is slow on short rows.
+std::pair<int, float> RowMax(const RowMatrix& m, int i) {
+  const float* row = m.data() + static_cast<std::ptrdiff_t>(i) * m.cols();
+  int best = 0;
+  for (int j = 1; j < m.cols(); ++j) {
+    if (row[j] > row[best]) best = j;
+  }
+  return {best, row[best]};
+}
+
 struct Run {
   std::vector<int> assignment;
   std::vector<float> similarity;
@@ -21,39 +34,62 @@ struct Run {
   double objective = -1;
 };
 
-// k-means++: the first seed uniformly, each next one with probability
-// proportional to its squared cosine distance from the nearest seed so far.
+// Squared cosine distance of every live point to `c`, capped by `nearest`
+// (the distance to the nearest seed so far) into *out; returns the total.
+double DistancesWith(const ConstRowMap& x, const std::vector<int>& live, int c,
+                     const std::vector<double>& nearest, std::vector<double>* out) {
+  const Eigen::VectorXf dots = x * x.row(c).transpose();
+  double total = 0;
+  for (int i : live) {
+    const double dd = std::max(0.0, 1.0 - static_cast<double>(dots[i]));
+    (*out)[i] = std::min(nearest[i], dd * dd);
+    total += (*out)[i];
+  }
+  return total;
+}
+
+// A live point drawn with probability proportional to `weight` (uniformly
+// if every weight is zero).
+int DrawWeighted(const std::vector<int>& live, const std::vector<double>& weight, double total,
+                 std::mt19937_64& rng) {
+  std::uniform_int_distribution<size_t> uniform(0, live.size() - 1);
+  if (total <= 0) return live[uniform(rng)];
+  std::uniform_real_distribution<double> pick(0, total);
+  double r = pick(rng);
+  for (int i : live) {
+    r -= weight[i];
+    if (r <= 0) return i;
+  }
+  return live.back();
+}
+
+// Greedy k-means++ (as scikit-learn): the first seed uniformly; each next
+// one the best of 2 + ln k candidates drawn with probability proportional
+// to their squared cosine distance from the nearest seed so far, the best
+// being the one that leaves the smallest total distance.
 RowMatrix SeedCentroids(const ConstRowMap& x, const std::vector<int>& live, int k,
                         std::mt19937_64& rng) {
   const int n = static_cast<int>(x.rows());
+  const int candidates = 2 + static_cast<int>(std::log(k));
   RowMatrix centroids = RowMatrix::Zero(k, x.cols());
-  std::vector<double> dist(n, 0.0);
-  for (int i : live) dist[i] = 1e9;
-  std::uniform_int_distribution<size_t> first(0, live.size() - 1);
-  int chosen = live[first(rng)];
-  for (int c = 0; c < k; ++c) {
-    centroids.row(c) = x.row(chosen);
-    double total = 0;
-    for (int i : live) {
-      const double dd = std::max(0.0, 1.0 - static_cast<double>(x.row(i).dot(x.row(chosen))));
-      dist[i] = std::min(dist[i], dd * dd);
-      total += dist[i];
-    }
-    if (c + 1 == k) break;
-    if (total <= 0) {
-      chosen = live[first(rng)];
-      continue;
-    }
-    std::uniform_real_distribution<double> pick(0, total);
-    double r = pick(rng);
-    chosen = live.back();
-    for (int i : live) {
-      r -= dist[i];
-      if (r <= 0) {
-        chosen = i;
-        break;
+  std::vector<double> nearest(n, 1e9), trial(n, 0.0), best_trial(n, 0.0);
+  int chosen = DrawWeighted(live, nearest, 0, rng);
+  double total = DistancesWith(x, live, chosen, nearest, &nearest);
+  centroids.row(0) = x.row(chosen);
+  for (int c = 1; c < k; ++c) {
+    double best_total = -1;
+    for (int t = 0; t < candidates; ++t) {
+      const int candidate = DrawWeighted(live, nearest, total, rng);
+      const double candidate_total = DistancesWith(x, live, candidate, nearest, &trial);
+      if (best_total < 0 || candidate_total < best_total) {
+        best_total = candidate_total;
+        chosen = candidate;
+        best_trial.swap(trial);
       }
     }
+    nearest.swap(best_trial);
+    total = best_total;
+    centroids.row(c) = x.row(chosen);
   }
   return centroids;
 }
@@ -65,10 +101,9 @@ bool AssignToCentroids(const ConstRowMap& x, const std::vector<int>& live, Run* 
   bool changed = false;
   double objective = 0;
   for (int i : live) {
-    Eigen::Index best = 0;
-    const float s = sims.row(i).maxCoeff(&best);
+    const auto [best, s] = RowMax(sims, i);
     if (run->assignment[i] != best) changed = true;
-    run->assignment[i] = static_cast<int>(best);
+    run->assignment[i] = best;
     run->similarity[i] = s;
     objective += s;
   }
@@ -118,9 +153,7 @@ Run OneRun(const ConstRowMap& x, const std::vector<int>& live, int k, int max_it
   const RowMatrix sims = x * run.centroids.transpose();
   run.objective = 0;
   for (int i : live) {
-    Eigen::Index best = 0;
-    run.similarity[i] = sims.row(i).maxCoeff(&best);
-    run.assignment[i] = static_cast<int>(best);
+    std::tie(run.assignment[i], run.similarity[i]) = RowMax(sims, i);
     run.objective += run.similarity[i];
   }
   return run;
@@ -201,6 +234,17 @@ void RecomputeCentroids(const ConstRowMap& x, KMeansResult* result) {
 
 }  // namespace
 
+uint64_t RestartSeed(uint64_t seed, int restart) {
+  return seed + static_cast<uint64_t>(restart) * 0x9E3779B97F4A7C15ULL;
+}
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
 KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& options) {
   KMeansResult out;
   out.assignment.assign(points.n, -1);
@@ -213,7 +257,6 @@ KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& option
   }
   if (live.empty()) return out;
   const int k = std::clamp(options.k, 1, static_cast<int>(live.size()));
-  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + 1);
   Run best;
   const int restarts = std::max(1, options.restarts);
   for (int r = 0; r < restarts; ++r) {
@@ -221,8 +264,9 @@ KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& option
       out.complete = false;
       break;
     }
+    std::mt19937_64 rng(SplitMix64(RestartSeed(options.seed, r)));
     Run run = OneRun(x, live, k, options.max_iterations, options.deadline, rng);
-    if (run.objective > best.objective) best = std::move(run);
+    if (run.objective > best.objective) best = std::move(run);  // ties: the earlier run
   }
   out.k = k;
   out.assignment = std::move(best.assignment);
@@ -288,49 +332,6 @@ double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
   const double max = (sa + sb) / 2;
   if (max - expected == 0) return 1.0;
   return (index - expected) / (max - expected);
-}
-
-int ChooseClusterCount(const PointSet& points, const ChooseKOptions& options) {
-  // An even sample keeps the cost flat in the number of points.
-  const int n = points.n;
-  const int m = std::min(n, std::max(1, options.sample));
-  std::vector<float> sample(static_cast<size_t>(m) * points.d);
-  for (int r = 0; r < m; ++r) {
-    const size_t i = static_cast<size_t>(r) * n / m;
-    std::copy_n(points.data.begin() + static_cast<std::ptrdiff_t>(i * points.d), points.d,
-                sample.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * points.d));
-  }
-  const PointSet s{.data = sample, .n = m, .d = points.d};
-  const int max_k = std::min(options.max_k, std::max(1, m / 5));
-  const int min_k = std::min(options.min_k, max_k);
-  int best_k = min_k;
-  double best = -2;
-  for (int k = min_k; k <= max_k; ++k) {
-    if (k > min_k && DeadlinePassed(options.deadline)) break;
-    std::vector<std::vector<int>> runs;
-    for (int r = 0; r < std::max(2, options.runs); ++r) {
-      runs.push_back(SphericalKMeans(s, {.k = k,
-                                         .restarts = 1,
-                                         .max_iterations = 20,
-                                         .seed = options.seed + 1000003ULL * (r + 1) + k,
-                                         .deadline = options.deadline})
-                         .assignment);
-    }
-    double agreement = 0;
-    int pairs = 0;
-    for (size_t i = 0; i < runs.size(); ++i) {
-      for (size_t j = i + 1; j < runs.size(); ++j) {
-        agreement += AdjustedRandIndex(runs[i], runs[j]);
-        ++pairs;
-      }
-    }
-    agreement /= std::max(1, pairs);
-    if (agreement > best + 1e-9) {
-      best = agreement;
-      best_k = k;
-    }
-  }
-  return best_k;
 }
 
 }  // namespace storyline::index

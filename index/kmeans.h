@@ -1,5 +1,5 @@
-// Spherical k-means (cosine) over unit vectors, with k-means++ seeding and
-// restarts, and a stability-based choice of k. The clustering core of
+// Spherical k-means (cosine) over unit vectors, with greedy k-means++
+// seeding and restarts, and neighbour smoothing. The clustering core of
 // TopicClusters (index/clusters.h), kept free of Xapian so it can be
 // tested and benchmarked on its own.
 //
@@ -23,9 +23,16 @@ struct PointSet {
   int d = 0;
 };
 
+// Restarts: a single k-means++ run lands in a poor local optimum often (on
+// BBC, k=5: more than half the runs merge two topics and split a third),
+// and the objective tells the good runs apart, so several independent runs
+// are made and the one with the highest objective (sum of cosines to the
+// centroids; no labels involved) wins, the earlier one on a tie. Restart r
+// draws its k-means++ seeds from RestartSeed(seed, r), so a one-restart
+// run with that seed reproduces it.
 struct KMeansOptions {
   int k = 2;
-  int restarts = 4;         // independent k-means++ runs; the most cohesive wins
+  int restarts = 10;        // independent k-means++ runs; the most cohesive wins
   int max_iterations = 40;  // Lloyd iterations per run
   uint64_t seed = 0;
   // Stop early (keeping the best run so far) once this passes.
@@ -44,6 +51,14 @@ struct KMeansResult {
 // Clusters `points` into options.k groups (fewer if there are fewer
 // distinct points).
 KMeansResult SphericalKMeans(const PointSet& points, const KMeansOptions& options);
+
+// The seed of restart `restart` of a run seeded `seed` (RestartSeed(s, 0)
+// is s).
+uint64_t RestartSeed(uint64_t seed, int restart);
+
+// A well-mixed 64-bit value of `x` (SplitMix64), for seeding generators
+// from small or related seeds.
+uint64_t SplitMix64(uint64_t x);
 
 // Moves points whose clustering is ambiguous (cosine to their own centroid
 // within `margin` of another's) to the majority cluster of their
@@ -66,22 +81,6 @@ void SmoothByNeighbours(const PointSet& points, const PointSet& neighbour_space,
 // Adjusted Rand index of two labelings of the same points (-1 labels are
 // one more group).
 double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b);
-
-struct ChooseKOptions {
-  int min_k = 3;
-  int max_k = 15;
-  int runs = 3;       // clusterings per k whose agreement is measured
-  int sample = 1000;  // points used (an even sample)
-  uint64_t seed = 0;
-  absl::Time deadline = absl::InfiniteFuture();
-};
-
-// The number of clusters whose k-means solutions agree most across
-// different seeds (mean pairwise adjusted Rand index): real topics come
-// out the same way every time, arbitrary splits do not. Ties go to the
-// smaller k. Tries k in [min_k, max_k] (clamped to the point count) until
-// the deadline.
-int ChooseClusterCount(const PointSet& points, const ChooseKOptions& options);
 
 }  // namespace storyline::index
 

@@ -1,6 +1,7 @@
 #include "index/semantic_space.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -28,11 +29,15 @@ absl::Duration BuildTime(const LsaModel& model) {
   return absl::Milliseconds(model.image().header().build_ms);
 }
 
-// Lowers the calling thread's priority (Linux: nice is per thread).
-void Renice(int nice) {
-  if (nice <= 0) return;
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0) {
-    spdlog::debug("semantic model: could not lower the build thread's priority");
+// Makes the calling thread run only on CPU time nothing else wants
+// (SCHED_IDLE), or failing that at nice 19.
+void RunWhenIdle() {
+  const sched_param param{};
+  if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) == 0) return;
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19) != 0) {
+    spdlog::warn(
+        "semantic model: could not lower the build thread's priority; rebuilds will "
+        "compete with queries");
   }
 }
 
@@ -194,7 +199,7 @@ void SemanticSpace::Check(std::optional<IndexStamp>* last_seen, std::optional<In
 
 void SemanticSpace::Loop() {
   pthread_setname_np(pthread_self(), "sl-semantic");
-  Renice(options_.build_nice);
+  if (options_.idle_priority) RunWhenIdle();
   (void)LoadSaved();  // logs why not
   std::optional<IndexStamp> last_seen, failed;
   for (;;) {

@@ -15,9 +15,10 @@
 //     old vectors): once the index is quiet and the model is older than
 //     max(min_rebuild_interval, 10x the last build), which keeps rebuilds
 //     under a tenth of one core however large the index grows.
-// The thread runs at a lower priority (`build_nice`), so a rebuild takes
-// the CPU queries leave. Each new model is saved, then mapped back from its
-// file, and swapped in; readers keep the model they took until they drop it.
+// The thread runs under SCHED_IDLE (`idle_priority`), so a rebuild takes
+// only the CPU queries leave: on a saturated server it waits, and the old
+// model keeps serving with new articles folded in. Each new model is saved, then mapped back from
+// its file, and swapped in; readers keep the model they took until they drop it.
 //
 // Thread-safety: Current(), LastBuild() and Refresh() are thread-safe.
 #ifndef STORYLINE_INDEX_SEMANTIC_SPACE_H_
@@ -49,8 +50,9 @@ struct SemanticSpaceOptions {
   // Articles added or removed since the build, as a share of the index,
   // that make a rebuild due as soon as the index is quiet.
   double rebuild_share = 0.1;
-  // Nice value of the background thread (0..19).
-  int build_nice = 10;
+  // Run the background thread (loads and rebuilds) under SCHED_IDLE: only
+  // on CPU time queries leave.
+  bool idle_priority = true;
   // Start the background thread (false: only LoadSaved() and Refresh()).
   bool background = true;
 };

@@ -5,11 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bench/eval/labelled_corpus.h"
 
@@ -98,12 +101,21 @@ void PrintSummary(const ClustersOptions& options, int k, const v1::TopicClusters
       a.purity, ms);
 }
 
-// Clusters the corpus into `k` topics and reports; false if the call failed.
-bool MeasureCount(Client& client, const ClustersOptions& options, const Truth& truth, int k) {
+// One TopicClusters answer and its agreement with the labels.
+struct Measured {
+  v1::TopicClustersResponse response;
+  Agreement agreement;
+  double ms = 0;
+};
+
+// Clusters the corpus into `k` topics (with `seed` if set); nullopt (after
+// saying why) if the call failed.
+std::optional<Measured> Ask(Client& client, const Truth& truth, int k,
+                            std::optional<uint32_t> seed) {
   v1::TopicClustersRequest req;
   req.set_max_documents(static_cast<int32_t>(std::min<size_t>(truth.articles, 10000)));
   req.set_cluster_count(k);
-  req.set_seed(options.seed);
+  if (seed.has_value()) req.set_seed(*seed);
   const auto t0 = std::chrono::steady_clock::now();
   auto resp = client.TopicClusters(req, {.deadline = absl::Seconds(120)});
   const double ms =
@@ -111,16 +123,130 @@ bool MeasureCount(Client& client, const ClustersOptions& options, const Truth& t
   if (!resp.ok()) {
     std::fprintf(stderr, "storyline-eval: TopicClusters(cluster_count=%d) failed: %s\n", k,
                  resp.status().ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
-    return false;
+    return std::nullopt;
   }
   std::vector<int> labels, found;
   Assignments(*resp, truth, &labels, &found);
-  PrintSummary(options, k, *resp, Compare(labels, found), ms);
-  if (!options.json) PrintClusterLines(*resp, truth);
+  return Measured{std::move(*resp), Compare(labels, found), ms};
+}
+
+// Clusters the corpus into `k` topics and reports; false if the call failed.
+bool MeasureCount(Client& client, const ClustersOptions& options, const Truth& truth, int k) {
+  const std::optional<Measured> m = Ask(client, truth, k, options.seed);
+  if (!m.has_value()) return false;
+  PrintSummary(options, k, m->response, m->agreement, m->ms);
+  if (!options.json) PrintClusterLines(m->response, truth);
+  return true;
+}
+
+// `text` as a JSON string literal.
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      absl::StrAppend(&out, "\\", std::string(1, c));
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"";
+}
+
+// One seed's line (seed nullopt: the request without a seed).
+void PrintSeedLine(const ClustersOptions& options, int k, std::optional<uint32_t> seed,
+                   const Measured& m) {
+  const v1::TopicClustersResponse& r = m.response;
+  std::vector<std::string> labels;
+  for (const auto& c : r.clusters()) labels.push_back(c.label());
+  const Agreement& a = m.agreement;
+  if (options.json) {
+    std::printf(
+        "{\"mode\":\"clusters\",\"cluster_count\":%d,\"seed\":%s,\"clusters\":%d,"
+        "\"unclustered\":%d,\"nmi\":%.4f,\"ari\":%.4f,\"purity\":%.4f,\"ms\":%.1f,"
+        "\"labels\":[%s]}\n",
+        k, seed.has_value() ? absl::StrCat(*seed).c_str() : "null", r.clusters_size(),
+        r.unclustered_size(), a.nmi, a.ari, a.purity, m.ms,
+        absl::StrJoin(labels, ",", [](std::string* out, const std::string& l) {
+          out->append(JsonString(l));
+        }).c_str());
+    return;
+  }
+  std::printf("%-8s k=%-2d +%d unclustered  NMI %.4f  ARI %.4f  purity %.4f  %5.0f ms  [%s]\n",
+              seed.has_value() ? absl::StrCat("seed ", *seed).c_str() : "no seed",
+              r.clusters_size(), r.unclustered_size(), a.nmi, a.ari, a.purity, m.ms,
+              absl::StrJoin(labels, " | ").c_str());
+}
+
+// NMI min / median / max over the seeds, and how many chose the modal k.
+void PrintSeedSummary(const ClustersOptions& options, int k, std::vector<double> nmi,
+                      const std::vector<int>& ks) {
+  std::sort(nmi.begin(), nmi.end());
+  const size_t n = nmi.size();
+  const double median = n % 2 == 1 ? nmi[n / 2] : (nmi[n / 2 - 1] + nmi[n / 2]) / 2;
+  std::map<int, int> votes;
+  for (int found : ks) ++votes[found];
+  int modal = 0, modal_seeds = 0;
+  for (const auto& [found, count] : votes) {
+    if (count > modal_seeds) modal = found, modal_seeds = count;
+  }
+  if (options.json) {
+    std::printf(
+        "{\"mode\":\"clusters\",\"summary\":true,\"cluster_count\":%d,\"seeds\":%zu,"
+        "\"nmi_min\":%.4f,\"nmi_median\":%.4f,\"nmi_max\":%.4f,\"modal_k\":%d,"
+        "\"modal_k_seeds\":%d}\n",
+        k, n, nmi.front(), median, nmi.back(), modal, modal_seeds);
+    return;
+  }
+  std::printf(
+      "summary (cluster_count=%d, %zu seeds): NMI min %.4f, median %.4f, max %.4f; "
+      "k=%d for %d of %zu seeds\n",
+      k, n, nmi.front(), median, nmi.back(), modal, modal_seeds, n);
+}
+
+// Clusters the corpus into `k` topics once per seed, then with no seed,
+// and summarises; false if a call failed.
+bool MeasureSeeds(Client& client, const ClustersOptions& options, const Truth& truth, int k) {
+  std::vector<double> nmi;
+  std::vector<int> ks;
+  for (uint32_t seed : options.seeds) {
+    const std::optional<Measured> m = Ask(client, truth, k, seed);
+    if (!m.has_value()) return false;
+    PrintSeedLine(options, k, seed, *m);
+    nmi.push_back(m->agreement.nmi);
+    ks.push_back(m->response.clusters_size());
+  }
+  const std::optional<Measured> unseeded = Ask(client, truth, k, std::nullopt);
+  if (!unseeded.has_value()) return false;
+  PrintSeedLine(options, k, std::nullopt, *unseeded);
+  PrintSeedSummary(options, k, std::move(nmi), ks);
   return true;
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<uint32_t>> ParseSeeds(absl::string_view text) {
+  constexpr size_t kMaxSeeds = 1000;
+  std::vector<uint32_t> seeds;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    const std::vector<absl::string_view> ends = absl::StrSplit(part, absl::MaxSplits('-', 1));
+    uint32_t first = 0, last = 0;
+    if (!absl::SimpleAtoi(ends[0], &first) ||
+        !absl::SimpleAtoi(ends.size() == 2 ? ends[1] : ends[0], &last) || last < first ||
+        last - first >= kMaxSeeds) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--seeds: \"", part,
+          "\" is not a seed or a range FIRST-LAST (FIRST <= LAST, at most 1000 seeds); "
+          "write e.g. --seeds=0-9 or --seeds=1,5,7"));
+    }
+    for (uint64_t s = first; s <= last; ++s) seeds.push_back(static_cast<uint32_t>(s));
+    if (seeds.size() > kMaxSeeds) {
+      return absl::InvalidArgumentError("--seeds: more than 1000 seeds");
+    }
+  }
+  return seeds;
+}
 
 Agreement Compare(const std::vector<int>& truth, const std::vector<int>& found) {
   const size_t n = truth.size();
@@ -165,6 +291,7 @@ Agreement Compare(const std::vector<int>& truth, const std::vector<int>& found) 
 int RunClusters(Client& client, const ClustersOptions& options) {
   const Truth truth = LoadTruth(options.corpus_path);
   int status = 0;
+  const auto measure = options.seeds.empty() ? MeasureCount : MeasureSeeds;
   for (absl::string_view count : absl::StrSplit(options.cluster_counts, ',')) {
     int k = 0;
     if (count == "labels") {
@@ -174,7 +301,7 @@ int RunClusters(Client& client, const ClustersOptions& options) {
                    std::string(count).c_str());
       return 2;
     }
-    if (!MeasureCount(client, options, truth, k)) status = 1;
+    if (!measure(client, options, truth, k)) status = 1;
   }
   return status;
 }

@@ -63,6 +63,10 @@ ABSL_FLAG(std::string, cluster_counts, "labels,0",
 ABSL_FLAG(int, histories, 300, "recommend: histories to ask with.");
 ABSL_FLAG(int, history_length, 5, "recommend: articles a history, all of one topic.");
 ABSL_FLAG(uint32_t, history_seed, 7, "recommend: seed of the histories' draw.");
+ABSL_FLAG(std::string, seeds, "",
+          "clusters: seeds to ask with, a range (0-9), a list (1,5,7) or both (0-3,7): a line "
+          "per seed, one with no seed, and a summary (NMI min/median/max, modal k); overrides "
+          "--seed.");
 ABSL_FLAG(std::string, corpus, "", "Labelled JSONL corpus that is (or gets) indexed.");
 ABSL_FLAG(
     std::string, queries, "",
@@ -142,8 +146,22 @@ int PrepareServer(storyline::Client& client, const std::string& corpus_path) {
   return 0;
 }
 
+// The seeds of --seeds (none if unset); nullopt (after saying why) if it
+// does not parse.
+std::optional<std::vector<uint32_t>> SeedsFlag() {
+  const std::string text = absl::GetFlag(FLAGS_seeds);
+  if (text.empty()) return std::vector<uint32_t>{};
+  absl::StatusOr<std::vector<uint32_t>> seeds = storyline::eval::ParseSeeds(text);
+  if (!seeds.ok()) {
+    std::fprintf(stderr, "storyline-eval: %s\n", std::string(seeds.status().message()).c_str());
+    return std::nullopt;
+  }
+  return std::move(*seeds);
+}
+
 // Runs --mode (other than ready) and returns its exit code.
-int RunMode(storyline::Client& client, const std::string& mode, const std::string& corpus_path) {
+int RunMode(storyline::Client& client, const std::string& mode, const std::string& corpus_path,
+            std::vector<uint32_t> seeds) {
   const bool json = absl::GetFlag(FLAGS_json);
   const uint32_t seed = absl::GetFlag(FLAGS_seed);
   if (mode == "clusters") {
@@ -151,6 +169,7 @@ int RunMode(storyline::Client& client, const std::string& mode, const std::strin
         client, ClustersOptions{.corpus_path = corpus_path,
                                 .cluster_counts = absl::GetFlag(FLAGS_cluster_counts),
                                 .seed = seed,
+                                .seeds = std::move(seeds),
                                 .json = json});
   }
   if (mode == "search") {
@@ -207,10 +226,12 @@ int main(int argc, char** argv) {
                  "[--queries=FILE] [--qrels=FILE] [--ingest] [--addr=HOST:PORT]\n");
     return 2;
   }
+  std::optional<std::vector<uint32_t>> seeds = SeedsFlag();
+  if (!seeds.has_value()) return 2;
   std::optional<storyline::ClientOptions> options = MakeClientOptions();
   if (!options.has_value()) return 2;
   storyline::Client client(std::move(*options));
   if (int code = PrepareServer(client, corpus_path); code != 0) return code;
   if (mode == "ready") return 0;  // ingested (with --ingest) and the model is built
-  return RunMode(client, mode, corpus_path);
+  return RunMode(client, mode, corpus_path, std::move(*seeds));
 }
