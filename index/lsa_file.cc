@@ -92,7 +92,7 @@ absl::Status SaveLsaModel(const LsaModel& model, const std::string& path) {
     return ErrnoError("cannot write", tmp);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const absl::Status s = ErrnoError("cannot rename to", path);
+    absl::Status s = ErrnoError("cannot rename to", path);
     ::unlink(tmp.c_str());
     return s;
   }
