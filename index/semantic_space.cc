@@ -91,6 +91,7 @@ void SemanticSpace::Publish(std::shared_ptr<const LsaModel> model) {
 
 absl::Status SemanticSpace::LoadSaved() {
   if (options_.model_file.empty()) return absl::OkStatus();
+  absl::MutexLock build_lock(&build_mu_);  // never over a model a build just published
   const absl::Time start = absl::Now();
   absl::StatusOr<StampedDatabase> index = OpenStamped(options_.index_dir);
   if (!index.ok()) return index.status();

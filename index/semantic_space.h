@@ -77,7 +77,7 @@ class SemanticSpace {
   // Maps the saved model (options.model_file) and makes it current unless
   // it is of another index; logs why not at warning level. The background
   // thread calls it first thing.
-  absl::Status LoadSaved() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status LoadSaved() ABSL_LOCKS_EXCLUDED(mu_, build_mu_);
 
   // Builds a model of the index as it is now, on the calling thread, unless
   // the current one already matches it; saves it when persisting.
