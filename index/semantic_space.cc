@@ -113,12 +113,16 @@ absl::Status SemanticSpace::LoadSaved() {
         options_.model_file);
     return absl::FailedPreconditionError("the saved semantic model is of another index");
   }
-  spdlog::info(
-      "semantic model: loaded {} ({} articles, rank {}, {:.0f} MiB) in {:.2f}s; {} "
-      "articles added and {} removed since it was built",
-      options_.model_file, (*loaded)->document_count(), (*loaded)->rank(),
-      static_cast<double>((*loaded)->memory_bytes()) / (1 << 20),
-      absl::ToDoubleSeconds(absl::Now() - start), drift.added, drift.removed);
+  spdlog::info("semantic model: loaded {} ({} articles, rank {}, {:.0f} MiB) in {:.2f}s",
+               options_.model_file, (*loaded)->document_count(), (*loaded)->rank(),
+               static_cast<double>((*loaded)->memory_bytes()) / (1 << 20),
+               absl::ToDoubleSeconds(absl::Now() - start));
+  if (drift.fit == ModelDrift::kBehind) {
+    spdlog::warn(
+        "semantic model is behind the index ({} articles added, {} removed since it was "
+        "built): serving it, newer articles folded in, until a rebuild (RebuildDue)",
+        drift.added, drift.removed);
+  }
   Publish(*std::move(loaded));
   return absl::OkStatus();
 }
