@@ -218,6 +218,25 @@ TEST_F(BbcClustersTest, AutomaticCountHoldsAcrossSeeds) {
   EXPECT_GE(modal, 8);
 }
 
+// Seed robustness on the demo corpus. Its 96 articles (8 topics of 12) are
+// too few for any fixed partition to hold across seeds (NMI against its
+// topics is 0.32-0.48 over seeds 0..9 at k=8), but the number of topics
+// the server chooses must not depend on the seed: the issue-13 bar for
+// BBC (the same k for at least 8 of seeds 0..9), here in every CI run.
+TEST_F(ClustersTest, AutomaticCountOfTheDemoHoldsAcrossSeeds) {
+  std::map<int, int> votes;
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    v1::TopicClustersRequest req;
+    req.set_seed(seed);
+    auto resp = client().TopicClusters(req);
+    ASSERT_THAT(resp, IsOk());
+    ++votes[resp->clusters_size()];
+  }
+  int modal = 0;
+  for (const auto& [k, n] : votes) modal = std::max(modal, n);
+  EXPECT_GE(modal, 8) << ::testing::PrintToString(votes);
+}
+
 TEST_F(ClustersTest, QueryAndFilterNarrowWhatIsClustered) {
   v1::TopicClustersRequest req;
   req.set_query("tidal barrage OR interest rate OR festival");
