@@ -114,16 +114,22 @@ float LaneDot(const float* a, const T* b, size_t n) {
 constexpr double kCodeMax = 32767;
 
 // Writes `x` as codes in [-kCodeMax, kCodeMax] relative to its largest
-// entry; returns the sum of the squared codes (0 for a zero vector).
+// entry; returns what a code is worth (0 for a zero vector, whose codes
+// stay 0).
 template <typename Vector>
-double Encode(const Vector& x, int16_t* codes) {
+float Encode(const Vector& x, int16_t* codes) {
   const double top = x.cwiseAbs().maxCoeff();
   if (!(top > 0)) return 0;
-  double squares = 0;
   for (int k = 0; k < x.size(); ++k) {
     codes[k] = static_cast<int16_t>(std::lround(x(k) / top * kCodeMax));
-    squares += static_cast<double>(codes[k]) * codes[k];
   }
+  return static_cast<float>(top / kCodeMax);
+}
+
+// The sum of the squares of codes[0, n).
+double SquaredNorm(const int16_t* codes, int n) {
+  double squares = 0;
+  for (int k = 0; k < n; ++k) squares += static_cast<double>(codes[k]) * codes[k];
   return squares;
 }
 
@@ -150,8 +156,7 @@ void WriteTerms(const Vocabulary& vocabulary, const Eigen::MatrixXf& v, const Ls
     std::memcpy(out.term_bytes.data() + at, term.data(), term.size());
     at += static_cast<uint32_t>(term.size());
     const auto row = v.row(static_cast<int>(t));
-    Encode(row, &out.term_codes[t * rank]);
-    out.term_scales[t] = static_cast<float>(row.cwiseAbs().maxCoeff() / kCodeMax);
+    out.term_scales[t] = Encode(row, &out.term_codes[t * rank]);
   }
   out.term_offsets[vocabulary.terms.size()] = at;
 }
@@ -162,13 +167,12 @@ void WriteTerms(const Vocabulary& vocabulary, const Eigen::MatrixXf& v, const Ls
 void WriteDocument(size_t index, const Eigen::VectorXf& z, int narrow, const LsaSections& out) {
   const auto rank = static_cast<size_t>(z.size());
   int16_t* codes = &out.topic_codes[index * rank];
-  const double squares = Encode(z, codes);
-  if (squares <= 0) return;
-  out.topic_scales[index] = static_cast<float>(1.0 / std::sqrt(squares));
-  double narrow_squares = 0;
-  for (int k = 0; k < narrow; ++k) narrow_squares += static_cast<double>(codes[k]) * codes[k];
-  if (narrow_squares > 0)
-    out.narrow_scales[index] = static_cast<float>(1.0 / std::sqrt(narrow_squares));
+  if (Encode(z, codes) == 0) return;
+  out.topic_scales[index] =
+      static_cast<float>(1.0 / std::sqrt(SquaredNorm(codes, static_cast<int>(rank))));
+  if (const double squares = SquaredNorm(codes, narrow); squares > 0) {
+    out.narrow_scales[index] = static_cast<float>(1.0 / std::sqrt(squares));
+  }
 }
 
 // Every document's latent vector: rows of a * v when every document was

@@ -134,6 +134,8 @@ std::shared_ptr<const LsaModel> SemanticSpace::Persist(std::shared_ptr<const Lsa
                  std::string(s.message()));
     return built;
   }
+  // Mapping it back checks the checksums again (0.14 s at 1M): what is
+  // served is what the next start will read.
   absl::StatusOr<std::shared_ptr<const LsaModel>> mapped = LoadLsaModel(options_.model_file);
   if (!mapped.ok()) {
     spdlog::warn("semantic model saved but not read back ({})",
