@@ -57,6 +57,17 @@ TEST(StartupTest, AReRankingWindowOutOfRangeIsAStartupError) {
   }
 }
 
+TEST(StartupTest, ASemanticMemoryCapOutOfRangeIsAStartupError) {
+  TempDir dir;
+  for (const char* mb : {"15", "65537"}) {
+    const ExitResult r = RunServerToExit("--index_dir=" + dir.Sub("index") +
+                                         " --listen=127.0.0.1:0 --semantic_max_mb=" + mb);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_THAT(r.output, HasSubstr(std::string("--semantic_max_mb is ") + mb +
+                                    "; use 16 to 65536 (280 is the default)"));
+  }
+}
+
 // Abseil's --help listed no flags ("No flags matched") for the server.
 TEST(StartupTest, HelpListsTheServersFlags) {
   const ExitResult r = RunServerToExit("--help");
