@@ -6,12 +6,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/usable_cores.h"
 
 namespace storyline::index {
 
 SearcherPool::SearcherPool(SearcherPoolOptions options) : options_(std::move(options)) {
-  int n = options_.threads;
-  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = UsableCores(options_.threads);
   workers_.reserve(n);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
 }

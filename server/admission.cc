@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/usable_cores.h"
 #include "server/error_details.h"
 
 namespace storyline::server {
@@ -42,10 +42,7 @@ int DefaultBurstWaiting(CostClass cost, int running) {
   return cost == CostClass::kCheap ? kCheapBurstPerSlot * running : DefaultWaiting(cost, running);
 }
 
-int Cores(int cores) {
-  if (cores > 0) return cores;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
+int Cores(int cores) { return UsableCores(cores); }
 
 }  // namespace
 

@@ -59,7 +59,9 @@ ABSL_FLAG(std::string, seed_jsonl, "",
 ABSL_FLAG(int, shards, 2,
           "Shards of a NEW index (existing indexes keep theirs). Each shard has its own "
           "writer thread, so ingest scales with cores; readers search all shards as one.");
-ABSL_FLAG(int, search_threads, 0, "Search worker threads; 0 = one per core.");
+ABSL_FLAG(int, search_threads, 0,
+          "Search worker threads; 0 = one per usable core (the CPU affinity mask and cgroup CPU "
+          "quota count, e.g. a Kubernetes CPU limit).");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn, error or off.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound port number to this file once serving.");
