@@ -76,6 +76,9 @@ ReplicaSync::ReplicaSync(ReplicaSyncOptions options, const ReplicationAddress& w
   if (state_.has_copy) {
     spdlog::info("replica {} serves its last copy ({} shards) until it reaches {}",
                  options_.index_dir, shards_.size(), options_.writer);
+  } else {
+    spdlog::info("replica {} has no copy yet: NOT_SERVING until its first copy from {}",
+                 options_.index_dir, options_.writer);
   }
 }
 
