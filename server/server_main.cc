@@ -262,7 +262,7 @@ absl::StatusOr<OpenedIndex> OpenIndexOrReplica(const std::string& index_dir) {
     return out;
   }
   const std::string publish = absl::GetFlag(FLAGS_replication_listen);
-  if (!publish.empty()) server::EnableChangesets(100);
+  if (!publish.empty()) server::EnableChangesets(10);
   ASSIGN_OR_RETURN(out, OpenIndex(index_dir));
   if (!publish.empty()) {
     ASSIGN_OR_RETURN(out.publisher, server::StartReplicationPublisher(index_dir, publish));

@@ -116,6 +116,18 @@ TEST_F(ReplicaTest, PicksUpEachNewRevisionWithinSeconds) {
   }
 }
 
+TEST_F(ReplicaTest, TheWriterKeepsChangesetsSoReplicasFetchOnlyNewCommits) {
+  for (const char* shard : {"shard-00", "shard-01"}) {
+    int changesets = 0;
+    std::error_code ec;
+    for (const auto& f :
+         std::filesystem::directory_iterator(writer_->dir().Sub("index/") + shard, ec)) {
+      if (f.path().filename().string().rfind("changes", 0) == 0) ++changesets;
+    }
+    EXPECT_GT(changesets, 0) << shard;
+  }
+}
+
 TEST_F(ReplicaTest, IngestIsRefusedNamingTheWriter) {
   std::unique_ptr<TestServer> replica = StartReplica(port_, {"--writer_address=writer.test:50051"});
   ASSERT_TRUE(replica->ok()) << replica->log();
