@@ -128,6 +128,35 @@ TEST_F(ReplicaTest, TheWriterKeepsChangesetsSoReplicasFetchOnlyNewCommits) {
   }
 }
 
+// A replica further behind than the writer's changesets gets a full copy,
+// which xapian-replicate writes to a new directory; long-lived readers must
+// follow it. Without changesets every sync is a full copy.
+TEST(ReplicaFullCopyTest, ReadersFollowAShardReplacedByAFullCopy) {
+  setenv("XAPIAN_MAX_CHANGESETS", "0", 1);  // inherited by the writer
+  const int port = FreeLoopbackPort();
+  std::unique_ptr<TestServer> writer_server = StartWriter(port);
+  unsetenv("XAPIAN_MAX_CHANGESETS");
+  ASSERT_TRUE(writer_server->ok()) << writer_server->log();
+  std::unique_ptr<TestServer> replica = StartReplica(port, {"--search_threads=1"});
+  ASSERT_TRUE(replica->ok()) << replica->log();
+  Client writer = ClientFor(writer_server->address());
+  Client reader = ClientFor(replica->address());
+  ASSERT_TRUE(WaitForRevision(reader, writer.GetIndexStats()->revision())) << replica->log();
+  ASSERT_TRUE(reader.GetArticle("demo-001").ok());  // the readers open the first copy
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = absl::StrCat("full-copy-", i);
+    absl::StatusOr<v1::IndexArticlesResponse> indexed = writer.IndexArticles(
+        std::vector<v1::Article>{MakeArticle(id, "Quokkafest ferry timetable", "Winter.")});
+    ASSERT_TRUE(indexed.ok()) << indexed.status();
+    EXPECT_TRUE(WaitForRevision(reader, indexed->revision(), absl::Seconds(10)));
+    // Every reader thread (several calls) sees the new copy.
+    for (int call = 0; call < 8; ++call) {
+      EXPECT_TRUE(reader.GetArticle(id).ok()) << id << ": " << reader.GetArticle(id).status();
+      EXPECT_EQ(SearchIds(reader, "quokkafest").size(), static_cast<size_t>(i + 1));
+    }
+  }
+}
+
 TEST_F(ReplicaTest, IngestIsRefusedNamingTheWriter) {
   std::unique_ptr<TestServer> replica = StartReplica(port_, {"--writer_address=writer.test:50051"});
   ASSERT_TRUE(replica->ok()) << replica->log();
