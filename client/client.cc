@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/article_jsonl.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "storyline/channel.h"
 
 namespace storyline {
 
@@ -56,7 +57,12 @@ Client::Client(Options options) : options_(std::move(options)) {
       options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args = options_.channel_args;
   if (!SetsMaxReceiveSize(args)) args.SetMaxReceiveMessageSize(kDefaultMaxReceiveBytes);
-  channel_ = grpc::CreateCustomChannel(options_.target, creds, args);
+  // A malformed list is dialled as given, and its calls fail UNAVAILABLE;
+  // callers that take addresses from users check PlanChannel first.
+  absl::StatusOr<ChannelPlan> plan = PlanChannel(options_.target);
+  if (!plan.ok()) plan = ChannelPlan{options_.target, ""};
+  if (!plan->service_config.empty()) args.SetServiceConfigJSON(plan->service_config);
+  channel_ = grpc::CreateCustomChannel(plan->target, creds, args);
   story_ = v1::StoryService::NewStub(channel_);
   ingest_ = v1::IngestService::NewStub(channel_);
 }

@@ -51,6 +51,11 @@ class SearchQueryParser {
   // out. `synonyms` must outlive its use here (the Searcher holds it).
   void KeepSynonymWords(const SynonymTable* synonyms) { stopper_.synonyms = synonyms; }
 
+  // Points Xapian's parser at `db` again after the Searcher replaced it
+  // with a newly opened Database (a read replica's shard switched
+  // directories); reopen() in place needs no call.
+  void Rebind() { parser_.set_database(db_); }
+
  private:
   // The SMART stop list, less the words of the current synonym groups.
   struct QueryStopper : Xapian::Stopper {

@@ -330,6 +330,22 @@ bool Searcher::Overtaken() {
   }
 }
 
+bool Searcher::OpenAgain() {
+  // A read replica's shard that xapian-replicate replaced with a full copy
+  // lives in another directory (replica_0 <-> replica_1, named by the
+  // shard's own stub), and the old one is deleted: reopen() keeps looking
+  // for the old files and fails with DatabaseNotFoundError, so the index
+  // is opened again from its stubs.
+  try {
+    db_ = Xapian::Database(dir_);
+    parser_.Rebind();
+    df_cache_.Clear();
+    return true;
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
 template <typename Fn>
 auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
@@ -344,6 +360,8 @@ auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()
       // revision shows yet; real corruption fails the second attempt too.
       const bool overtaken = Overtaken();
       if (attempt >= 1) return overtaken ? OvertakenError(what) : XapianErrorToStatus(e, what);
+    } catch (const Xapian::DatabaseOpeningError& e) {  // DatabaseNotFoundError included
+      if (attempt >= 1 || !OpenAgain()) return XapianErrorToStatus(e, what);
     } catch (const Xapian::Error& e) {
       return XapianErrorToStatus(e, what);
     }

@@ -104,6 +104,9 @@ class Searcher {
   // Database is reopened to it), so the read was overtaken by commits and
   // may be retried; false if the corruption is real.
   bool Overtaken();
+  // After a DatabaseOpeningError: opens the index again from its stubs (a
+  // read replica's shard moved to a new directory); false if it cannot.
+  bool OpenAgain();
   // Parses `text` and expands it with the current synonyms.
   Xapian::Query ParseQuery(const std::string& text, bool typo_tolerance, std::string* corrected);
   // The semantic model now, or null (none configured or not built yet).

@@ -191,6 +191,22 @@ IngestService::IngestService(index::WritePipeline* pipeline, const Authenticator
                              Admission* admission, absl::Duration checkpoint)
     : pipeline_(pipeline), auth_(auth), admission_(admission), checkpoint_(checkpoint) {}
 
+IngestService::IngestService(ReadOnlyReplica replica, const Authenticator* auth)
+    : pipeline_(nullptr),
+      auth_(auth),
+      admission_(nullptr),
+      checkpoint_(absl::ZeroDuration()),
+      writer_(std::move(replica.writer)) {}
+
+absl::Status IngestService::ReadOnlyRefusal() const {
+  return WithReason(
+      absl::FailedPreconditionError(
+          absl::StrCat("this server is a read-only replica; send IndexArticles, IngestArticles and "
+                       "DeleteArticles to the writer at ",
+                       writer_)),
+      "READ_ONLY_REPLICA");
+}
+
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
     grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) {
   auto refuse = [ctx](const absl::Status& status) -> grpc::ServerReadReactor<grpc::ByteBuffer>* {
@@ -199,6 +215,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::IndexArticles(
   if (auth_ != nullptr) {
     if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) return refuse(s);
   }
+  if (pipeline_ == nullptr) return refuse(ReadOnlyRefusal());
   return StartWhenAdmitted(admission_, new IndexArticlesReactor(response, pipeline_), refuse);
 }
 
@@ -208,6 +225,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::Inge
   if (auth_ != nullptr) {
     if (absl::Status s = auth_->Check(*ctx, Role::kWrite); !s.ok()) return refuse(s);
   }
+  if (pipeline_ == nullptr) return refuse(ReadOnlyRefusal());
   return StartWhenAdmitted(admission_, NewIngestStream(pipeline_, checkpoint_), refuse);
 }
 
@@ -223,6 +241,10 @@ grpc::ServerUnaryReactor* IngestService::DeleteArticles(grpc::CallbackServerCont
     ticket->Release();
     reactor->Finish(ToGrpcStatus(s));
   };
+  if (pipeline_ == nullptr) {
+    finish(ReadOnlyRefusal());
+    return reactor;
+  }
   v1::DeleteArticlesRequest req;
   absl::Status status = WithReason(ParseMessage(*request, &req), "REQUEST_MALFORMED");
   if (status.ok()) status = CheckDeleteRequest(req);

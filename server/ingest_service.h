@@ -12,10 +12,15 @@
 // reply means the accepted articles are durable. IngestArticles
 // (server/ingest_stream.h) does the same with checkpoints.
 //
+// On a read replica (storyline-server --read_only) there is no pipeline and
+// every call is refused with FAILED_PRECONDITION naming the writer.
+//
 // Thread-safety: shared by all gRPC threads; holds only a pointer to the
 // thread-safe WritePipeline.
 #ifndef STORYLINE_SERVER_INGEST_SERVICE_H_
 #define STORYLINE_SERVER_INGEST_SERVICE_H_
+
+#include <string>
 
 #include "absl/time/time.h"
 #include "index/write_pipeline.h"
@@ -29,8 +34,17 @@ using RawIngestService = v1::IngestService::WithRawCallbackMethod_IndexArticles<
     v1::IngestService::WithRawCallbackMethod_IngestArticles<
         v1::IngestService::WithRawCallbackMethod_DeleteArticles<v1::IngestService::Service>>>;
 
+// A read replica's IngestService: where writes go instead.
+struct ReadOnlyReplica {
+  std::string writer;  // the writer's address, as the refusal names it
+};
+
 class IngestService final : public RawIngestService {
  public:
+  // A read replica's: every call, once its write token (if `auth`) passed,
+  // is refused with FAILED_PRECONDITION naming the writer.
+  explicit IngestService(ReadOnlyReplica replica, const Authenticator* auth = nullptr);
+
   // No pointer is owned; all must outlive the server. A non-null `auth`
   // checks every call's write token before reading any request. A non-null
   // `admission` limits the streams (each holds a slot until it is done; a
@@ -49,10 +63,14 @@ class IngestService final : public RawIngestService {
                                            grpc::ByteBuffer* response) override;
 
  private:
-  index::WritePipeline* pipeline_;
+  // FAILED_PRECONDITION naming the writer (set only on a replica).
+  absl::Status ReadOnlyRefusal() const;
+
+  index::WritePipeline* pipeline_;  // null on a read replica
   const Authenticator* auth_;
   Admission* admission_;
   const absl::Duration checkpoint_;
+  const std::string writer_;  // a read replica's writer
 };
 
 }  // namespace storyline::server

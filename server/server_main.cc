@@ -41,6 +41,9 @@
 #include "server/metrics.h"
 #include "server/page_token.h"
 #include "server/reflection_service.h"
+#include "server/replica_startup.h"
+#include "server/replica_sync.h"
+#include "server/replication.h"
 #include "server/rpc_observer.h"
 #include "server/security.h"
 #include "server/seed_loader.h"
@@ -167,6 +170,17 @@ ABSL_FLAG(std::string, synonyms, "",
           "of it. Re-read on SIGHUP (a bad file is logged and the old synonyms stay).");
 ABSL_FLAG(int, slow_query_ms, 1000,
           "RPCs at least this slow are logged at warn with their request; negative = never.");
+// Read replicas (server/replication.h, server/replica_sync.h).
+ABSL_FLAG(std::string, replication_listen, "",
+          "Writer: publish the shards to read replicas on HOST:PORT (xapian-replicate-server, "
+          "supervised). No authentication: loopback or a private network only.");
+ABSL_FLAG(bool, read_only, false,
+          "Run as a read replica of --replicate_from: StoryService only (IngestService answers "
+          "FAILED_PRECONDITION naming the writer); --index_dir is the replica's own copy.");
+ABSL_FLAG(std::string, replicate_from, "", "Read replica: the writer's --replication_listen.");
+ABSL_FLAG(std::string, writer_address, "",
+          "Read replica: the writer's gRPC address, named when ingest is refused.");
+ABSL_FLAG(int, replica_sync_interval_ms, 1000, "Read replica: time between sync rounds.");
 
 namespace {
 
@@ -187,9 +201,11 @@ absl::StatusOr<server::Security> SecurityFromFlags() {
                                .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
 }
 
-// The index, opened (and seeded when empty) for writing.
+// The index, opened (and seeded when empty) for writing, or a read replica.
 struct OpenedIndex {
-  std::unique_ptr<index::WritePipeline> pipeline;
+  std::unique_ptr<index::WritePipeline> pipeline;      // null on a replica
+  std::unique_ptr<server::ChildSupervisor> publisher;  // --replication_listen
+  std::unique_ptr<server::ReplicaSync> replica;        // --read_only
   uint64_t article_count = 0;
   size_t shards = 0;
 };
@@ -232,6 +248,27 @@ absl::StatusOr<OpenedIndex> OpenIndex(const std::string& index_dir) {
   out.shards = writers->size();
   out.pipeline = std::make_unique<index::WritePipeline>(std::move(*writers));
   RETURN_IF_ERROR(SeedIfEmpty(*out.pipeline, &out.article_count));
+  return out;
+}
+
+// --read_only: a replica syncing into `index_dir`; else the writer's index,
+// published with --replication_listen.
+absl::StatusOr<OpenedIndex> OpenIndexOrReplica(const std::string& index_dir) {
+  OpenedIndex out;
+  if (absl::GetFlag(FLAGS_read_only)) {
+    const int interval_ms = absl::GetFlag(FLAGS_replica_sync_interval_ms);
+    ASSIGN_OR_RETURN(out.replica,
+                     server::ReplicaSync::Start({.index_dir = index_dir,
+                                                 .writer = absl::GetFlag(FLAGS_replicate_from),
+                                                 .interval = absl::Milliseconds(interval_ms)}));
+    return out;
+  }
+  const std::string publish = absl::GetFlag(FLAGS_replication_listen);
+  if (!publish.empty()) server::EnableChangesets(10);
+  ASSIGN_OR_RETURN(out, OpenIndex(index_dir));
+  if (!publish.empty()) {
+    ASSIGN_OR_RETURN(out.publisher, server::StartReplicationPublisher(index_dir, publish));
+  }
   return out;
 }
 
@@ -321,13 +358,15 @@ std::string PageTokenKeyFromFlags() {
 }
 
 server::StoryServiceOptions StoryOptionsFromFlags(const server::Security& security,
-                                                  server::Admission* admission) {
+                                                  server::Admission* admission,
+                                                  const server::ReplicaSync* replica) {
   return {.related_stories = absl::GetFlag(FLAGS_related_stories),
           .inline_reads = absl::GetFlag(FLAGS_inline_reads),
           .auth = security.auth.get(),
           .admission = admission,
           .max_response_bytes =
               static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_max_response_bytes))),
+          .replica = replica,
           .TEST_read_delay = absl::Milliseconds(absl::GetFlag(FLAGS_TEST_read_delay_ms))};
 }
 
@@ -342,30 +381,6 @@ double ShutdownCallTimeoutSeconds() {
 // with the proto comments.
 void EnableHealth() { grpc::EnableDefaultHealthCheckService(true); }
 
-// The first half of shutdown: stops taking calls and gives those in flight
-// the call timeout (after it gRPC cancels them), then waits for them all.
-void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health,
-                 server::ConnectionListener* listener, index::SemanticSpace* semantic,
-                 std::unique_ptr<server::HealthMonitor> monitor) {
-  monitor.reset();
-  if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the timeout
-  if (listener != nullptr) listener->Stop();
-  health->Shutdown();
-  server.Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(ShutdownCallTimeoutSeconds())));
-  spdlog::debug("server shut down");
-  server.Wait();
-  spdlog::debug("server drained");
-}
-
-// Waits for SIGTERM or SIGINT (returned), reloading synonyms at each SIGHUP.
-int WaitReloadingSynonyms(const sigset_t& signals, server::SynonymReloader& reloader) {
-  for (;;) {
-    const int sig = server::WaitForShutdownSignal(signals);
-    if (sig != SIGHUP) return sig;
-    reloader.Reload().IgnoreError();  // logged; the old synonyms stay
-  }
-}
-
 absl::Status Run() {
   // Once, first: which build answers (a release build says NDEBUG defined).
   spdlog::info("{}", VersionLine("storyline-server"));
@@ -377,7 +392,7 @@ absl::Status Run() {
   server::SynonymReloader synonym_reloader(absl::GetFlag(FLAGS_synonyms), &synonyms);
   RETURN_IF_ERROR(synonym_reloader.Load());
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
-  ASSIGN_OR_RETURN(OpenedIndex opened, OpenIndex(index_dir));
+  ASSIGN_OR_RETURN(OpenedIndex opened, OpenIndexOrReplica(index_dir));
   std::unique_ptr<index::SemanticSpace> semantic = SemanticSpaceFromFlags(index_dir);
   std::unique_ptr<index::SearcherPool> pool =
       SearcherPoolFromFlags(index_dir, semantic.get(), &synonyms);
@@ -392,11 +407,16 @@ absl::Status Run() {
   ASSIGN_OR_RETURN(std::unique_ptr<server::Metrics> metrics,
                    StartMetrics(index_dir, semantic.get(), &admission, listening.listener.get()));
   const server::PageTokenCodec tokens(PageTokenKeyFromFlags());
-  server::StoryService story(pool.get(), &tokens, StoryOptionsFromFlags(security, &admission));
-  server::IngestService ingest(opened.pipeline.get(), security.auth.get(), &admission,
-                               absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
+  server::StoryService story(pool.get(), &tokens,
+                             StoryOptionsFromFlags(security, &admission, opened.replica.get()));
+  std::unique_ptr<server::IngestService> ingest =
+      server::MakeIngestService(opened.pipeline.get(),
+                                server::WriterToName(absl::GetFlag(FLAGS_writer_address),
+                                                     absl::GetFlag(FLAGS_replicate_from)),
+                                security.auth.get(), &admission,
+                                absl::Milliseconds(absl::GetFlag(FLAGS_ingest_checkpoint_ms)));
   builder.RegisterService(&story);
-  builder.RegisterService(&ingest);
+  builder.RegisterService(ingest.get());
   builder.RegisterService(&reflection_v1);
   builder.RegisterService(&reflection_v1alpha);
   builder.experimental().SetInterceptorCreators(ObserverFromFlags(metrics.get()));
@@ -406,9 +426,10 @@ absl::Status Run() {
                                                " (address in use or invalid)"));
   }
   if (listening.listener != nullptr) listening.listener->Start(listening.acceptor.get());
-  grpc::HealthCheckServiceInterface* health =
-      server::StartHealth(*server, *opened.pipeline, metrics.get());
-  auto monitor = std::make_unique<server::HealthMonitor>(index_dir, health);
+  grpc::HealthCheckServiceInterface* health = server::StartHealthForRole(
+      *server, opened.pipeline.get(), opened.replica.get(), metrics.get());
+  auto monitor = opened.replica ? nullptr  // the replica's own, once it has a copy
+                                : std::make_unique<server::HealthMonitor>(index_dir, health);
   server::WritePortFile(absl::GetFlag(FLAGS_port_file), listening.port);
   spdlog::info(
       "storyline-server listening on {} (port {}), index {} with {} articles in {} "
@@ -416,14 +437,17 @@ absl::Status Run() {
       absl::GetFlag(FLAGS_listen), listening.port, index_dir, opened.article_count, opened.shards,
       pool->threads(), security.summary);
 
-  const int sig = WaitReloadingSynonyms(signals, synonym_reloader);
+  const int sig = server::WaitReloadingSynonyms(signals, synonym_reloader);
   spdlog::info("received {}, shutting down (calls in flight get {}s)",
                sig == SIGTERM ? "SIGTERM" : "SIGINT", ShutdownCallTimeoutSeconds());
-  StopServing(*server, health, listening.listener.get(), semantic.get(), std::move(monitor));
+  opened.replica.reset();  // stops syncing and its health monitor
+  server::StopServing(*server, health, listening.listener.get(), semantic.get(), std::move(monitor),
+                      absl::Seconds(ShutdownCallTimeoutSeconds()));
   pool.reset();                  // runs queued searches, joins workers
   if (metrics) metrics->Stop();  // no scrapes of what is torn down next
   semantic.reset();              // after the searchers that read it
   opened.pipeline.reset();       // runs queued writes (commits included), joins the writers
+  opened.publisher.reset();      // after the last commit, which replicas may still fetch
   spdlog::info("storyline-server stopped");
   return absl::OkStatus();
 }
@@ -457,6 +481,13 @@ int main(int argc, char** argv) {
   }
   if (const int mb = absl::GetFlag(FLAGS_semantic_max_mb); mb < 16 || mb > 65536) {
     spdlog::error("--semantic_max_mb is {}; use 16 to 65536 (280 is the default)", mb);
+    return 2;
+  }
+  if (absl::Status s = server::CheckReplicaFlags(absl::GetFlag(FLAGS_read_only),
+                                                 absl::GetFlag(FLAGS_replicate_from),
+                                                 absl::GetFlag(FLAGS_seed_jsonl));
+      !s.ok()) {
+    spdlog::error("{}", std::string(s.message()));
     return 2;
   }
   if (absl::GetFlag(FLAGS_shutdown_grace_seconds) >= 0) {

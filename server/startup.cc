@@ -75,4 +75,25 @@ void WritePortFile(const std::string& path, int port) {
   std::rename(tmp.c_str(), path.c_str());
 }
 
+int WaitReloadingSynonyms(const sigset_t& signals, SynonymReloader& reloader) {
+  for (;;) {
+    const int sig = WaitForShutdownSignal(signals);
+    if (sig != SIGHUP) return sig;
+    reloader.Reload().IgnoreError();  // logged; the old synonyms stay
+  }
+}
+
+void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health,
+                 ConnectionListener* listener, index::SemanticSpace* semantic,
+                 std::unique_ptr<HealthMonitor> monitor, absl::Duration call_timeout) {
+  monitor.reset();
+  if (semantic != nullptr) semantic->Stop();  // a build in progress must not eat the timeout
+  if (listener != nullptr) listener->Stop();
+  health->Shutdown();
+  server.Shutdown(absl::ToChronoTime(absl::Now() + call_timeout));
+  spdlog::debug("server shut down");
+  server.Wait();
+  spdlog::debug("server drained");
+}
+
 }  // namespace storyline::server

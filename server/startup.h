@@ -1,6 +1,7 @@
 // Start-up steps of the storyline-server process that need no flags:
 // process limits and signals, opening the index's writers, health wiring
-// and the port file. server_main.cc runs them in order.
+// and the port file, and the first steps of shutdown. server_main.cc runs
+// them in order.
 //
 // Thread-safety: BlockShutdownSignals must run before any thread starts;
 // the rest run on the main thread during start-up.
@@ -17,8 +18,12 @@
 
 #include "absl/status/statusor.h"
 #include "index/index_writer.h"
+#include "index/semantic_space.h"
 #include "index/write_pipeline.h"
+#include "server/connection_listener.h"
+#include "server/health_monitor.h"
 #include "server/metrics.h"
+#include "server/synonym_reload.h"
 
 namespace storyline::server {
 
@@ -50,6 +55,16 @@ grpc::HealthCheckServiceInterface* StartHealth(grpc::Server& server, index::Writ
 // Writes `port` to `path` whole (readers never see half a file); nothing
 // when `path` is empty.
 void WritePortFile(const std::string& path, int port);
+
+// Waits for SIGTERM or SIGINT (returned), reloading synonyms at each SIGHUP.
+int WaitReloadingSynonyms(const sigset_t& signals, SynonymReloader& reloader);
+
+// The first half of shutdown: stops taking calls and gives those in flight
+// `call_timeout` (after it gRPC cancels them), then waits for them all.
+// `listener`, `semantic` and `monitor` may be null.
+void StopServing(grpc::Server& server, grpc::HealthCheckServiceInterface* health,
+                 ConnectionListener* listener, index::SemanticSpace* semantic,
+                 std::unique_ptr<HealthMonitor> monitor, absl::Duration call_timeout);
 
 }  // namespace storyline::server
 

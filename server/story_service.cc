@@ -335,8 +335,14 @@ grpc::ServerUnaryReactor* StoryService::GetIndexStats(grpc::CallbackServerContex
   return Serve<v1::GetIndexStatsRequest>(
       MakeLane(RpcMethod::kGetIndexStats, pool_, options_), ctx, request, response,
       [](const v1::GetIndexStatsRequest&) -> absl::StatusOr<bool> { return true; },
-      [](index::Searcher& searcher, bool) {
-        return ReplyFrom<v1::IndexStats>(searcher.Stats(), ToIndexStatsProto);
+      [replica = options_.replica](index::Searcher& searcher, bool) {
+        return ReplyFrom<v1::IndexStats>(
+            searcher.Stats(), [replica](const index::IndexStatsData& stats, v1::IndexStats* out) {
+              ToIndexStatsProto(stats, out);
+              if (replica != nullptr) {
+                ToReplicaStatusProto(replica->state(), absl::Now(), out->mutable_replica());
+              }
+            });
       });
 }
 

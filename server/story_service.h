@@ -16,6 +16,7 @@
 #include "server/admission.h"
 #include "server/auth.h"
 #include "server/page_token.h"
+#include "server/replica_sync.h"
 #include "server/response_cap.h"
 #include "storyline/v1/story_service.grpc.pb.h"
 
@@ -50,6 +51,9 @@ struct StoryServiceOptions {
   Admission* admission = nullptr;
   // Largest serialized reply (see server/response_cap.h); 0 = no limit.
   size_t max_response_bytes = kDefaultMaxResponseBytes;
+  // On a read replica: GetIndexStats reports its sync state (not owned;
+  // must outlive the server). Null, the default: a writer, no replica field.
+  const ReplicaSync* replica = nullptr;
   // Test only: each read sleeps this long on its worker, after admission
   // and before the index work, so tests can make a call outlast its
   // deadline on the server (--TEST_read_delay_ms). Zero, the default: none.

@@ -3,13 +3,21 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "storyline/channel.h"
 #include "storyline/client.h"
 #include "storyline/credentials.h"
 
 namespace storyline::bench {
 
 void AddConnectionOptions(CLI::App& cmd, ConnectionFlags* flags) {
-  cmd.add_option("--addr", flags->addr, "Server address HOST:PORT")->capture_default_str();
+  cmd.add_option("--addr", flags->addr,
+                 "Server address HOST:PORT; several replicas (round robin): IP:PORT,IP:PORT or "
+                 "dns:///NAME:PORT")
+      ->check([](const std::string& addr) {
+        absl::StatusOr<ChannelPlan> plan = PlanChannel(addr);
+        return plan.ok() ? std::string() : std::string(plan.status().message());
+      })
+      ->capture_default_str();
   cmd.add_option("--channels", flags->channels,
                  "gRPC channels (each its own connection); calls go round-robin")
       ->check(CLI::Range(1, 64))

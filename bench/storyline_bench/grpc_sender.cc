@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "storyline/channel.h"
 
 namespace storyline::bench {
 
@@ -38,13 +39,18 @@ GrpcSender::GrpcSender(SenderOptions options) : options_(std::move(options)) {
   if (!options_.token.empty()) authorization_ = absl::StrCat("Bearer ", options_.token);
   std::shared_ptr<grpc::ChannelCredentials> creds =
       options_.credentials ? options_.credentials : grpc::InsecureChannelCredentials();
+  // Several servers (or a dns:/// name): round robin with read retries,
+  // as storyline::Client does; a bad list was refused by the flag check.
+  absl::StatusOr<ChannelPlan> plan = PlanChannel(options_.target);
+  if (!plan.ok()) plan = ChannelPlan{options_.target, ""};
   for (int i = 0; i < std::max(1, options_.channels); ++i) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
+    if (!plan->service_config.empty()) args.SetServiceConfigJSON(plan->service_config);
     // Channels with equal arguments share a subchannel (one connection);
     // a distinct argument gives each channel its own.
     args.SetInt("storyline.bench.channel_index", i);
-    channels_.push_back(grpc::CreateCustomChannel(options_.target, creds, args));
+    channels_.push_back(grpc::CreateCustomChannel(plan->target, creds, args));
     stubs_.push_back(std::make_unique<grpc::GenericStub>(channels_.back()));
   }
 }

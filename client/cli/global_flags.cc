@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/cli/validators.h"
+#include "storyline/channel.h"
 #include "storyline/credentials.h"
 
 namespace storyline::cli {
@@ -49,7 +50,9 @@ absl::Status ApplyTls(const GlobalFlags& global, Client::Options* options) {
 }  // namespace
 
 CLI::Option* AddGlobalOptions(CLI::App& app, GlobalFlags* global) {
-  app.add_option("--addr", global->addr, "Server address HOST:PORT")
+  app.add_option("--addr", global->addr,
+                 "Server address HOST:PORT; several replicas (round robin, reads retried): "
+                 "IP:PORT,IP:PORT or dns:///NAME:PORT")
       ->envname("STORYLINE_ADDR")
       ->capture_default_str()
       ->check(Utf8Validator());
@@ -85,6 +88,9 @@ absl::Status CheckDeadline(const GlobalFlags& global) {
 }
 
 absl::StatusOr<Client::Options> MakeClientOptions(const GlobalFlags& global) {
+  if (absl::StatusOr<ChannelPlan> plan = PlanChannel(global.addr); !plan.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--addr: ", plan.status().message()));
+  }
   Client::Options options;
   options.target = global.addr;
   options.default_deadline = absl::Seconds(global.deadline_seconds);

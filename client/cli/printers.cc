@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -160,6 +161,23 @@ void PrintStats(const v1::IndexStats& stats) {
             << '\n'
             << "semantic:    " << FormatCount(stats.semantic_articles())
             << " articles in the model\n";
+  if (stats.has_replica()) PrintReplica(stats.replica());
+}
+
+void PrintReplica(const v1::ReplicaStatus& replica) {
+  std::cout << "replica of:  " << Sanitize(replica.writer())
+            << (replica.has_copy() ? "" : " (no full copy yet: not serving)") << '\n'
+            << "in sync:     ";
+  if (replica.has_synced_through()) {
+    std::cout << "through " << FormatTimestamp(replica.synced_through()) << ", at most "
+              << absl::StrFormat("%.1f", replica.lag_seconds()) << " s behind\n";
+  } else {
+    std::cout << "not yet since it started\n";
+  }
+  if (replica.consecutive_failures() > 0) {
+    std::cout << "sync failing: " << replica.consecutive_failures()
+              << " rounds in a row: " << Sanitize(replica.last_error()) << '\n';
+  }
 }
 
 void PrintDeleted(const v1::DeleteArticlesResponse& response) {

@@ -28,6 +28,8 @@ void PrintArticle(const v1::Article& article);
 
 // Article count, revision, disk size, last commit and semantic coverage.
 void PrintStats(const v1::IndexStats& stats);
+// A read replica's sync state: its writer, how far behind, failures.
+void PrintReplica(const v1::ReplicaStatus& replica);
 
 // "deleted N articles (revision R)" and the ids that were not found.
 void PrintDeleted(const v1::DeleteArticlesResponse& response);

@@ -90,5 +90,32 @@ TEST(PrintClustersTest, SaysWhyThereAreNoClusters) {
   EXPECT_EQ(Captured([] { PrintClusters(v1::TopicClustersResponse()); }), "No clusters.\n");
 }
 
+TEST(ReplicaPrintStatsTest, AWriterPrintsNoReplicaLines) {
+  EXPECT_THAT(Captured([] { PrintStats(v1::IndexStats()); }), Not(HasSubstr("replica")));
+}
+
+TEST(ReplicaPrintStatsTest, AReplicaSaysItsWriterAndHowFarBehind) {
+  v1::IndexStats stats;
+  v1::ReplicaStatus* replica = stats.mutable_replica();
+  replica->set_writer("10.0.0.5:7010");
+  replica->set_has_copy(true);
+  replica->mutable_synced_through()->set_seconds(1700000000);
+  replica->set_lag_seconds(2.25);
+  replica->set_consecutive_failures(3);
+  replica->set_last_error("connection refused");
+  const std::string out = Captured([&] { PrintStats(stats); });
+  EXPECT_THAT(out, HasSubstr("replica of:  10.0.0.5:7010\n"));
+  EXPECT_THAT(out, HasSubstr("at most 2.2 s behind"));  // %.1f rounds half to even
+  EXPECT_THAT(out, HasSubstr("3 rounds in a row: connection refused"));
+}
+
+TEST(ReplicaPrintStatsTest, AReplicaWithoutACopySaysItIsNotServing) {
+  v1::IndexStats stats;
+  stats.mutable_replica()->set_writer("w:1");
+  const std::string out = Captured([&] { PrintStats(stats); });
+  EXPECT_THAT(out, HasSubstr("no full copy yet: not serving"));
+  EXPECT_THAT(out, HasSubstr("not yet since it started"));
+}
+
 }  // namespace
 }  // namespace storyline::cli

@@ -36,7 +36,9 @@
 namespace storyline {
 
 struct ClientOptions {
-  // gRPC target, e.g. "localhost:50051" or "dns:///storyline.internal:443".
+  // gRPC target, e.g. "localhost:50051", or several replicas:
+  // "10.0.0.5:50051,10.0.0.6:50051" or "dns:///storyline.internal:443",
+  // spread round robin with retries of reads (storyline/channel.h).
   std::string target = "localhost:50051";
   // Deadline applied to every call that does not pass its own. Ingest
   // streams use `ingest_deadline` instead, since they can run for minutes.
