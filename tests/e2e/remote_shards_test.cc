@@ -14,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/e2e/e2e_fixture.h"
-#include "tests/e2e/remote_shard_servers.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/tcpsrv.h"
 #include "tests/testing/temp_dir.h"
 
 namespace storyline::testing {

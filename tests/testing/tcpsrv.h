@@ -2,8 +2,8 @@
 // shard directory served writable (for the storyline writer) and read-only
 // (for its readers), each in its own process group so a test can take the
 // whole server, forked connection handlers included, away and back.
-#ifndef STORYLINE_TESTS_E2E_REMOTE_SHARD_SERVERS_H_
-#define STORYLINE_TESTS_E2E_REMOTE_SHARD_SERVERS_H_
+#ifndef STORYLINE_TESTS_TESTING_TCPSRV_H_
+#define STORYLINE_TESTS_TESTING_TCPSRV_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -117,4 +117,4 @@ struct RemoteShard {
 
 }  // namespace storyline::testing
 
-#endif  // STORYLINE_TESTS_E2E_REMOTE_SHARD_SERVERS_H_
+#endif  // STORYLINE_TESTS_TESTING_TCPSRV_H_
