@@ -80,6 +80,20 @@ int64_t DiskBytes(const std::string& dir) {
   return bytes;
 }
 
+// A read of the index in `dir` failed with a NetworkError: kUnavailable
+// naming the remote shard that does not answer (Xapian's message often
+// names none), or with `e`'s text if every shard answers again.
+absl::Status LostShardError(const std::string& dir, const Xapian::Error& e,
+                            absl::string_view what) {
+  if (absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir); shards.ok()) {
+    if (absl::Status lost = FindUnreachableShard(*shards); !lost.ok()) {
+      return absl::UnavailableError(absl::StrCat(what, ": ", lost.message()));
+    }
+  }
+  return absl::UnavailableError(
+      absl::StrCat(what, ": a remote shard did not answer (retry): ", e.get_description()));
+}
+
 // Revisions and commit times are per shard: adds up the revisions (the sum
 // grows with every commit) and keeps the latest commit time.
 absl::Status AddShardRevisions(const std::string& dir, IndexStatsData* stats) {
@@ -131,6 +145,8 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
     }
     return std::unique_ptr<Searcher>(
         new Searcher(dir, std::move(db), std::move(spelling), semantic, ranking, synonyms));
+  } catch (const Xapian::NetworkError& e) {
+    return LostShardError(dir, e, absl::StrCat("opening index ", dir));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
@@ -343,16 +359,6 @@ void Searcher::Reconnect() {
   df_cache_.Clear();
 }
 
-absl::Status Searcher::ShardLostError(const Xapian::Error& e, absl::string_view what) const {
-  if (absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir_); shards.ok()) {
-    if (absl::Status lost = FindUnreachableShard(*shards); !lost.ok()) {
-      return absl::UnavailableError(absl::StrCat(what, ": ", lost.message()));
-    }
-  }
-  return absl::UnavailableError(
-      absl::StrCat(what, ": a remote shard did not answer (retry): ", e.get_description()));
-}
-
 template <typename Fn>
 auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
@@ -363,11 +369,11 @@ auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()
     } catch (const Xapian::NetworkError& e) {
       // A remote shard's connection broke (its server restarted, or went
       // away): reconnect and try once more, else name the shard.
-      if (attempt >= 1) return ShardLostError(e, what);
+      if (attempt >= 1) return LostShardError(dir_, e, what);
       try {
         Reconnect();
       } catch (const Xapian::Error& again) {
-        return ShardLostError(again, what);
+        return LostShardError(dir_, again, what);
       }
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, what);

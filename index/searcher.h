@@ -108,9 +108,6 @@ class Searcher {
   // index afresh, so a shard that is back is reconnected. Throws what the
   // open throws.
   void Reconnect();
-  // The error for a read that lost a remote shard: kUnavailable naming the
-  // shard that does not answer (or `e`'s text if all answer again).
-  absl::Status ShardLostError(const Xapian::Error& e, absl::string_view what) const;
   // Parses `text` and expands it with the current synonyms.
   Xapian::Query ParseQuery(const std::string& text, bool typo_tolerance, std::string* corrected);
   // The semantic model now, or null (none configured or not built yet).

@@ -137,6 +137,10 @@ TEST(RemoteShardWriterTest, WritesThroughTcpsrvAndCreatesNoLocalShard) {
 
   // The same flags for the existing index are fine; other shards are not.
   EXPECT_THAT(OpenShardWriters(idx, 2, shards), IsOk());
+  // The served shard recorded its place, 0/1: a new index that lists it
+  // as one of two is refused (placement would move every article).
+  EXPECT_THAT(OpenShardWriters(dir.Sub("idx2"), 2, {shards[0], shards[0]}),
+              StatusIs(Code::kFailedPrecondition, HasSubstr("created with 1")));
   shards[0].reader.port += 1;
   EXPECT_THAT(OpenShardWriters(idx, 2, shards),
               StatusIs(Code::kFailedPrecondition, HasSubstr("--remote_shards")));
@@ -146,6 +150,8 @@ TEST(RemoteShardWriterTest, WritesThroughTcpsrvAndCreatesNoLocalShard) {
               StatusIs(Code::kUnavailable, HasSubstr(served.reader.endpoint())));
   params.query = "barrage";
   EXPECT_THAT((*searcher)->Search(params),
+              StatusIs(Code::kUnavailable, HasSubstr(served.reader.endpoint())));
+  EXPECT_THAT(Searcher::Open(idx).status(),
               StatusIs(Code::kUnavailable, HasSubstr(served.reader.endpoint())));
 }
 
