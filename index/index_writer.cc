@@ -127,23 +127,45 @@ absl::Status IndexWriter::Recover() {
     return FailedStatus();
   }
   failure_ = absl::OkStatus();
+  pending_ = false;
   ++generation_;
   spdlog::info("index writer {} recovered; writes accepted again", dir_);
   return absl::OkStatus();
 }
 
+template <typename Fn>
+auto IndexWriter::ReconnectingWhenIdle(Fn fn) -> decltype(fn()) {
+  if (!shard_.remote() || pending_) return fn();
+  try {
+    return fn();
+  } catch (const Xapian::NetworkError& e) {
+    // Nothing uncommitted is lost by reconnecting (xapian-tcpsrv drops
+    // connections idle past its --idle-timeout, or was restarted).
+    spdlog::info("index writer {}: reconnecting ({})", dir_, e.get_description());
+    CloseQuietly();
+    OpenDatabases(Xapian::DB_OPEN);
+    db_.begin_transaction();
+    if (!spelling_dir_.empty()) spelling_db_.begin_transaction();
+    return fn();
+  }
+}
+
 absl::StatusOr<bool> IndexWriter::Upsert(const PreparedArticle& article) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
-    // replace_document(term, ...) walks the unique term's postlist through
-    // the pending-changes overlay, which dominated ingest CPU; a new id
-    // (the common case) only needs add_document().
-    if (!db_.term_exists(article.id_term)) {
-      db_.add_document(article.document);
-      return false;
-    }
-    db_.replace_document(article.id_term, article.document);
-    return true;
+    const bool replaced = ReconnectingWhenIdle([&] {
+      // replace_document(term, ...) walks the unique term's postlist
+      // through the pending-changes overlay, which dominated ingest CPU; a
+      // new id (the common case) only needs add_document().
+      if (!db_.term_exists(article.id_term)) {
+        db_.add_document(article.document);
+        return false;
+      }
+      db_.replace_document(article.id_term, article.document);
+      return true;
+    });
+    pending_ = true;
+    return replaced;
   } catch (const Xapian::Error& e) {
     return Fail(e, absl::StrCat("writing article ", article.id));
   }
@@ -153,9 +175,13 @@ absl::StatusOr<bool> IndexWriter::Delete(absl::string_view id) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     const std::string term = IdTerm(id);
-    if (!db_.term_exists(term)) return false;
-    db_.delete_document(term);
-    return true;
+    const bool deleted = ReconnectingWhenIdle([&] {
+      if (!db_.term_exists(term)) return false;
+      db_.delete_document(term);
+      return true;
+    });
+    pending_ = pending_ || deleted;
+    return deleted;
   } catch (const Xapian::Error& e) {
     return Fail(e, absl::StrCat("deleting article ", id));
   }
@@ -165,6 +191,7 @@ absl::Status IndexWriter::AddSpelling(const SpellingCounts& counts) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     Xapian::WritableDatabase& spelling = SpellingDatabase();
+    pending_ = pending_ || !counts.empty();
     for (const auto& [word, freq] : counts) spelling.add_spelling(word, freq);
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
@@ -188,6 +215,7 @@ absl::StatusOr<uint64_t> IndexWriter::Commit() {
     const auto revision =
         shard_.remote() ? static_cast<uint64_t>(now_ms) : static_cast<uint64_t>(db_.get_revision());
     db_.begin_transaction();
+    pending_ = false;
     return revision;
   } catch (const Xapian::Error& e) {
     return Fail(e, "committing");

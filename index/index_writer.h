@@ -110,6 +110,11 @@ class IndexWriter {
   }
   // Closes the databases, ignoring errors (they may be closed already).
   void CloseQuietly();
+  // Runs fn(). For a remote shard with nothing uncommitted, a NetworkError
+  // reconnects (the server dropped an idle connection, or restarted) and
+  // runs it once more. Throws what fn() or the reconnection throws.
+  template <typename Fn>
+  auto ReconnectingWhenIdle(Fn fn) -> decltype(fn());
 
   // Maps `e`; if the database may be unusable after it, closes it and marks
   // the writer failed. Returns the status to report.
@@ -126,6 +131,7 @@ class IndexWriter {
   absl::Status failure_;
   absl::Time next_recovery_ = absl::InfinitePast();
   uint64_t generation_ = 0;
+  bool pending_ = false;  // changes since the last commit (or recovery)
 };
 
 }  // namespace storyline::index

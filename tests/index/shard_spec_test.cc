@@ -155,5 +155,35 @@ TEST(RemoteShardWriterTest, WritesThroughTcpsrvAndCreatesNoLocalShard) {
               StatusIs(Code::kUnavailable, HasSubstr(served.reader.endpoint())));
 }
 
+// xapian-tcpsrv drops a connection idle past its --idle-timeout (60 s by
+// default), and may restart: a writer with nothing uncommitted reconnects
+// instead of failing the next write.
+TEST(RemoteShardWriterTest, IdleWriterReconnectsWhenItsServerRestarts) {
+  TempDir dir;
+  RemoteShard served(dir.Sub("served"));
+  ASSERT_TRUE(served.Start());
+  const std::vector<ShardSpec> shards = {
+      ShardSpec::Remote({"127.0.0.1", static_cast<unsigned>(served.reader.port())},
+                        {"127.0.0.1", static_cast<unsigned>(served.writer.port())})};
+  auto writers = OpenShardWriters(dir.Sub("idx"), 1, shards);
+  ASSERT_THAT(writers, IsOk());
+  IndexWriter& writer = *(*writers)[0];
+  ArticleIndexer indexer;
+  auto upsert = [&](const std::string& id) {
+    auto prepared = indexer.Prepare(MakeArticle({.id = id, .title = "Tidal barrage"}), nullptr);
+    EXPECT_THAT(prepared, IsOk());
+    return writer.Upsert(*prepared);
+  };
+  ASSERT_THAT(upsert("a"), IsOk());
+  ASSERT_THAT(writer.Commit(), IsOk());
+  served.writer.Stop();
+  ASSERT_TRUE(served.writer.Start());
+  EXPECT_THAT(upsert("b"), IsOk());
+  EXPECT_FALSE(writer.failed());
+  ASSERT_THAT(writer.Commit(), IsOk());
+  EXPECT_EQ(Xapian::Database(dir.Sub("served")).get_doccount(), 2u);
+  EXPECT_EQ(writer.generation(), 0u) << "a reconnection is not a recovery: nothing was lost";
+}
+
 }  // namespace
 }  // namespace storyline::index
