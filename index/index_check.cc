@@ -24,10 +24,10 @@ absl::Status ReadDocument(const Xapian::Database& db, Xapian::docid did) {
   return absl::OkStatus();
 }
 
-absl::Status QuickCheckShard(const std::string& shard) {
+absl::Status QuickCheckShard(const ShardSpec& shard) {
   try {
-    Xapian::Database db(shard);
-    (void)db.get_revision();
+    Xapian::Database db = OpenShardDatabase(shard);
+    if (!shard.remote()) (void)db.get_revision();  // the remote backend has none
     if (db.get_doccount() == 0) return absl::OkStatus();
     const Xapian::docid first = *db.postlist_begin("");
     RETURN_IF_ERROR(ReadDocument(db, first));
@@ -74,22 +74,34 @@ absl::Status ProbeReadable(const std::string& dir) {
     (void)db.get_doccount();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("opening ", dir));
+    absl::Status status = XapianErrorToStatus(e, absl::StrCat("opening ", dir));
+    // Name the shard that is gone: Xapian's error may not.
+    if (absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir); shards.ok()) {
+      if (absl::Status named = FindUnreachableShard(*shards); !named.ok()) return named;
+    }
+    return status;
   }
 }
 
 absl::Status QuickCheck(const std::string& dir) {
-  absl::StatusOr<std::vector<std::string>> shards = ShardDirs(dir);
+  absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir);
   if (absl::IsNotFound(shards.status())) return absl::OkStatus();  // a new index
   if (!shards.ok()) return shards.status();
-  for (const std::string& shard : *shards) {
+  for (const ShardSpec& shard : *shards) {
     std::error_code ec;
     // A missing shard is OpenShardWriters' to report, with its remedy.
-    if (!std::filesystem::exists(std::filesystem::path(shard) / "iamglass", ec)) continue;
+    if (!shard.remote() &&
+        !std::filesystem::exists(std::filesystem::path(shard.path) / "iamglass", ec)) {
+      continue;
+    }
     if (absl::Status s = QuickCheckShard(shard); !s.ok()) {
+      if (shard.remote() && absl::IsUnavailable(s)) {
+        return absl::UnavailableError(
+            absl::StrCat("remote shard ", shard.Name(), " is unreachable: ", s.message()));
+      }
       return absl::Status(
           s.code() == absl::StatusCode::kInternal ? absl::StatusCode::kDataLoss : s.code(),
-          absl::StrCat("shard ", shard, " is damaged: ", s.message(),
+          absl::StrCat("shard ", shard.Name(), " is damaged: ", s.message(),
                        ". Run `storyline-admin check --index_dir=", dir,
                        "` for a full report, then restore the shard from a backup"));
     }
@@ -98,11 +110,15 @@ absl::Status QuickCheck(const std::string& dir) {
 }
 
 absl::StatusOr<size_t> FullCheck(const std::string& dir, std::ostream& out) {
-  ASSIGN_OR_RETURN(const std::vector<std::string> shards, ShardDirs(dir));
+  ASSIGN_OR_RETURN(const std::vector<ShardSpec> shards, ShardSpecs(dir));
   size_t problems = 0;
-  for (const std::string& shard : shards) {
-    out << "== " << shard << "\n";
-    const size_t found = FullCheckShard(shard, out);
+  for (const ShardSpec& shard : shards) {
+    out << "== " << shard.Name() << "\n";
+    if (shard.remote()) {
+      out << "remote: run `xapian-check` and `storyline-admin check` on the shard's host\n";
+      continue;
+    }
+    const size_t found = FullCheckShard(shard.path, out);
     out << (found == 0 ? "ok" : absl::StrCat(found, " problem(s)")) << "\n";
     problems += found;
   }

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "index/index_writer.h"
+#include "index/shard_spec.h"
 
 namespace storyline::index {
 
@@ -36,9 +37,28 @@ inline constexpr int kMaxShards = 64;
 absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenShardWriters(const std::string& dir,
                                                                            int shards_if_new);
 
-// The shard directories listed by the stub in `dir` (absolute paths), or
+// The same, except that a new index is made of the remote shards
+// `remote_if_new` when that is not empty (see shard_spec.h): each must be
+// empty or already hold that place, and the stub lists them. Given for an
+// index that exists, they must be the shards its stub lists
+// (kFailedPrecondition otherwise). A remote shard whose writable server
+// does not answer is kUnavailable naming it.
+absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenShardWriters(
+    const std::string& dir, int shards_if_new, const std::vector<ShardSpec>& remote_if_new);
+
+// The shards listed by the stub in `dir` (local ones as absolute paths), or
 // `dir` itself when it is a single glass database without a stub.
+// kNotFound when `dir` holds no index; kDataLoss for a bad stub.
+absl::StatusOr<std::vector<ShardSpec>> ShardSpecs(const std::string& dir);
+
+// The local shard directories of the index in `dir`, as ShardSpecs does;
+// kFailedPrecondition, naming the shard, when a shard is remote.
 absl::StatusOr<std::vector<std::string>> ShardDirs(const std::string& dir);
+
+// Where a remote index keeps its spelling dictionary: a local glass
+// database `DIR/spelling`, written by shard 0's writer and read beside the
+// shards (Xapian's remote backend does not serve spelling tables).
+std::string SpellingDir(const std::string& dir);
 
 // Creates `count` new, empty shards named `name_prefix`00, 01, ... in
 // `dir`, each recording its layout, and returns their writers. Does not
@@ -49,6 +69,9 @@ absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> CreateShards(
 // Atomically replaces the stub of `dir` with one listing `shard_dirs` (paths
 // inside `dir`), so readers see either the old list or the new one.
 absl::Status PublishStub(const std::string& dir, const std::vector<std::string>& shard_dirs);
+// The same for any shards: local ones as glass lines, remote ones as
+// Xapian `remote HOST:PORT` lines each followed by its writable endpoint.
+absl::Status PublishStub(const std::string& dir, const std::vector<ShardSpec>& shards);
 
 // The shard (0..shards-1) that owns article `id`. Stable across processes
 // and versions: FNV-1a of the id bytes.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "index/index_layout.h"
+#include "index/schema.h"
 
 namespace storyline::index {
 namespace {
@@ -32,12 +33,18 @@ bool ParseNumber(absl::string_view text, T* out) {
   return true;
 }
 
-// A shard's revision; 0 for a backend without one (remote shards).
+// A shard's revision (for a remote shard, its last commit time).
 Xapian::rev RevisionOf(const Xapian::Database& shard) {
   try {
     return shard.get_revision();
   } catch (const Xapian::InvalidOperationError&) {
     return 0;
+  } catch (const Xapian::UnimplementedError&) {
+    // The remote backend has no revisions; every commit sets the commit
+    // time, which then tells revisions apart (only equality matters).
+    uint64_t ms = 0;
+    if (!absl::SimpleAtoi(shard.get_metadata(kMetaLastCommit), &ms)) return 0;
+    return static_cast<Xapian::rev>(ms);
   }
 }
 
@@ -74,15 +81,15 @@ std::optional<IndexStamp> IndexStamp::FromText(std::string_view text) {
 }
 
 absl::StatusOr<StampedDatabase> OpenStamped(const std::string& dir) {
-  absl::StatusOr<std::vector<std::string>> shards = ShardDirs(dir);
+  absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir);
   if (!shards.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot open the index in ", dir, ": ", shards.status().message()));
   }
   try {
     StampedDatabase out;
-    for (const std::string& path : *shards) {
-      Xapian::Database shard(path);
+    for (const ShardSpec& spec : *shards) {
+      Xapian::Database shard = OpenShardDatabase(spec);
       out.stamp.revisions.push_back(RevisionOf(shard));
       out.db.add_database(shard);
     }

@@ -24,28 +24,67 @@ bool LeavesDatabaseUsable(const Xapian::Error& e) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& dir, Mode mode) {
+  return Open(ShardSpec::Local(dir), mode);
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const ShardSpec& shard, Mode mode,
+                                                               const std::string& spelling_dir) {
   try {
     const int action = mode == Mode::kOpenExisting ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
-    Xapian::WritableDatabase db(dir, action | Xapian::DB_BACKEND_GLASS);
+    Xapian::WritableDatabase db = OpenShardWritable(shard, action);
+    Xapian::WritableDatabase spelling_db;
+    if (!spelling_dir.empty()) {
+      spelling_db = Xapian::WritableDatabase(spelling_dir,
+                                             Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+      spelling_db.begin_transaction();
+    }
     db.begin_transaction();
-    return std::unique_ptr<IndexWriter>(new IndexWriter(dir, std::move(db)));
+    return std::unique_ptr<IndexWriter>(
+        new IndexWriter(shard, std::move(db), spelling_dir, std::move(spelling_db)));
   } catch (const Xapian::Error& e) {
-    return XapianErrorToStatus(e, absl::StrCat("opening index ", dir, " for writing"));
+    return XapianErrorToStatus(e, absl::StrCat("opening index ", shard.Name(), " for writing"));
   }
 }
 
-IndexWriter::IndexWriter(std::string dir, Xapian::WritableDatabase db)
-    : dir_(std::move(dir)), db_(std::move(db)) {}
+IndexWriter::IndexWriter(ShardSpec shard, Xapian::WritableDatabase db, std::string spelling_dir,
+                         Xapian::WritableDatabase spelling_db)
+    : shard_(std::move(shard)),
+      dir_(shard_.remote() ? shard_.writer.ToString() : shard_.path),
+      db_(std::move(db)),
+      spelling_dir_(std::move(spelling_dir)),
+      spelling_db_(std::move(spelling_db)) {}
 
 IndexWriter::~IndexWriter() {
   if (failed()) return;  // closed already; its uncommitted changes are gone
   try {
     // close() would abort the open transaction: commit it first, so
     // accepted-but-uncommitted articles survive a shutdown.
+    if (!spelling_dir_.empty()) {
+      spelling_db_.commit_transaction();
+      spelling_db_.close();
+    }
     db_.commit_transaction();
     db_.close();
   } catch (const Xapian::Error&) {
     // Nothing useful to do while destroying.
+  }
+}
+
+void IndexWriter::OpenDatabases(int action) {
+  db_ = OpenShardWritable(shard_, action);
+  if (!spelling_dir_.empty()) {
+    spelling_db_ =
+        Xapian::WritableDatabase(spelling_dir_, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+  }
+}
+
+void IndexWriter::CloseQuietly() {
+  for (Xapian::WritableDatabase* db : {&db_, &spelling_db_}) {
+    try {
+      db->close();  // releases the write lock so Recover() can reopen
+    } catch (const Xapian::Error&) {
+      // Already closed by Xapian, or its connection is gone.
+    }
   }
 }
 
@@ -57,11 +96,7 @@ absl::Status IndexWriter::Fail(const Xapian::Error& e, absl::string_view context
                   status.ToString());
   }
   failure_ = std::move(status);
-  try {
-    db_.close();  // releases the write lock so Recover() can reopen
-  } catch (const Xapian::Error&) {
-    // Already closed by Xapian.
-  }
+  CloseQuietly();
   return FailedStatus();
 }
 
@@ -80,37 +115,57 @@ absl::Status IndexWriter::Recover() {
   if (now < next_recovery_) return FailedStatus();
   next_recovery_ = now + kRecoveryInterval;
   try {
-    db_ = Xapian::WritableDatabase(dir_, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    OpenDatabases(Xapian::DB_OPEN);
     // Opening writes nothing; a commit proves there is room to write again.
     db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
     db_.commit();
     db_.begin_transaction();
+    if (!spelling_dir_.empty()) spelling_db_.begin_transaction();
   } catch (const Xapian::Error& e) {
     failure_ = XapianErrorToStatus(e, absl::StrCat("reopening ", dir_));
-    try {
-      db_.close();
-    } catch (const Xapian::Error&) {
-    }
+    CloseQuietly();
     return FailedStatus();
   }
   failure_ = absl::OkStatus();
+  pending_ = false;
   ++generation_;
   spdlog::info("index writer {} recovered; writes accepted again", dir_);
   return absl::OkStatus();
 }
 
+template <typename Fn>
+auto IndexWriter::ReconnectingWhenIdle(Fn fn) -> decltype(fn()) {
+  if (!shard_.remote() || pending_) return fn();
+  try {
+    return fn();
+  } catch (const Xapian::NetworkError& e) {
+    // Nothing uncommitted is lost by reconnecting (xapian-tcpsrv drops
+    // connections idle past its --idle-timeout, or was restarted).
+    spdlog::info("index writer {}: reconnecting ({})", dir_, e.get_description());
+    CloseQuietly();
+    OpenDatabases(Xapian::DB_OPEN);
+    db_.begin_transaction();
+    if (!spelling_dir_.empty()) spelling_db_.begin_transaction();
+    return fn();
+  }
+}
+
 absl::StatusOr<bool> IndexWriter::Upsert(const PreparedArticle& article) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
-    // replace_document(term, ...) walks the unique term's postlist through
-    // the pending-changes overlay, which dominated ingest CPU; a new id
-    // (the common case) only needs add_document().
-    if (!db_.term_exists(article.id_term)) {
-      db_.add_document(article.document);
-      return false;
-    }
-    db_.replace_document(article.id_term, article.document);
-    return true;
+    const bool replaced = ReconnectingWhenIdle([&] {
+      // replace_document(term, ...) walks the unique term's postlist
+      // through the pending-changes overlay, which dominated ingest CPU; a
+      // new id (the common case) only needs add_document().
+      if (!db_.term_exists(article.id_term)) {
+        db_.add_document(article.document);
+        return false;
+      }
+      db_.replace_document(article.id_term, article.document);
+      return true;
+    });
+    pending_ = true;
+    return replaced;
   } catch (const Xapian::Error& e) {
     return Fail(e, absl::StrCat("writing article ", article.id));
   }
@@ -120,9 +175,13 @@ absl::StatusOr<bool> IndexWriter::Delete(absl::string_view id) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
     const std::string term = IdTerm(id);
-    if (!db_.term_exists(term)) return false;
-    db_.delete_document(term);
-    return true;
+    const bool deleted = ReconnectingWhenIdle([&] {
+      if (!db_.term_exists(term)) return false;
+      db_.delete_document(term);
+      return true;
+    });
+    pending_ = pending_ || deleted;
+    return deleted;
   } catch (const Xapian::Error& e) {
     return Fail(e, absl::StrCat("deleting article ", id));
   }
@@ -131,7 +190,9 @@ absl::StatusOr<bool> IndexWriter::Delete(absl::string_view id) {
 absl::Status IndexWriter::AddSpelling(const SpellingCounts& counts) {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
-    for (const auto& [word, freq] : counts) db_.add_spelling(word, freq);
+    Xapian::WritableDatabase& spelling = SpellingDatabase();
+    pending_ = pending_ || !counts.empty();
+    for (const auto& [word, freq] : counts) spelling.add_spelling(word, freq);
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return Fail(e, "updating the spelling dictionary");
@@ -141,10 +202,20 @@ absl::Status IndexWriter::AddSpelling(const SpellingCounts& counts) {
 absl::StatusOr<uint64_t> IndexWriter::Commit() {
   if (absl::Status s = Recover(); !s.ok()) return s;
   try {
-    db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
+    if (!spelling_dir_.empty()) {
+      // The dictionary first: a shard revision never counts words that a
+      // crash could still lose.
+      spelling_db_.commit_transaction();
+      spelling_db_.begin_transaction();
+    }
+    const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+    db_.set_metadata(kMetaLastCommit, std::to_string(now_ms));
     db_.commit_transaction();  // a flushed transaction: commits, with fsync
-    const auto revision = static_cast<uint64_t>(db_.get_revision());
+    // The remote backend has no revisions: its commit time stands in.
+    const auto revision =
+        shard_.remote() ? static_cast<uint64_t>(now_ms) : static_cast<uint64_t>(db_.get_revision());
     db_.begin_transaction();
+    pending_ = false;
     return revision;
   } catch (const Xapian::Error& e) {
     return Fail(e, "committing");

@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "index/article_indexer.h"
+#include "index/shard_spec.h"
 
 namespace storyline::index {
 
@@ -43,6 +44,13 @@ class IndexWriter {
   // kUnavailable if another process holds the write lock.
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& dir,
                                                            Mode mode = Mode::kCreateOrOpen);
+  // Opens `shard`: a local one as above, a remote one through its writable
+  // xapian-tcpsrv (kUnavailable naming it when that does not answer). With a
+  // `spelling_dir`, the spelling dictionary goes to a local glass database
+  // there (created if needed) instead of the shard: Xapian's remote backend
+  // stores spellings but never reads them back.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const ShardSpec& shard, Mode mode,
+                                                           const std::string& spelling_dir = "");
 
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -59,7 +67,8 @@ class IndexWriter {
   // Adds word frequencies to the spelling dictionary (at the next commit).
   absl::Status AddSpelling(const SpellingCounts& counts);
 
-  // Makes every change so far durable and visible; returns the new revision.
+  // Makes every change so far durable and visible; returns the new revision
+  // (for a remote shard, which has none, the commit time in Unix ms).
   absl::StatusOr<uint64_t> Commit();
 
   // User metadata of the database (Xapian's get/set_metadata); set values
@@ -84,10 +93,28 @@ class IndexWriter {
   // generation and not committed then are gone.
   uint64_t generation() const { return generation_; }
 
+  // The shard's name in messages: its directory, or tcp://HOST:PORT.
   const std::string& dir() const { return dir_; }
+  const ShardSpec& shard() const { return shard_; }
 
  private:
-  IndexWriter(std::string dir, Xapian::WritableDatabase db);
+  IndexWriter(ShardSpec shard, Xapian::WritableDatabase db, std::string spelling_dir,
+              Xapian::WritableDatabase spelling_db);
+
+  // Opens the shard (and the spelling database, if any) and begins their
+  // transactions. Throws Xapian::Error.
+  void OpenDatabases(int action);
+  // The database AddSpelling writes to.
+  Xapian::WritableDatabase& SpellingDatabase() {
+    return spelling_dir_.empty() ? db_ : spelling_db_;
+  }
+  // Closes the databases, ignoring errors (they may be closed already).
+  void CloseQuietly();
+  // Runs fn(). For a remote shard with nothing uncommitted, a NetworkError
+  // reconnects (the server dropped an idle connection, or restarted) and
+  // runs it once more. Throws what fn() or the reconnection throws.
+  template <typename Fn>
+  auto ReconnectingWhenIdle(Fn fn) -> decltype(fn());
 
   // Maps `e`; if the database may be unusable after it, closes it and marks
   // the writer failed. Returns the status to report.
@@ -96,11 +123,15 @@ class IndexWriter {
   // exhaustion, else kUnavailable, saying the writer is recovering.
   absl::Status FailedStatus() const;
 
+  const ShardSpec shard_;
   const std::string dir_;
   Xapian::WritableDatabase db_;
+  const std::string spelling_dir_;        // empty: spellings go to db_
+  Xapian::WritableDatabase spelling_db_;  // open when spelling_dir_ is set
   absl::Status failure_;
   absl::Time next_recovery_ = absl::InfinitePast();
   uint64_t generation_ = 0;
+  bool pending_ = false;  // changes since the last commit (or recovery)
 };
 
 }  // namespace storyline::index

@@ -38,7 +38,11 @@ bool HasQueryWords(absl::string_view text) {
 Xapian::Query MatchEverything() { return Xapian::Query(std::string()); }
 
 SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Stem& stemmer, bool plain)
-    : db_(db), stemmer_(stemmer), corrector_(db_, stemmer_) {
+    : SearchQueryParser(db, db, stemmer, plain) {}
+
+SearchQueryParser::SearchQueryParser(Xapian::Database& db, const Xapian::Database& spelling,
+                                     const Xapian::Stem& stemmer, bool plain)
+    : db_(db), stemmer_(stemmer), corrector_(db_, spelling, stemmer_) {
   parser_.set_stemmer(stemmer_);
   parser_.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);  // as indexed
   parser_.set_database(db_);

@@ -33,6 +33,10 @@ class SearchQueryParser {
   // and stems as it is at each call (the Searcher reopens it in place).
   // `plain` leaves the stop words out (RankingOptions::plain).
   SearchQueryParser(Xapian::Database& db, const Xapian::Stem& stemmer, bool plain);
+  // The same, with the spelling dictionary read from `spelling` (which
+  // must outlive the parser too; see TypoCorrector).
+  SearchQueryParser(Xapian::Database& db, const Xapian::Database& spelling,
+                    const Xapian::Stem& stemmer, bool plain);
 
   SearchQueryParser(const SearchQueryParser&) = delete;
   SearchQueryParser& operator=(const SearchQueryParser&) = delete;

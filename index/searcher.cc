@@ -80,13 +80,27 @@ int64_t DiskBytes(const std::string& dir) {
   return bytes;
 }
 
+// A read of the index in `dir` failed with a NetworkError: kUnavailable
+// naming the remote shard that does not answer (Xapian's message often
+// names none), or with `e`'s text if every shard answers again.
+absl::Status LostShardError(const std::string& dir, const Xapian::Error& e,
+                            absl::string_view what) {
+  if (absl::StatusOr<std::vector<ShardSpec>> shards = ShardSpecs(dir); shards.ok()) {
+    if (absl::Status lost = FindUnreachableShard(*shards); !lost.ok()) {
+      return absl::UnavailableError(absl::StrCat(what, ": ", lost.message()));
+    }
+  }
+  return absl::UnavailableError(
+      absl::StrCat(what, ": a remote shard did not answer (retry): ", e.get_description()));
+}
+
 // Revisions and commit times are per shard: adds up the revisions (the sum
 // grows with every commit) and keeps the latest commit time.
 absl::Status AddShardRevisions(const std::string& dir, IndexStatsData* stats) {
-  ASSIGN_OR_RETURN(const std::vector<std::string> shards, ShardDirs(dir));
-  for (const std::string& shard : shards) {
-    Xapian::Database db(shard);
-    stats->revision += db.get_revision();
+  ASSIGN_OR_RETURN(const std::vector<ShardSpec> shards, ShardSpecs(dir));
+  for (const ShardSpec& shard : shards) {
+    Xapian::Database db = OpenShardDatabase(shard);
+    if (!shard.remote()) stats->revision += db.get_revision();  // remote shards have none
     int64_t ms = 0;
     if (absl::SimpleAtoi(db.get_metadata(kMetaLastCommit), &ms)) {
       const absl::Time t = absl::FromUnixMillis(ms);
@@ -124,20 +138,30 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& dir,
   try {
     // Auto-detect: a sharded index is a directory with an XAPIANDB stub.
     Xapian::Database db(dir);
-    return std::unique_ptr<Searcher>(new Searcher(dir, std::move(db), semantic, ranking, synonyms));
+    std::optional<Xapian::Database> spelling;
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(SpellingDir(dir)) / "iamglass", ec)) {
+      spelling.emplace(SpellingDir(dir));
+    }
+    return std::unique_ptr<Searcher>(
+        new Searcher(dir, std::move(db), std::move(spelling), semantic, ranking, synonyms));
+  } catch (const Xapian::NetworkError& e) {
+    return LostShardError(dir, e, absl::StrCat("opening index ", dir));
   } catch (const Xapian::Error& e) {
     return XapianErrorToStatus(e, absl::StrCat("opening index ", dir));
   }
 }
 
-Searcher::Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-                   RankingOptions ranking, const SynonymSet* synonyms)
+Searcher::Searcher(std::string dir, Xapian::Database db, std::optional<Xapian::Database> spelling,
+                   const SemanticSpace* semantic, RankingOptions ranking,
+                   const SynonymSet* synonyms)
     : dir_(std::move(dir)),
       db_(std::move(db)),
+      spelling_(std::move(spelling)),
       semantic_(semantic),
       ranking_(ranking),
       stemmer_("english"),
-      parser_(db_, stemmer_, ranking_.plain),
+      parser_(db_, spelling_ ? *spelling_ : db_, stemmer_, ranking_.plain),
       synonyms_(synonyms) {}
 
 Xapian::Query Searcher::ParseQuery(const std::string& text, bool typo_tolerance,
@@ -330,6 +354,12 @@ bool Searcher::Overtaken() {
   }
 }
 
+void Searcher::Reconnect() {
+  db_ = Xapian::Database(dir_);
+  parser_.Rebind();  // Xapian's QueryParser keeps its own handle to the old one
+  df_cache_.Clear();
+}
+
 bool Searcher::OpenAgain() {
   // A read replica's shard that xapian-replicate replaced with a full copy
   // lives in another directory (replica_0 <-> replica_1, named by the
@@ -337,9 +367,7 @@ bool Searcher::OpenAgain() {
   // for the old files and fails with DatabaseNotFoundError, so the index
   // is opened again from its stubs.
   try {
-    db_ = Xapian::Database(dir_);
-    parser_.Rebind();
-    df_cache_.Clear();
+    Reconnect();
     return true;
   } catch (const Xapian::Error&) {
     return false;
@@ -351,7 +379,17 @@ auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()
   for (int attempt = 0;; ++attempt) {
     try {
       if (db_.reopen()) df_cache_.Clear();
+      if (spelling_) spelling_->reopen();
       return fn();
+    } catch (const Xapian::NetworkError& e) {
+      // A remote shard's connection broke (its server restarted, or went
+      // away): reconnect and try once more, else name the shard.
+      if (attempt >= 1) return LostShardError(dir_, e, what);
+      try {
+        Reconnect();
+      } catch (const Xapian::Error& again) {
+        return LostShardError(dir_, again, what);
+      }
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 1) return XapianErrorToStatus(e, what);
     } catch (const Xapian::DatabaseCorruptError& e) {

@@ -74,8 +74,8 @@ class Searcher {
   absl::StatusOr<IndexStatsData> Stats();
 
  private:
-  Searcher(std::string dir, Xapian::Database db, const SemanticSpace* semantic,
-           RankingOptions ranking, const SynonymSet* synonyms);
+  Searcher(std::string dir, Xapian::Database db, std::optional<Xapian::Database> spelling,
+           const SemanticSpace* semantic, RankingOptions ranking, const SynonymSet* synonyms);
 
   // What Search ranks and how deep (see searcher.cc).
   struct RankPlan;
@@ -104,6 +104,10 @@ class Searcher {
   // Database is reopened to it), so the read was overtaken by commits and
   // may be retried; false if the corruption is real.
   bool Overtaken();
+  // After a NetworkError (a remote shard's server went away): opens the
+  // index afresh, so a shard that is back is reconnected. Throws what the
+  // open throws.
+  void Reconnect();
   // After a DatabaseOpeningError: opens the index again from its stubs (a
   // read replica's shard moved to a new directory); false if it cannot.
   bool OpenAgain();
@@ -118,10 +122,13 @@ class Searcher {
 
   const std::string dir_;
   Xapian::Database db_;
+  // A remote index's spelling dictionary (index_layout.h SpellingDir);
+  // empty when it lives in db_.
+  std::optional<Xapian::Database> spelling_;
   const SemanticSpace* const semantic_;
   const RankingOptions ranking_;
   Xapian::Stem stemmer_;
-  SearchQueryParser parser_;  // uses db_ and stemmer_
+  SearchQueryParser parser_;  // uses db_, spelling_ and stemmer_
   DfCache df_cache_;
   const SynonymSet* const synonyms_;
   // synonyms_->Current() as of synonym_generation_ (re-read when it moves).

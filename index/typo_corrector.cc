@@ -47,12 +47,16 @@ std::vector<std::string> OneEditVariants(const std::string& word) {
 }
 
 TypoCorrector::TypoCorrector(const Xapian::Database& db, const Xapian::Stem& stemmer)
-    : db_(db), stemmer_(stemmer) {}
+    : TypoCorrector(db, db, stemmer) {}
+
+TypoCorrector::TypoCorrector(const Xapian::Database& db, const Xapian::Database& spelling,
+                             const Xapian::Stem& stemmer)
+    : db_(db), spelling_(spelling), stemmer_(stemmer) {}
 
 Xapian::doccount TypoCorrector::ArticlesUsing(const std::string& word) {
-  Xapian::TermIterator it = db_.spellings_begin();
+  Xapian::TermIterator it = spelling_.spellings_begin();
   it.skip_to(word);
-  if (it != db_.spellings_end() && *it == word) return it.get_termfreq();
+  if (it != spelling_.spellings_end() && *it == word) return it.get_termfreq();
   return db_.get_termfreq("Z" + stemmer_(word));
 }
 
@@ -60,8 +64,8 @@ std::vector<Correction> TypoCorrector::WithinOneEdit(const std::string& word) {
   // One forward pass over the (sorted) dictionary for the sorted variants:
   // each lookup starts where the last one ended.
   std::vector<Correction> found;
-  Xapian::TermIterator it = db_.spellings_begin();
-  const Xapian::TermIterator end = db_.spellings_end();
+  Xapian::TermIterator it = spelling_.spellings_begin();
+  const Xapian::TermIterator end = spelling_.spellings_end();
   for (const std::string& v : OneEditVariants(word)) {
     it.skip_to(v);
     if (it == end) break;
@@ -69,7 +73,7 @@ std::vector<Correction> TypoCorrector::WithinOneEdit(const std::string& word) {
       found.push_back({v, it.get_termfreq()});
     } else if (absl::StartsWith(*it, v) && db_.term_exists("Z" + v)) {
       // A stem used only in the plural: "lagoon" from "lagoons".
-      Xapian::TermIterator plural = db_.spellings_begin();
+      Xapian::TermIterator plural = spelling_.spellings_begin();
       plural.skip_to(v + "s");
       if (plural != end && *plural == v + "s") found.push_back({v, plural.get_termfreq()});
     }
@@ -91,7 +95,7 @@ std::vector<Correction> TypoCorrector::Corrections(const std::string& word, size
     // edit, this is the most used word within two. As in Meilisearch, an
     // edit of the first letter counts twice, so it must keep the first
     // letter ("goverment" is not "movement").
-    std::string suggestion = db_.get_spelling_suggestion(word, 2);
+    std::string suggestion = spelling_.get_spelling_suggestion(word, 2);
     if (!suggestion.empty() && suggestion != word && suggestion[0] == word[0]) {
       const Xapian::doccount articles = ArticlesUsing(suggestion);
       found.push_back({std::move(suggestion), articles});

@@ -45,6 +45,11 @@ class TypoCorrector {
   // `db` and `stemmer` must outlive the corrector; `db` is read as it is at
   // each call.
   TypoCorrector(const Xapian::Database& db, const Xapian::Stem& stemmer);
+  // The same, with the spelling dictionary read from `spelling` instead of
+  // `db` (a remote index keeps it in a local database, see
+  // index_layout.h SpellingDir); `spelling` must outlive the corrector too.
+  TypoCorrector(const Xapian::Database& db, const Xapian::Database& spelling,
+                const Xapian::Stem& stemmer);
 
   // Up to `max` corrections of `word` (lower-case ASCII letters), most used
   // first; empty when the word needs none (or has none). Corrections whose
@@ -60,7 +65,8 @@ class TypoCorrector {
   // Dictionary words (and singulars of dictionary plurals) within one edit.
   std::vector<Correction> WithinOneEdit(const std::string& word);
 
-  const Xapian::Database& db_;
+  const Xapian::Database& db_;        // stems and article counts
+  const Xapian::Database& spelling_;  // the spelling dictionary
   const Xapian::Stem& stemmer_;
 };
 

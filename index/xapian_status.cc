@@ -55,6 +55,11 @@ absl::Status XapianErrorToStatus(const Xapian::Error& e, absl::string_view conte
     return absl::NotFoundError(msg);
   }
   if (type == "DatabaseModifiedError") return absl::AbortedError(msg);
+  // A remote shard's server is gone or too slow. The context, when Xapian
+  // gives one, names it ("remote:tcp(HOST:PORT)").
+  if (type == "NetworkError" || type == "NetworkTimeoutError") {
+    return absl::UnavailableError(msg);
+  }
   if (type == "DatabaseLockError" || type == "DatabaseClosedError") {
     return absl::UnavailableError(msg);
   }

@@ -29,9 +29,11 @@
 #include "common/status_macros.h"
 #include "common/tool_usage.h"
 #include "index/index_check.h"
+#include "index/index_layout.h"
 #include "index/lsa_file.h"
 #include "index/searcher_pool.h"
 #include "index/semantic_space.h"
+#include "index/shard_spec.h"
 #include "index/write_pipeline.h"
 #include "server/admission.h"
 #include "server/health_monitor.h"
@@ -182,6 +184,15 @@ ABSL_FLAG(std::string, writer_address, "",
           "Read replica: the writer's gRPC address, named when ingest is refused.");
 ABSL_FLAG(int, replica_sync_interval_ms, 1000, "Read replica: time between sync rounds.");
 
+// Remote shards (docs/ARCHITECTURE.md, "Remote shards").
+ABSL_FLAG(std::string, remote_shards, "",
+          "A NEW index made of remote shards: their read-only xapian-tcpsrv endpoints, "
+          "tcp://HOST:PORT,... (shard 0 first). Needs --remote_writers; recorded in the index "
+          "directory's stub, so later starts need neither flag.");
+ABSL_FLAG(std::string, remote_writers, "",
+          "The same shards' `xapian-tcpsrv --writable` endpoints, tcp://HOST:PORT,..., in the "
+          "order of --remote_shards.");
+
 namespace {
 
 using namespace storyline;  // NOLINT: main file
@@ -237,8 +248,11 @@ absl::StatusOr<OpenedIndex> OpenIndex(const std::string& index_dir) {
     return Failure(s,
                    absl::StrCat("index ", index_dir, " failed its start-up check: ", s.ToString()));
   }
+  absl::StatusOr<std::vector<index::ShardSpec>> remote = index::ParseRemoteShards(
+      absl::GetFlag(FLAGS_remote_shards), absl::GetFlag(FLAGS_remote_writers), index::kMaxShards);
+  if (!remote.ok()) return remote.status();
   absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
-      server::OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards));
+      server::OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards), *remote);
   if (!writers.ok()) {
     return Failure(writers.status(),
                    absl::StrCat("cannot open index ", index_dir, ": ", writers.status().message()));

@@ -44,10 +44,10 @@ int WaitForShutdownSignal(const sigset_t& signals) {
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> OpenWritersWaitingForLock(
-    const std::string& dir, int shards) {
+    const std::string& dir, int shards, const std::vector<index::ShardSpec>& remote_if_new) {
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
   for (bool logged = false;; logged = true) {
-    auto writers = index::OpenShardWriters(dir, shards);
+    auto writers = index::OpenShardWriters(dir, shards, remote_if_new);
     if (writers.ok() || !absl::IsUnavailable(writers.status()) || absl::Now() > give_up) {
       return writers;
     }

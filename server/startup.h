@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "index/index_writer.h"
 #include "index/semantic_space.h"
+#include "index/shard_spec.h"
 #include "index/write_pipeline.h"
 #include "server/connection_listener.h"
 #include "server/health_monitor.h"
@@ -44,7 +45,7 @@ int WaitForShutdownSignal(const sigset_t& signals);
 // so a restart right after a crash waits for it (up to 10 s) instead of
 // failing.
 absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> OpenWritersWaitingForLock(
-    const std::string& dir, int shards);
+    const std::string& dir, int shards, const std::vector<index::ShardSpec>& remote_if_new = {});
 
 // Sets the services' health and keeps IngestService's following the
 // writers: NOT_SERVING while a shard's writer has failed (disk full, out of

@@ -64,7 +64,9 @@ INSTANTIATE_TEST_SUITE_P(
         MappingCase{"Unimplemented", [] { throw Xapian::UnimplementedError("boom"); },
                     absl::StatusCode::kInternal},
         MappingCase{"Network", [] { throw Xapian::NetworkError("boom"); },
-                    absl::StatusCode::kInternal},
+                    absl::StatusCode::kUnavailable},
+        MappingCase{"NetworkTimeout", [] { throw Xapian::NetworkTimeoutError("boom"); },
+                    absl::StatusCode::kUnavailable},
         MappingCase{"DatabaseClosed", [] { throw Xapian::DatabaseClosedError("boom"); },
                     absl::StatusCode::kUnavailable},
         MappingCase{"DiskFull", [] { throw Xapian::DatabaseError("boom", "", ENOSPC); },
@@ -83,6 +85,12 @@ INSTANTIATE_TEST_SUITE_P(
         MappingCase{"OtherErrno", [] { throw Xapian::DatabaseError("boom", "", EIO); },
                     absl::StatusCode::kInternal}),
     [](const ::testing::TestParamInfo<MappingCase>& info) { return info.param.name; });
+
+TEST(XapianStatusContextTest, LostRemoteShardIsNamedByItsContext) {
+  const Xapian::NetworkError e("Couldn't connect", "remote:tcp(127.0.0.1:7001)", ECONNREFUSED);
+  EXPECT_THAT(XapianErrorToStatus(e, "search"),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("127.0.0.1:7001")));
+}
 
 TEST(XapianStatusContextTest, ContextPrefixesMessage) {
   const Xapian::DatabaseLockError e("lock held");
