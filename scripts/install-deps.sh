@@ -36,6 +36,8 @@ RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
   libspdlog1.10 libfmt9 libssl3 libzstd1 ca-certificates
   libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 zlib1g
+  # Read replicas and remote shards: xapian-replicate(-server), xapian-tcpsrv.
+  xapian-tools
 )
 
 if [[ "${1:-build}" == "runtime" ]]; then
