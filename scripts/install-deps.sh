@@ -27,12 +27,17 @@ BUILD_PACKAGES=(
   clang-14 libclang-rt-14-dev llvm-14
   # Style checks in CI: scripts/check_format.sh and scripts/tidy.sh.
   clang-format-14 clang-tidy-14
+  # Kubernetes manifests (deploy/k8s), checked offline by tests/k8s: the API
+  # models and YAML for Debian's python3. kubectl itself is added below.
+  python3-kubernetes python3-yaml
 )
 
 RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 libxapian30 libabsl20220623
   libspdlog1.10 libfmt9 libssl3 libzstd1 ca-certificates
   libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 zlib1g
+  # Read replicas and remote shards: xapian-replicate(-server), xapian-tcpsrv.
+  xapian-tools
 )
 
 if [[ "${1:-build}" == "runtime" ]]; then
@@ -43,6 +48,12 @@ fi
 
 SUDO=""
 if [[ "$(id -u)" != "0" ]]; then SUDO="sudo"; fi
+
+# kubectl for tests/k8s: Debian's kubernetes-client, unless a kubectl is
+# already installed (another package owning /usr/bin/kubectl would clash).
+if [[ "${1:-build}" != "runtime" ]] && ! command -v kubectl > /dev/null; then
+  PACKAGES+=(kubernetes-client)
+fi
 
 # Skip apt entirely when everything is already there (fast repeated runs).
 missing=()
