@@ -41,6 +41,7 @@
 #include "server/json_log.h"
 #include "server/listening.h"
 #include "server/metrics.h"
+#include "server/opened_index.h"
 #include "server/page_token.h"
 #include "server/reflection_service.h"
 #include "server/replica_startup.h"
@@ -59,11 +60,6 @@ ABSL_FLAG(std::string, listen, "localhost:50051",
           "Address to listen on, host:port. Port 0 picks a free port (see --port_file).");
 ABSL_FLAG(std::string, index_dir, "storyline-index",
           "Directory of the Xapian index; created if missing.");
-ABSL_FLAG(std::string, seed_jsonl, "",
-          "If the index is empty at start-up, index this JSONL file of articles first.");
-ABSL_FLAG(int, shards, 2,
-          "Shards of a NEW index (existing indexes keep theirs). Each shard has its own "
-          "writer thread, so ingest scales with cores; readers search all shards as one.");
 ABSL_FLAG(int, search_threads, 0,
           "Search worker threads; 0 = one per usable core (the CPU affinity mask and cgroup CPU "
           "quota count, e.g. a Kubernetes CPU limit).");
@@ -87,11 +83,6 @@ ABSL_FLAG(bool, insecure_public, false,
 ABSL_FLAG(std::string, page_token_key, "",
           "Secret that seals page tokens; random per process when empty (tokens then "
           "expire on restart). Set the same value on replicas behind one load balancer.");
-ABSL_FLAG(int, flush_threshold, 300,
-          "Documents Xapian buffers before flushing them to disk (sets "
-          "XAPIAN_FLUSH_THRESHOLD unless the environment already does). Small batches keep "
-          "the writer's in-memory maps small, which indexes faster than Xapian's default of "
-          "10000 (bench/README.md).");
 ABSL_FLAG(bool, related_stories, true,
           "Serve SimilarStories and Recommend; --norelated_stories makes them answer "
           "UNIMPLEMENTED.");
@@ -172,26 +163,6 @@ ABSL_FLAG(std::string, synonyms, "",
           "of it. Re-read on SIGHUP (a bad file is logged and the old synonyms stay).");
 ABSL_FLAG(int, slow_query_ms, 1000,
           "RPCs at least this slow are logged at warn with their request; negative = never.");
-// Read replicas (server/replication.h, server/replica_sync.h).
-ABSL_FLAG(std::string, replication_listen, "",
-          "Writer: publish the shards to read replicas on HOST:PORT (xapian-replicate-server, "
-          "supervised). No authentication: loopback or a private network only.");
-ABSL_FLAG(bool, read_only, false,
-          "Run as a read replica of --replicate_from: StoryService only (IngestService answers "
-          "FAILED_PRECONDITION naming the writer); --index_dir is the replica's own copy.");
-ABSL_FLAG(std::string, replicate_from, "", "Read replica: the writer's --replication_listen.");
-ABSL_FLAG(std::string, writer_address, "",
-          "Read replica: the writer's gRPC address, named when ingest is refused.");
-ABSL_FLAG(int, replica_sync_interval_ms, 1000, "Read replica: time between sync rounds.");
-
-// Remote shards (docs/ARCHITECTURE.md, "Remote shards").
-ABSL_FLAG(std::string, remote_shards, "",
-          "A NEW index made of remote shards: their read-only xapian-tcpsrv endpoints, "
-          "tcp://HOST:PORT,... (shard 0 first). Needs --remote_writers; recorded in the index "
-          "directory's stub, so later starts need neither flag.");
-ABSL_FLAG(std::string, remote_writers, "",
-          "The same shards' `xapian-tcpsrv --writable` endpoints, tcp://HOST:PORT,..., in the "
-          "order of --remote_shards.");
 
 namespace {
 
@@ -210,80 +181,6 @@ absl::StatusOr<server::Security> SecurityFromFlags() {
                                .write_token_file = absl::GetFlag(FLAGS_write_token_file),
                                .read_token_file = absl::GetFlag(FLAGS_read_token_file),
                                .insecure_public = absl::GetFlag(FLAGS_insecure_public)});
-}
-
-// The index, opened (and seeded when empty) for writing, or a read replica.
-struct OpenedIndex {
-  std::unique_ptr<index::WritePipeline> pipeline;      // null on a replica
-  std::unique_ptr<server::ChildSupervisor> publisher;  // --replication_listen
-  std::unique_ptr<server::ReplicaSync> replica;        // --read_only
-  uint64_t article_count = 0;
-  size_t shards = 0;
-};
-
-// --seed_jsonl: indexes the file into an empty index.
-absl::Status SeedIfEmpty(index::WritePipeline& pipeline, uint64_t* article_count) {
-  const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);
-  if (seed.empty() || *article_count != 0) return absl::OkStatus();
-  const absl::Time start = absl::Now();
-  absl::StatusOr<server::SeedResult> seeded = server::SeedFromJsonl(seed, pipeline);
-  if (!seeded.ok()) {
-    return Failure(seeded.status(), absl::StrCat("seeding failed: ", seeded.status().message()));
-  }
-  spdlog::info("seeded {} articles from {} ({} rejected) in {:.2f}s", seeded->indexed, seed,
-               seeded->rejected, absl::ToDoubleSeconds(absl::Now() - start));
-  *article_count = seeded->indexed;
-  return absl::OkStatus();
-}
-
-absl::StatusOr<OpenedIndex> OpenIndex(const std::string& index_dir) {
-  if (std::getenv("XAPIAN_FLUSH_THRESHOLD") == nullptr) {
-    // Read by Xapian when the WritableDatabase opens, so set it first.
-    setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(absl::GetFlag(FLAGS_flush_threshold)).c_str(),
-           1);
-  }
-  // Cheap integrity checks before serving anything: a damaged shard is
-  // refused loudly here rather than found by a user's query.
-  if (absl::Status s = index::QuickCheck(index_dir); !s.ok()) {
-    return Failure(s,
-                   absl::StrCat("index ", index_dir, " failed its start-up check: ", s.ToString()));
-  }
-  absl::StatusOr<std::vector<index::ShardSpec>> remote = index::ParseRemoteShards(
-      absl::GetFlag(FLAGS_remote_shards), absl::GetFlag(FLAGS_remote_writers), index::kMaxShards);
-  if (!remote.ok()) return remote.status();
-  absl::StatusOr<std::vector<std::unique_ptr<index::IndexWriter>>> writers =
-      server::OpenWritersWaitingForLock(index_dir, absl::GetFlag(FLAGS_shards), *remote);
-  if (!writers.ok()) {
-    return Failure(writers.status(),
-                   absl::StrCat("cannot open index ", index_dir, ": ", writers.status().message()));
-  }
-  OpenedIndex out;
-  for (const auto& w : *writers) out.article_count += w->ArticleCount();
-  out.shards = writers->size();
-  out.pipeline = std::make_unique<index::WritePipeline>(std::move(*writers));
-  RETURN_IF_ERROR(SeedIfEmpty(*out.pipeline, &out.article_count));
-  return out;
-}
-
-// --read_only: a replica syncing into `index_dir`; else the writer's index,
-// published with --replication_listen.
-absl::StatusOr<OpenedIndex> OpenIndexOrReplica(const std::string& index_dir) {
-  OpenedIndex out;
-  if (absl::GetFlag(FLAGS_read_only)) {
-    const int interval_ms = absl::GetFlag(FLAGS_replica_sync_interval_ms);
-    ASSIGN_OR_RETURN(out.replica,
-                     server::ReplicaSync::Start({.index_dir = index_dir,
-                                                 .writer = absl::GetFlag(FLAGS_replicate_from),
-                                                 .interval = absl::Milliseconds(interval_ms)}));
-    return out;
-  }
-  const std::string publish = absl::GetFlag(FLAGS_replication_listen);
-  if (!publish.empty()) server::EnableChangesets(10);
-  ASSIGN_OR_RETURN(out, OpenIndex(index_dir));
-  if (!publish.empty()) {
-    ASSIGN_OR_RETURN(out.publisher, server::StartReplicationPublisher(index_dir, publish));
-  }
-  return out;
 }
 
 // --semantic_rank: the LSA space, or null when it is off.
@@ -406,7 +303,7 @@ absl::Status Run() {
   server::SynonymReloader synonym_reloader(absl::GetFlag(FLAGS_synonyms), &synonyms);
   RETURN_IF_ERROR(synonym_reloader.Load());
   const std::string index_dir = absl::GetFlag(FLAGS_index_dir);
-  ASSIGN_OR_RETURN(OpenedIndex opened, OpenIndexOrReplica(index_dir));
+  ASSIGN_OR_RETURN(server::OpenedIndex opened, server::OpenIndexOrReplica(index_dir));
   std::unique_ptr<index::SemanticSpace> semantic = SemanticSpaceFromFlags(index_dir);
   std::unique_ptr<index::SearcherPool> pool =
       SearcherPoolFromFlags(index_dir, semantic.get(), &synonyms);
