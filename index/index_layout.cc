@@ -41,8 +41,12 @@ absl::Status CheckLayout(const std::string& dir, IndexWriter& shard, size_t posi
   const std::string expected = LayoutValue(position, count);
   if (recorded == expected) return absl::OkStatus();
   if (recorded.empty()) {
-    spdlog::warn("{} has no recorded shard layout (made by an older Storyline); recording {}",
-                 shard.dir(), expected);
+    if (shard.ArticleCount() == 0) {  // a new shard (a remote one is created by its server)
+      spdlog::info("{}: new shard, recording its place {}", shard.dir(), expected);
+    } else {
+      spdlog::warn("{} has no recorded shard layout (made by an older Storyline); recording {}",
+                   shard.dir(), expected);
+    }
     RETURN_IF_ERROR(shard.SetMetadata(kMetaShardLayout, expected));
     return shard.Commit().status();
   }

@@ -160,6 +160,11 @@ absl::Status SemanticSpace::Refresh() {
   absl::StatusOr<std::shared_ptr<const LsaModel>> built;
   try {
     built = LsaModel::Build(index->db, lsa);
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    // Commits went past the revision being read (an ingest in progress):
+    // not a fault, the next check builds over the newer index.
+    return absl::AbortedError("the index changed during the build (" + e.get_msg() +
+                              "); it is built again at a later check");
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError("semantic model: cannot read the index: " + e.get_msg());
   }
@@ -195,7 +200,8 @@ void SemanticSpace::Check(std::optional<IndexStamp>* last_seen, std::optional<In
   if (absl::Status s = Refresh(); !s.ok()) {
     // Too few articles is the normal state of a new index; anything else
     // leaves the service without (or with an old) model: say so.
-    if (s.code() == absl::StatusCode::kFailedPrecondition) {
+    if (s.code() == absl::StatusCode::kFailedPrecondition ||
+        s.code() == absl::StatusCode::kAborted) {
       spdlog::info("semantic model not built: {}", std::string(s.message()));
     } else if (s.code() != absl::StatusCode::kCancelled) {
       spdlog::error("semantic model not built: {}", std::string(s.message()));
