@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/testing/health_wait.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/tcpsrv.h"
 #include "tests/testing/temp_dir.h"
@@ -24,16 +25,6 @@ namespace {
 using ::testing::HasSubstr;
 constexpr char kStory[] = "storyline.v1.StoryService";
 constexpr char kIngest[] = "storyline.v1.IngestService";
-
-bool WaitForHealth(Client& client, const std::string& service, bool serving,
-                   absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  while (absl::Now() < give_up) {
-    if (client.CheckHealth(service).ok() == serving) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return false;
-}
 
 // Equal protos, or a readable difference. `approximate` lets doubles
 // differ in their last bits (relative 1e-9): similar-story cosines summed

@@ -17,26 +17,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "storyline/client.h"
+#include "tests/testing/loopback_port.h"
 #include "tests/testing/test_server.h"
 
 namespace storyline::testing {
-
-// A loopback port nothing listens on at the moment of the call (the kernel
-// picks it; xapian-replicate-server cannot bind port 0 and report it).
-inline int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return 0;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // Calls `done` every 50 ms until it returns true or `timeout` passes;
 // returns whether it did.

@@ -16,6 +16,7 @@
 
 #include "absl/time/clock.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/testing/health_wait.h"
 #include "tests/testing/status_matchers.h"
 
 namespace storyline::testing {
@@ -43,17 +44,6 @@ void SetServerLimit(const TestServer& server, int resource, rlim_t soft) {
     .rlim_cur = std::min(soft, old.rlim_max), .rlim_max = old.rlim_max
   };
   ASSERT_EQ(prlimit(server.pid(), static_cast<__rlimit_resource>(resource), &now, nullptr), 0);
-}
-
-// Waits until `service`'s health is `serving`.
-bool WaitForHealth(Client& client, const std::string& service, bool serving,
-                   absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  while (absl::Now() < give_up) {
-    if (client.CheckHealth(service).ok() == serving) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return false;
 }
 
 class WriterFaultsTest : public ::testing::Test {

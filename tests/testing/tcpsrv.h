@@ -18,26 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "tests/testing/loopback_port.h"
+
 namespace storyline::testing {
 
 inline constexpr char kTcpsrvBin[] = "/usr/bin/xapian-tcpsrv";
-
-// A free loopback port (bound, read, released: a small race, acceptable in
-// tests; xapian-tcpsrv cannot report a port it picked itself).
-inline int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 inline bool AcceptsConnections(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
