@@ -47,7 +47,7 @@ absl::StatusOr<std::unique_ptr<ChildSupervisor>> StartReplicationPublisher(
   }
   std::vector<std::string> argv = {program, "--port", std::to_string(address.port)};
   if (!address.host.empty()) {
-    argv.push_back("--interface");
+    argv.emplace_back("--interface");
     argv.push_back(address.host);
   }
   argv.push_back(index_dir);
