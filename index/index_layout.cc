@@ -109,12 +109,8 @@ absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> OpenExistingShards(
 // shard must already hold this place), then the stub is published.
 absl::StatusOr<std::vector<std::unique_ptr<IndexWriter>>> CreateRemoteIndex(
     const std::string& dir, const std::vector<ShardSpec>& shards) {
-  std::vector<std::unique_ptr<IndexWriter>> writers;
-  for (size_t i = 0; i < shards.size(); ++i) {
-    ASSIGN_OR_RETURN(std::unique_ptr<IndexWriter> w, OpenExistingShard(dir, shards[i], i));
-    RETURN_IF_ERROR(CheckLayout(dir, *w, i, shards.size()));
-    writers.push_back(std::move(w));
-  }
+  ASSIGN_OR_RETURN(std::vector<std::unique_ptr<IndexWriter>> writers,
+                   OpenExistingShards(dir, shards));
   RETURN_IF_ERROR(PublishStub(dir, shards));
   return writers;
 }

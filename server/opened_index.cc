@@ -51,11 +51,6 @@ ABSL_FLAG(std::string, remote_writers, "",
 namespace storyline::server {
 namespace {
 
-// `status`'s code with `message`, the text main() logs.
-absl::Status Failure(const absl::Status& status, const std::string& message) {
-  return absl::Status(status.code(), message);
-}
-
 // --seed_jsonl: indexes the file into an empty index.
 absl::Status SeedIfEmpty(index::WritePipeline& pipeline, uint64_t* article_count) {
   const std::string seed = absl::GetFlag(FLAGS_seed_jsonl);

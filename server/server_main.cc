@@ -168,11 +168,6 @@ namespace {
 
 using namespace storyline;  // NOLINT: main file
 
-// `status`'s code with `message`, the text main() logs.
-absl::Status Failure(const absl::Status& status, const std::string& message) {
-  return absl::Status(status.code(), message);
-}
-
 absl::StatusOr<server::Security> SecurityFromFlags() {
   return server::LoadSecurity({.listen = absl::GetFlag(FLAGS_listen),
                                .tls_cert_file = absl::GetFlag(FLAGS_tls_cert),
@@ -218,7 +213,7 @@ absl::StatusOr<server::Listening> ListenFromFlags(
        .max_connections = absl::GetFlag(FLAGS_max_connections),
        .max_connection_idle = absl::Milliseconds(absl::GetFlag(FLAGS_max_connection_idle_ms))},
       builder, credentials);
-  if (!listening.ok()) return Failure(listening.status(), listening.status().ToString());
+  if (!listening.ok()) return server::Failure(listening.status(), listening.status().ToString());
   return listening;
 }
 
@@ -255,7 +250,8 @@ absl::StatusOr<std::unique_ptr<server::Metrics>> StartMetrics(
   const std::string listen = absl::GetFlag(FLAGS_metrics_listen);
   if (listen.empty()) return nullptr;
   absl::StatusOr<std::unique_ptr<server::Metrics>> metrics = server::Metrics::Start(listen);
-  if (!metrics.ok()) return Failure(metrics.status(), std::string(metrics.status().message()));
+  if (!metrics.ok())
+    return server::Failure(metrics.status(), std::string(metrics.status().message()));
   (*metrics)->AddCollectable(std::make_shared<server::StateMetrics>(server::StateMetricsSources{
       .index_dir = index_dir, .semantic = semantic, .admission = admission, .listener = listener}));
   spdlog::info("metrics at http://{}/metrics (port {})", listen, (*metrics)->port());

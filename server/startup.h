@@ -28,6 +28,11 @@
 
 namespace storyline::server {
 
+// `status`'s code with `message`, the text main() logs.
+inline absl::Status Failure(const absl::Status& status, const std::string& message) {
+  return absl::Status(status.code(), message);
+}
+
 // Raises the open-file limit to its hard maximum: connections, shards and
 // readers all need descriptors, and the default soft limit is often 1024.
 void RaiseFileLimit();
