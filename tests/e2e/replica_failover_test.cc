@@ -6,59 +6,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "tests/e2e/call_loop.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/replica_fixture.h"
 
 namespace storyline::testing {
 namespace {
-
-// Reads through `client` until stopped, counting calls and errors.
-class ReadLoop {
- public:
-  explicit ReadLoop(Client* client) : client_(client), thread_([this] { Run(); }) {}
-  ~ReadLoop() { Stop(); }
-  void Stop() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-  }
-  int calls() const { return calls_.load(); }
-  int errors() const { return errors_.load(); }
-  std::string first_error() {
-    absl::MutexLock lock(&mu_);
-    return first_error_;
-  }
-
- private:
-  void Run() {
-    v1::SearchRequest search;
-    search.set_query("council");
-    while (!stop_.load()) {
-      Count(client_->GetArticle("demo-001").status());
-      Count(client_->Search(search).status());
-    }
-  }
-  void Count(const absl::Status& status) {
-    calls_.fetch_add(1);
-    if (status.ok()) return;
-    errors_.fetch_add(1);
-    absl::MutexLock lock(&mu_);
-    if (first_error_.empty()) first_error_ = status.ToString();
-  }
-
-  Client* client_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> calls_{0}, errors_{0};
-  absl::Mutex mu_;
-  std::string first_error_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;
-};
 
 TEST(ReplicaFailoverTest, RoundRobinReadsSurviveAKilledReplicaAndNoAcknowledgedWriteIsLost) {
   const int port = FreeLoopbackPort();
@@ -73,7 +30,10 @@ TEST(ReplicaFailoverTest, RoundRobinReadsSurviveAKilledReplicaAndNoAcknowledgedW
   ASSERT_TRUE(WaitForRevision(direct2, start_revision)) << r2->log();
 
   Client both = ClientFor(absl::StrCat(r1->address(), ",", r2->address()));
-  ReadLoop reads(&both);
+  v1::SearchRequest search;
+  search.set_query("council");
+  CallLoop reads({[&] { return both.GetArticle("demo-001").status(); },
+                  [&] { return both.Search(search).status(); }});
   std::vector<std::string> acknowledged;
   for (int batch = 0; batch < 12; ++batch) {
     if (batch == 4) r1->Kill();  // SIGKILL: no goodbye to its clients
