@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "index/commit_clock.h"
 #include "index/schema.h"
 #include "index/xapian_status.h"
 
@@ -119,6 +120,7 @@ absl::Status IndexWriter::Recover() {
     // Opening writes nothing; a commit proves there is room to write again.
     db_.set_metadata(kMetaLastCommit, std::to_string(absl::ToUnixMillis(absl::Now())));
     db_.commit();
+    NoteIndexCommit();
     db_.begin_transaction();
     if (!spelling_dir_.empty()) spelling_db_.begin_transaction();
   } catch (const Xapian::Error& e) {
@@ -211,6 +213,7 @@ absl::StatusOr<uint64_t> IndexWriter::Commit() {
     const int64_t now_ms = absl::ToUnixMillis(absl::Now());
     db_.set_metadata(kMetaLastCommit, std::to_string(now_ms));
     db_.commit_transaction();  // a flushed transaction: commits, with fsync
+    NoteIndexCommit();
     // The remote backend has no revisions: its commit time stands in.
     const auto revision =
         shard_.remote() ? static_cast<uint64_t>(now_ms) : static_cast<uint64_t>(db_.get_revision());

@@ -58,7 +58,13 @@ class SearchQueryParser {
   // Points Xapian's parser at `db` again after the Searcher replaced it
   // with a newly opened Database (a read replica's shard switched
   // directories); reopen() in place needs no call.
-  void Rebind() { parser_.set_database(db_); }
+  void Rebind() {
+    parser_.set_database(db_);
+    IndexChanged();
+  }
+
+  // The index moved to a new revision: forgets what was read of the old.
+  void IndexChanged() { corrector_.ForgetCounts(); }
 
  private:
   // The SMART stop list, less the words of the current synonym groups.

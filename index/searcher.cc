@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "index/article_data.h"
+#include "index/commit_clock.h"
 #include "index/deadline.h"
 #include "index/explain.h"
 #include "index/facets.h"
@@ -157,6 +158,7 @@ Searcher::Searcher(std::string dir, Xapian::Database db, std::optional<Xapian::D
                    const SynonymSet* synonyms)
     : dir_(std::move(dir)),
       db_(std::move(db)),
+      remote_(spelling.has_value()),
       spelling_(std::move(spelling)),
       semantic_(semantic),
       ranking_(ranking),
@@ -347,7 +349,7 @@ bool Searcher::Overtaken() {
   // the corruption is real.
   try {
     if (!db_.reopen()) return false;
-    df_cache_.Clear();
+    ForgetCounts();
     return true;
   } catch (const Xapian::Error&) {
     return false;
@@ -358,6 +360,23 @@ void Searcher::Reconnect() {
   db_ = Xapian::Database(dir_);
   parser_.Rebind();  // Xapian's QueryParser keeps its own handle to the old one
   df_cache_.Clear();
+}
+
+void Searcher::ForgetCounts() {
+  df_cache_.Clear();
+  parser_.IndexChanged();
+}
+
+void Searcher::Refresh(bool force) {
+  if (remote_ && !force) {
+    const uint64_t commits = IndexCommitsSoFar();  // before reopen(): none is missed
+    const absl::Time now = absl::Now();
+    if (commits == commits_seen_ && now - refreshed_ < kRemoteRefreshInterval) return;
+    commits_seen_ = commits;
+    refreshed_ = now;
+  }
+  if (db_.reopen()) ForgetCounts();
+  if (spelling_) spelling_->reopen();
 }
 
 bool Searcher::OpenAgain() {
@@ -378,8 +397,7 @@ template <typename Fn>
 auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
     try {
-      if (db_.reopen()) df_cache_.Clear();
-      if (spelling_) spelling_->reopen();
+      Refresh(/*force=*/attempt > 0);
       return fn();
     } catch (const Xapian::NetworkError& e) {
       // A remote shard's connection broke (its server restarted, or went

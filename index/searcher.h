@@ -77,6 +77,10 @@ class Searcher {
   Searcher(std::string dir, Xapian::Database db, std::optional<Xapian::Database> spelling,
            const SemanticSpace* semantic, RankingOptions ranking, const SynonymSet* synonyms);
 
+  // How stale a remote index may be read when this process has not
+  // committed to it since (another process's writes show up this late).
+  static constexpr absl::Duration kRemoteRefreshInterval = absl::Milliseconds(200);
+
   // What Search ranks and how deep (see searcher.cc).
   struct RankPlan;
   struct FacetSpies;
@@ -100,6 +104,13 @@ class Searcher {
   // and mapping other Xapian errors to Status. Every entry point uses it.
   template <typename Fn>
   auto WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn());
+  // Reopens the database at its latest revision. A local index always
+  // (reopen() reads one file); a remote one, whose reopen() is a round
+  // trip per shard, after a commit of this process (commit_clock.h) or
+  // kRemoteRefreshInterval, or when `force`d.
+  void Refresh(bool force);
+  // What was read of an older revision is forgotten.
+  void ForgetCounts();
   // After a DatabaseCorruptError: true if a newer revision exists (the
   // Database is reopened to it), so the read was overtaken by commits and
   // may be retried; false if the corruption is real.
@@ -122,6 +133,11 @@ class Searcher {
 
   const std::string dir_;
   Xapian::Database db_;
+  // Remote indexes (a separate spelling database) reopen by Refresh()'s
+  // rule; the commit count and time of the last reopen.
+  const bool remote_;
+  uint64_t commits_seen_ = 0;
+  absl::Time refreshed_ = absl::InfinitePast();
   // A remote index's spelling dictionary (index_layout.h SpellingDir);
   // empty when it lives in db_.
   std::optional<Xapian::Database> spelling_;

@@ -57,7 +57,18 @@ Xapian::doccount TypoCorrector::ArticlesUsing(const std::string& word) {
   Xapian::TermIterator it = spelling_.spellings_begin();
   it.skip_to(word);
   if (it != spelling_.spellings_end() && *it == word) return it.get_termfreq();
-  return db_.get_termfreq("Z" + stemmer_(word));
+  return StemArticles(stemmer_(word));
+}
+
+Xapian::doccount TypoCorrector::StemArticles(const std::string& stem) {
+  // A bound on the memory: a long-lived reader of an index that does not
+  // change sees every query word once.
+  constexpr size_t kMaxRemembered = 1 << 16;
+  if (auto it = stem_articles_.find(stem); it != stem_articles_.end()) return it->second;
+  if (stem_articles_.size() >= kMaxRemembered) stem_articles_.clear();
+  const Xapian::doccount articles = db_.get_termfreq("Z" + stem);
+  stem_articles_.emplace(stem, articles);
+  return articles;
 }
 
 std::vector<Correction> TypoCorrector::WithinOneEdit(const std::string& word) {
@@ -87,7 +98,7 @@ std::vector<Correction> TypoCorrector::Corrections(const std::string& word, size
   // as cheap as the check before typo tolerance. The misspelling
   // "goverment" shares its stem with "governess", so this is not zero.
   const std::string own_stem = stemmer_(word);
-  const Xapian::doccount own = db_.get_termfreq("Z" + own_stem);
+  const Xapian::doccount own = StemArticles(own_stem);
   if (own > kRareWordArticles) return {};
   std::vector<Correction> found = WithinOneEdit(word);
   if (found.empty() && word.size() >= kTwoTypoWordLetters) {

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace storyline::index {
 
 // Shorter words are never corrected.
@@ -57,7 +59,14 @@ class TypoCorrector {
   // term. May throw Xapian::Error.
   std::vector<Correction> Corrections(const std::string& word, size_t max);
 
+  // Drops the article counts remembered since the last call: the index
+  // changed. (Each query word's stem count is looked up once per index
+  // revision; on a remote index every lookup is a round trip per shard.)
+  void ForgetCounts() { stem_articles_.clear(); }
+
  private:
+  // Articles with the stem `stem` (db_'s term frequency of "Z" + stem).
+  Xapian::doccount StemArticles(const std::string& stem);
   // Articles using `word`: its spelling-dictionary count, or, for a word
   // the dictionary lacks (once-seen words are pruned in bulk loads), the
   // article count of its stem.
@@ -68,6 +77,7 @@ class TypoCorrector {
   const Xapian::Database& db_;        // stems and article counts
   const Xapian::Database& spelling_;  // the spelling dictionary
   const Xapian::Stem& stemmer_;
+  absl::flat_hash_map<std::string, Xapian::doccount> stem_articles_;  // see ForgetCounts()
 };
 
 // Every distinct string one edit from `word` (a-z only), sorted.
