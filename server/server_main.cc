@@ -95,6 +95,10 @@ ABSL_FLAG(int, semantic_max_mb, 280,
 ABSL_FLAG(bool, save_semantic_model, true,
           "Save the semantic model in INDEX_DIR/semantic-model after each build and map it back "
           "at start-up instead of rebuilding it.");
+ABSL_FLAG(bool, semantic_idle_priority, true,
+          "Build the semantic model under SCHED_IDLE, on CPU time queries leave (a saturated "
+          "server keeps its older model longer); false builds it at normal priority, for a "
+          "new replica that should get its model soon, or tests on a loaded machine.");
 ABSL_FLAG(int, similarity_dims, 20,
           "Leading dimensions of that space SimilarStories blends with word overlap.");
 ABSL_FLAG(bool, plain_ranking, false,
@@ -190,7 +194,8 @@ std::unique_ptr<index::SemanticSpace> SemanticSpaceFromFlags(const std::string& 
                                   << 20},
       .model_file = absl::GetFlag(FLAGS_save_semantic_model)
                         ? (std::filesystem::path(index_dir) / index::kSemanticModelFile).string()
-                        : std::string()});
+                        : std::string(),
+      .idle_priority = absl::GetFlag(FLAGS_semantic_idle_priority)});
 }
 
 std::unique_ptr<index::SearcherPool> SearcherPoolFromFlags(const std::string& index_dir,

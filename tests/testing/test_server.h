@@ -31,7 +31,10 @@ class TestServer {
     const std::string port_file = dir_.Sub("port");
     std::vector<std::string> args = {STORYLINE_SERVER_BIN, "--index_dir=" + dir_.Sub("index"),
                                      "--listen=127.0.0.1:0", "--port_file=" + port_file,
-                                     "--log_level=warn"};
+                                     "--log_level=warn",
+                                     // A loaded test machine would starve a SCHED_IDLE build,
+                                     // and suites wait for the model.
+                                     "--semantic_idle_priority=false"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
