@@ -48,6 +48,10 @@ struct SearchParams {
   // searched. Off: the query is searched as typed and corrected_query is
   // only a suggestion.
   bool typo_tolerance = true;
+  // With a remote shard lost, answer from the shards that still do
+  // (SearchResults::missing_shards names the others) instead of failing
+  // with kUnavailable.
+  bool allow_partial = false;
   // Half-life of the kRelevanceRecency decay.
   absl::Duration recency_half_life = absl::Hours(24 * 7);
   // Keep kRelevance in first-stage (BM25) order even if a semantic model

@@ -45,6 +45,9 @@ struct SearchResults {
   // The order was first-stage only (no semantic re-ranking), so later pages
   // must keep it (SearchParams::first_stage_order).
   bool first_stage_order = false;
+  // Shards that did not answer (SearchParams::allow_partial): the results
+  // are from the others only. Empty for a complete answer.
+  std::vector<std::string> missing_shards;
 };
 
 struct IndexStatsData {

@@ -15,6 +15,7 @@
 #include "index/facets.h"
 #include "index/index_layout.h"
 #include "index/query_terms.h"
+#include "index/reachable_shards.h"
 #include "index/schema.h"
 #include "index/snippet.h"
 #include "index/stored_document.h"
@@ -180,7 +181,35 @@ Xapian::Query Searcher::ParseQuery(const std::string& text, bool typo_tolerance,
 }
 
 absl::StatusOr<SearchResults> Searcher::Search(const SearchParams& params) {
-  return WithFreshDatabase(kSearch, [&] { return SearchOnce(params); });
+  absl::StatusOr<SearchResults> out =
+      WithFreshDatabase(kSearch, [&] { return SearchOnce(params); });
+  if (out.ok() || !params.allow_partial || !remote_ || !absl::IsUnavailable(out.status())) {
+    return out;
+  }
+  return SearchReachableShards(params, out.status());
+}
+
+absl::StatusOr<SearchResults> Searcher::SearchReachableShards(const SearchParams& params,
+                                                              absl::Status lost) {
+  absl::StatusOr<ReachableShards> reachable = OpenReachableShards(dir_);
+  if (!reachable.ok()) return lost;
+  if (reachable->missing.empty()) {  // back already
+    return WithFreshDatabase(kSearch, [&] { return SearchOnce(params); });
+  }
+  // The stand-ins keep every document id, so the semantic model's rows and
+  // the parser work unchanged on the shards that answer.
+  Xapian::Database full = std::exchange(db_, std::move(reachable->db));
+  parser_.Rebind();
+  absl::StatusOr<SearchResults> out;
+  try {
+    out = SearchOnce(params);
+  } catch (const Xapian::Error& e) {
+    out = XapianErrorToStatus(e, kSearch);
+  }
+  db_ = std::move(full);  // the next call reconnects it
+  parser_.Rebind();
+  if (out.ok()) out->missing_shards = std::move(reachable->missing);
+  return out;
 }
 
 absl::StatusOr<SearchResults> Searcher::SearchOnce(const SearchParams& p) {

@@ -86,6 +86,11 @@ class Searcher {
   struct FacetSpies;
 
   absl::StatusOr<SearchResults> SearchOnce(const SearchParams& params);
+  // After `lost` (kUnavailable: a remote shard does not answer), the same
+  // search over the shards that do, with the others named in
+  // missing_shards; `lost` if none answers.
+  absl::StatusOr<SearchResults> SearchReachableShards(const SearchParams& params,
+                                                      absl::Status lost);
   RankPlan PlanRanking(const SearchParams& params) const;
   // The first stage: the matches of `query` that the page (or its
   // re-ranking window) needs, with facet counts.

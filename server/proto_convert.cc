@@ -64,6 +64,7 @@ index::SearchParams MapSearchRequest(const v1::SearchRequest& request, absl::Tim
   p.facets.assign(request.facets().begin(), request.facets().end());
   p.include_body = request.include_body();
   p.typo_tolerance = !request.has_typo_tolerance() || request.typo_tolerance();
+  p.allow_partial = request.allow_partial_results();
   p.deadline = deadline;
   return p;
 }
@@ -140,6 +141,8 @@ void ToSearchResponse(index::SearchResults results, const index::SearchParams& p
     }
   }
   response->set_corrected_query(std::move(results.corrected_query));
+  response->set_partial(!results.missing_shards.empty());
+  for (std::string& shard : results.missing_shards) response->add_missing_shards(std::move(shard));
 }
 
 void ToIndexStatsProto(const index::IndexStatsData& stats, v1::IndexStats* out) {

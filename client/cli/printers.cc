@@ -117,6 +117,10 @@ void PrintSearch(const v1::SearchResponse& response, bool corrections_searched) 
               << Sanitize(response.corrected_query())
               << (corrections_searched ? " (--exact searches only what you typed)" : "") << "\n\n";
   }
+  if (response.partial()) {
+    std::cout << "Partial results: these shards did not answer: "
+              << Sanitize(absl::StrJoin(response.missing_shards(), ", ")) << "\n\n";
+  }
   if (response.results().empty() && response.total_size() == 0) {
     std::cout << "No results.\n";
   } else {

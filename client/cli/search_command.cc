@@ -33,7 +33,8 @@ struct SearchFlags {
   bool explain = false;
   std::vector<std::string> facets;
   bool body = false;
-  bool exact = false;  // typo_tolerance off
+  bool exact = false;    // typo_tolerance off
+  bool partial = false;  // allow_partial_results
 };
 
 // --after or --before, if given; a date means its first second for
@@ -99,6 +100,7 @@ absl::StatusOr<v1::SearchRequest> MakeSearchRequest(const SearchFlags& flags) {
   for (const std::string& facet : flags.facets) request.add_facets(facet);
   request.set_include_body(flags.body);
   if (flags.exact) request.set_typo_tolerance(false);
+  request.set_allow_partial_results(flags.partial);
   return request;
 }
 
@@ -150,6 +152,9 @@ Command AddSearchCommand(CLI::App& app) {
   cmd->add_flag("--exact", flags->exact,
                 "Search words exactly as typed: no typo correction (a correction is only "
                 "suggested)");
+  cmd->add_flag("--partial", flags->partial,
+                "With a remote shard down, answer from the shards that are up (marked partial) "
+                "instead of failing");
   return {.app = cmd, .check = nullptr, .run = [flags](Client& client, const GlobalFlags& global) {
             return RunSearch(client, global, *flags);
           }};

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/hash64.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/testing/health_wait.h"
 #include "tests/testing/status_matchers.h"
@@ -22,6 +24,7 @@
 namespace storyline::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 constexpr char kStory[] = "storyline.v1.StoryService";
 constexpr char kIngest[] = "storyline.v1.IngestService";
@@ -87,6 +90,7 @@ class RemoteShardTest : public ::testing::Test {
   }
 
   static std::vector<v1::SearchRequest> SearchRequests();
+  static void ExpectPartialResultsFromShardZero(const std::string& lost);
 
   static TempDir* root_;
   static RemoteShard* shards_[2];
@@ -254,6 +258,37 @@ TEST_F(RemoteShardTest, TopicClustersMatchTheLocalIndex) {
   EXPECT_TRUE(SameMessage(*local, *remote));
 }
 
+// With shard 1 lost, a Search that allows partial results answers from
+// shard 0 alone, marked partial and naming the lost shard. Its scores use
+// shard 0's statistics only, so the order may differ a little from the
+// complete answer's; the top shard-0 articles must all be there.
+void RemoteShardTest::ExpectPartialResultsFromShardZero(const std::string& lost) {
+  v1::SearchRequest search;
+  search.set_query("government");
+  search.set_page_size(100);
+  search.set_allow_partial_results(true);
+  auto partial = remote_client_->Search(search);
+  ASSERT_THAT(partial, IsOk());
+  EXPECT_TRUE(partial->partial());
+  EXPECT_THAT(partial->missing_shards(), ElementsAre(lost));
+  auto complete = local_client_->Search(search);
+  ASSERT_THAT(complete, IsOk());
+  EXPECT_FALSE(complete->partial());
+  std::vector<std::string> expected;  // the complete top 100's shard-0 articles
+  for (const auto& r : complete->results()) {
+    if (common::Fnv1a64(r.article().id()) % 2 == 0) expected.push_back(r.article().id());
+  }
+  absl::flat_hash_set<std::string> got;
+  for (const auto& r : partial->results()) {
+    EXPECT_EQ(common::Fnv1a64(r.article().id()) % 2, 0u) << r.article().id() << " is on shard 1";
+    got.insert(r.article().id());
+  }
+  ASSERT_GE(expected.size(), 20u);
+  size_t found = 0;
+  for (const std::string& id : expected) found += got.contains(id) ? 1 : 0;
+  EXPECT_GE(found * 10, expected.size() * 9) << found << " of " << expected.size();
+}
+
 // Runs last in the suite (gtest keeps declaration order): it takes shard 1
 // away and brings it back.
 TEST_F(RemoteShardTest, LosingAShardIsUnavailableNamingItThenRecovers) {
@@ -277,6 +312,7 @@ TEST_F(RemoteShardTest, LosingAShardIsUnavailableNamingItThenRecovers) {
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
   EXPECT_THAT(c.status().message(), HasSubstr(lost));
   EXPECT_TRUE(WaitForHealth(*remote_client_, kStory, false, absl::Seconds(10)));
+  ExpectPartialResultsFromShardZero(lost);
 
   // The writable server too: writes that reach shard 1 are refused, naming it.
   const std::string lost_writer = shards_[1]->writer.endpoint();
