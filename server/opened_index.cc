@@ -110,7 +110,11 @@ absl::StatusOr<OpenedIndex> OpenIndexOrReplica(const std::string& index_dir) {
     return out;
   }
   const std::string publish = absl::GetFlag(FLAGS_replication_listen);
-  if (!publish.empty()) EnableChangesets(10);
+  if (!publish.empty()) {
+    // Before the index is touched, so a refused start changes nothing.
+    RETURN_IF_ERROR(CheckPublishable(index_dir, absl::GetFlag(FLAGS_remote_shards)));
+    EnableChangesets(10);
+  }
   ASSIGN_OR_RETURN(out, OpenIndex(index_dir));
   if (!publish.empty()) {
     ASSIGN_OR_RETURN(out.publisher, StartReplicationPublisher(index_dir, publish));

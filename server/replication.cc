@@ -10,6 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "index/index_layout.h"
+#include "index/shard_spec.h"
 #include "server/listen_address.h"
 
 namespace storyline::server {
@@ -32,6 +34,27 @@ absl::StatusOr<ReplicationAddress> ParseReplicationAddress(absl::string_view add
 
 void EnableChangesets(int changesets) {
   setenv("XAPIAN_MAX_CHANGESETS", std::to_string(changesets).c_str(), /*overwrite=*/0);
+}
+
+absl::Status CheckPublishable(const std::string& index_dir, const std::string& remote_shards) {
+  std::string why;
+  if (!remote_shards.empty()) {
+    why = "--remote_shards makes its shards remote";
+  } else if (absl::StatusOr<std::vector<index::ShardSpec>> shards = index::ShardSpecs(index_dir);
+             shards.ok()) {
+    for (size_t i = 0; i < shards->size() && why.empty(); ++i) {
+      if ((*shards)[i].remote()) {
+        why = absl::StrCat("its shard ", i, " is remote (", (*shards)[i].Name(), ")");
+      }
+    }
+  }
+  if (why.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--replication_listen cannot publish the index in ", index_dir, ": ", why,
+      ", and replication copies only the shard directories inside --index_dir, so replicas "
+      "would never get a copy. Instead, drop --replication_listen and replicate each shard's "
+      "directory on the host where its xapian-tcpsrv runs, or give the replicated index local "
+      "shards (no --remote_shards)"));
 }
 
 absl::StatusOr<std::unique_ptr<ChildSupervisor>> StartReplicationPublisher(

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/child_supervisor.h"
@@ -37,6 +38,15 @@ absl::StatusOr<ReplicationAddress> ParseReplicationAddress(absl::string_view add
 // replica catches up by applying the commits it missed instead of copying
 // the whole shard. Must run before the writers open.
 void EnableChangesets(int changesets);
+
+// OK when the index in `index_dir` can be published to replicas: every
+// shard is a local directory. xapian-replicate-server publishes only the
+// shard directories inside `index_dir`, so an index made of remote shards
+// (`remote_shards`, the --remote_shards flag, given; or the stub listing a
+// `remote` shard) would leave every replica failing to copy it. That is
+// kFailedPrecondition, saying what to do instead. An index that does not
+// exist yet, or whose stub cannot be read, passes (opening it reports that).
+absl::Status CheckPublishable(const std::string& index_dir, const std::string& remote_shards);
 
 // Starts `program` (xapian-replicate-server) serving the shards of
 // `index_dir` on `listen`, kept running by a ChildSupervisor. Fails with

@@ -1,8 +1,9 @@
 // Read replicas on loopback: a writer publishing its shards with
 // xapian-replicate-server (supervised by the server), replicas pulling them
 // with xapian-replicate and serving StoryService, ingest refused on a
-// replica, health, lag, and the writer's replication server restarted when
-// it dies.
+// replica, health, lag, the writer's replication server restarted when it
+// dies, and start-up refusals (bad flags, a writer's directory given to a
+// replica, an index of remote shards given --replication_listen).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include "tests/e2e/auth_fixture.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/replica_fixture.h"
+#include "tests/testing/tcpsrv.h"
 #include "tests/testing/temp_dir.h"
 
 namespace storyline::testing {
@@ -268,6 +270,37 @@ TEST(ReplicaStartupTest, ABadReplicateFromIsRefused) {
                       " --listen=127.0.0.1:0");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("--replicate_from is \"no-port\""));
+}
+
+// Replication copies the shard directories inside --index_dir; an index of
+// remote shards has none there, so its replicas would fail every sync.
+// Refused at start, for a new index (--remote_shards) and for one whose
+// stub already lists remote shards.
+TEST(ReplicaStartupTest, AnIndexOfRemoteShardsIsNotPublished) {
+  TempDir root;
+  RemoteShard shard(root.Sub("tcpsrv-shard"));
+  ASSERT_TRUE(shard.Start()) << "xapian-tcpsrv did not start";
+  const std::string shards = "--remote_shards=" + shard.reader.endpoint();
+  const std::string writers = "--remote_writers=" + shard.writer.endpoint();
+  const std::string publish =
+      absl::StrCat(" --listen=127.0.0.1:0 --replication_listen=127.0.0.1:", FreeLoopbackPort());
+
+  const ExitResult made =
+      RunServerToExit("--index_dir=" + root.Sub("new") + " " + shards + " " + writers + publish);
+  EXPECT_EQ(made.exit_code, 1) << made.output;
+  EXPECT_THAT(made.output, HasSubstr("--replication_listen cannot publish the index"));
+  EXPECT_THAT(made.output, HasSubstr("--remote_shards makes its shards remote"));
+  EXPECT_THAT(made.output, HasSubstr("where its xapian-tcpsrv runs"));
+  EXPECT_FALSE(std::filesystem::exists(root.Sub("new/XAPIANDB")));  // refused before creating it
+
+  TestServer writer({shards, writers});  // the index over the remote shard, not published
+  ASSERT_TRUE(writer.ok());
+  const std::string index = writer.dir().Sub("index");
+  writer.Stop();
+  const ExitResult reopened = RunServerToExit("--index_dir=" + index + publish);
+  EXPECT_EQ(reopened.exit_code, 1) << reopened.output;
+  EXPECT_THAT(reopened.output,
+              HasSubstr(absl::StrCat("its shard 0 is remote (", shard.reader.endpoint(), ")")));
 }
 
 }  // namespace

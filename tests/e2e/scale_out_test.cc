@@ -9,11 +9,9 @@
 // Why side by side and not one topology (replicas of an index whose shards
 // are remote): replication publishes the writer's local shard directories
 // (xapian-replicate-server over --index_dir, with changesets the writer's
-// own process turns on), while a remote shard's files and changesets live
-// beside its xapian-tcpsrv. A writer over remote shards with
-// --replication_listen publishes a directory holding only the stub, so a
-// replica never gets its first copy. A remote shard scales out by itself:
-// any number of servers can read it through its read-only xapian-tcpsrv.
+// own process turns on), while a remote shard's files live beside its
+// xapian-tcpsrv, so a writer over remote shards refuses --replication_listen
+// at start (server/replication.h, CheckPublishable; ReplicaStartupTest).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
