@@ -11,8 +11,10 @@
 namespace storyline::index {
 namespace {
 
-// How long a probe waits for a remote shard to accept a connection, in
-// milliseconds (Xapian's unit for remote timeouts).
+// How long a probe waits for a remote shard to accept a connection, and
+// then for each answer, in milliseconds (Xapian's unit for remote
+// timeouts): a hung server (stopped, or behind a partition) is named as
+// lost instead of holding the probe forever.
 constexpr unsigned kProbeConnectMs = 2000;
 
 std::vector<absl::string_view> SplitList(absl::string_view list) {
@@ -87,10 +89,10 @@ absl::Status FindUnreachableShard(const std::vector<ShardSpec>& shards) {
   for (size_t i = 0; i < shards.size(); ++i) {
     const ShardSpec& shard = shards[i];
     try {
-      Xapian::Database db =
-          shard.remote()
-              ? Xapian::Remote::open(shard.reader.host, shard.reader.port, 0, kProbeConnectMs)
-              : Xapian::Database(shard.path);
+      Xapian::Database db = shard.remote()
+                                ? Xapian::Remote::open(shard.reader.host, shard.reader.port,
+                                                       kProbeConnectMs, kProbeConnectMs)
+                                : Xapian::Database(shard.path);
       (void)db.get_doccount();
     } catch (const Xapian::Error& e) {
       const absl::Status s = XapianErrorToStatus(e);
