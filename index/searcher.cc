@@ -200,6 +200,7 @@ absl::StatusOr<SearchResults> Searcher::SearchReachableShards(const SearchParams
   // the parser work unchanged on the shards that answer.
   Xapian::Database full = std::exchange(db_, std::move(reachable->db));
   parser_.Rebind();
+  ForgetCounts();  // term counts of the whole index
   absl::StatusOr<SearchResults> out;
   try {
     out = SearchOnce(params);
@@ -208,6 +209,7 @@ absl::StatusOr<SearchResults> Searcher::SearchReachableShards(const SearchParams
   }
   db_ = std::move(full);  // the next call reconnects it
   parser_.Rebind();
+  ForgetCounts();
   if (out.ok()) out->missing_shards = std::move(reachable->missing);
   return out;
 }
