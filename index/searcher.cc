@@ -424,6 +424,9 @@ bool Searcher::OpenAgain() {
   }
 }
 
+// Reads overtaken by commits (DatabaseModifiedError) are tried this often.
+constexpr int kOvertakenAttempts = 3;
+
 template <typename Fn>
 auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
@@ -440,7 +443,9 @@ auto Searcher::WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn()
         return LostShardError(dir_, again, what);
       }
     } catch (const Xapian::DatabaseModifiedError& e) {
-      if (attempt >= 1) return XapianErrorToStatus(e, what);
+      // A read replica applies a changeset every sync interval; a slow read
+      // can be overtaken more than once in a row.
+      if (attempt >= kOvertakenAttempts - 1) return XapianErrorToStatus(e, what);
     } catch (const Xapian::DatabaseCorruptError& e) {
       // The writer may reuse a block before it commits the revision that
       // frees it, so the read is tried once more even when no newer

@@ -104,9 +104,10 @@ class Searcher {
   absl::Status FillHits(const SearchParams& params, const Xapian::Query& query,
                         const Xapian::MSet& mset, const RankPlan& plan, const RankedMatches& ranked,
                         const std::vector<double>& semantic, SearchResults* out);
-  // Runs fn() after reopen(), retrying once on DatabaseModifiedError (or a
-  // DatabaseCorruptError that concurrent commits explain, see Overtaken())
-  // and mapping other Xapian errors to Status. Every entry point uses it.
+  // Runs fn() after reopen(), trying up to 3 times on DatabaseModifiedError
+  // and twice on a DatabaseCorruptError that concurrent commits explain (see
+  // Overtaken()), and mapping other Xapian errors to Status. Every entry
+  // point uses it.
   template <typename Fn>
   auto WithFreshDatabase(absl::string_view what, Fn fn) -> decltype(fn());
   // Reopens the database at its latest revision. A local index always
