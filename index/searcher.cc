@@ -198,18 +198,15 @@ absl::StatusOr<SearchResults> Searcher::SearchReachableShards(const SearchParams
   }
   // The stand-ins keep every document id, so the semantic model's rows and
   // the parser work unchanged on the shards that answer.
-  Xapian::Database full = std::exchange(db_, std::move(reachable->db));
-  parser_.Rebind();
-  ForgetCounts();  // term counts of the whole index
+  Xapian::Database full = db_;
+  UseDatabase(std::move(reachable->db));
   absl::StatusOr<SearchResults> out;
   try {
     out = SearchOnce(params);
   } catch (const Xapian::Error& e) {
     out = XapianErrorToStatus(e, kSearch);
   }
-  db_ = std::move(full);  // the next call reconnects it
-  parser_.Rebind();
-  ForgetCounts();
+  UseDatabase(std::move(full));  // the next call reconnects it
   if (out.ok()) out->missing_shards = std::move(reachable->missing);
   return out;
 }
@@ -387,8 +384,10 @@ bool Searcher::Overtaken() {
   }
 }
 
-void Searcher::Reconnect() {
-  db_ = Xapian::Database(dir_);
+void Searcher::Reconnect() { UseDatabase(Xapian::Database(dir_)); }
+
+void Searcher::UseDatabase(Xapian::Database db) {
+  db_ = std::move(db);
   parser_.Rebind();  // Xapian's QueryParser keeps its own handle to the old one
   df_cache_.Clear();
 }

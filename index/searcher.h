@@ -125,6 +125,8 @@ class Searcher {
   // index afresh, so a shard that is back is reconnected. Throws what the
   // open throws.
   void Reconnect();
+  // Reads `db` from now on, forgetting what was read of the one before.
+  void UseDatabase(Xapian::Database db);
   // After a DatabaseOpeningError: opens the index again from its stubs (a
   // read replica's shard moved to a new directory); false if it cannot.
   bool OpenAgain();
